@@ -1,0 +1,83 @@
+"""Command line of the `ib-terminal` GUI; parsing only, so it is testable without Qt."""
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from terminal_app import __version__
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    host: str | None = None
+    port: int | None = None
+    client_id: int | None = None
+    profile: str | None = None
+    screenshot: Path | None = None
+    quit_after: float | None = None
+    self_test: bool = False
+
+
+def _host_port(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {value!r}")
+    return host.strip("[]"), int(port)
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ib-terminal",
+        description="Trading terminal for Interactive Brokers. With no options it starts on the "
+        "embedded simulated gateway (paper trading, no TWS needed).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--connect",
+        metavar="HOST:PORT",
+        type=_host_port,
+        help="connect to a running TWS / IB Gateway (e.g. 127.0.0.1:7497 for TWS paper)",
+    )
+    parser.add_argument("--client-id", type=int, metavar="N", help="API client id")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="connection profile by name (e.g. 'Simulated (embedded)', 'TWS paper')",
+    )
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="FILE", help="save a PNG of the main window"
+    )
+    parser.add_argument(
+        "--quit-after",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="quit after SECONDS (with --screenshot: take it then)",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start on the embedded gateway, check live data and an order round trip, exit 0/1",
+    )
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> LaunchOptions:
+    args = build_parser().parse_args(argv)
+    host, port = args.connect if args.connect else (None, None)
+    return LaunchOptions(
+        host=host,
+        port=port,
+        client_id=args.client_id,
+        profile=args.profile,
+        screenshot=args.screenshot,
+        quit_after=args.quit_after,
+        self_test=args.self_test,
+    )

@@ -1,0 +1,1 @@
+"""The simulated gateway: an offline TWS that speaks the TWS API socket protocol."""

@@ -1,0 +1,125 @@
+import asyncio
+import logging
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel
+from qasync import asyncSlot
+
+from terminal_app.cli import LaunchOptions
+from tests.waiting import wait_until
+from ui.docks import PanelKind, kind_of
+from ui.main import run_app
+from ui.main_window import MainWindow
+
+
+def _noisy(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name in ("qt", "asyncio", "terminal_app.tasks")
+    ]
+
+
+@pytest.mark.asyncio
+async def test_window_starts_and_closes_cleanly(
+    qapp: QApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    window = MainWindow()
+    run = asyncio.ensure_future(run_app(LaunchOptions(), window))
+    await wait_until(window.isVisible)
+    assert window.windowTitle() == "ib-terminal"
+    assert window.statusBar().isVisible()
+    window.close()
+    assert await asyncio.wait_for(run, 5) == 0
+    assert _noisy(caplog) == []
+
+
+class _Emitter(QObject):
+    fire = Signal(int)
+
+
+@pytest.mark.asyncio
+async def test_async_task_started_from_a_slot_completes(qapp: QApplication) -> None:
+    window = MainWindow()
+    run = asyncio.ensure_future(run_app(LaunchOptions(), window))
+    results: list[int] = []
+
+    @asyncSlot(int)
+    async def on_fire(value: int) -> None:
+        await asyncio.sleep(0.01)
+        results.append(value * 2)
+
+    emitter = _Emitter()
+    emitter.fire.connect(on_fire)
+    QTimer.singleShot(0, lambda: emitter.fire.emit(21))
+    await wait_until(lambda: results == [42])
+    assert window.isVisible()
+    window.close()
+    await asyncio.wait_for(run, 5)
+
+
+@pytest.mark.asyncio
+async def test_close_with_pending_task_cancels_it(
+    qapp: QApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    window = MainWindow()
+    run = asyncio.ensure_future(run_app(LaunchOptions(), window))
+    await wait_until(window.isVisible)
+    pending = window.tasks.spawn(asyncio.sleep(3600), name="long-running")
+    assert window.tasks.pending == 1
+    window.close()
+    assert await asyncio.wait_for(run, 5) == 0
+    assert pending.cancelled()
+    assert window.tasks.pending == 0
+    assert _noisy(caplog) == []
+
+
+@pytest.mark.asyncio
+async def test_failing_owned_task_is_reported(
+    qapp: QApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    window = MainWindow()
+    run = asyncio.ensure_future(run_app(LaunchOptions(), window))
+
+    async def boom() -> None:
+        raise RuntimeError("kaput")
+
+    window.tasks.spawn(boom(), name="boom")
+    await wait_until(lambda: any("kaput" in r.getMessage() for r in caplog.records))
+    window.close()
+    await asyncio.wait_for(run, 5)
+
+
+@pytest.mark.asyncio
+async def test_quit_after_closes_the_window(qapp: QApplication) -> None:
+    window = MainWindow()
+    assert await asyncio.wait_for(run_app(LaunchOptions(quit_after=0.05), window), 5) == 0
+    assert window.closed.is_set()
+
+
+def test_docks_register_open_tab_and_list_in_view_menu(qapp: QApplication) -> None:
+    window = MainWindow()
+    window.docks.register_kind(PanelKind("notes", "Notes", lambda: QLabel("n")))
+    with pytest.raises(ValueError):
+        window.docks.register_kind(PanelKind("notes", "Notes", lambda: QLabel("n")))
+    window.show()
+    first = window.docks.open("notes")
+    second = window.docks.open("notes")
+    assert [d.objectName() for d in window.docks.docks("notes")] == ["notes:1", "notes:2"]
+    assert (first.windowTitle(), second.windowTitle()) == ("Notes", "Notes 2")
+    assert kind_of(second) == "notes"
+    assert second in window.tabifiedDockWidgets(first)
+    titles = [a.text() for a in window.view_menu.actions()]
+    assert "Notes" in titles and "Notes 2" in titles
+    toggle = first.toggleViewAction()
+    toggle.trigger()
+    assert first.isHidden()
+    toggle.trigger()
+    assert not first.isHidden()
+    assert window.dockWidgetArea(first) == Qt.DockWidgetArea.RightDockWidgetArea
+    window.docks.remove(first)
+    assert window.docks.docks() == [second]
+    assert "Notes" not in [a.text() for a in window.view_menu.actions()]
+    window.close()
+    window.deleteLater()
