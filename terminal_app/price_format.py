@@ -1,0 +1,93 @@
+"""Display formatting of prices and sizes as traders read them.
+
+Prices are shown to the contract's minimum tick (forex to the fractional pip, bond futures in
+32nds), sizes without a spurious ".0". IB's "no value" (nan, -1, the unset max double) is shown
+as blank, never as "nan".
+"""
+
+import math
+from decimal import Decimal
+
+_UNSET_DOUBLE = 1.7976931348623157e308
+
+
+def is_missing(value: float | int | Decimal | None) -> bool:
+    """True for IB's "no value" markers: None, nan, inf, the unset double and -1."""
+    if value is None:
+        return True
+    number = float(value)
+    return math.isnan(number) or math.isinf(number) or number >= _UNSET_DOUBLE or number == -1
+
+
+def decimals_for_tick(min_tick: float) -> int:
+    """Number of decimals that shows every multiple of `min_tick` exactly (0.25 → 2, 5e-05 → 5)."""
+    if not min_tick or math.isnan(min_tick) or min_tick <= 0:
+        return 2
+    exponent = Decimal(repr(min_tick)).normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def is_thirty_seconds(min_tick: float) -> bool:
+    """Treasury futures tick in binary fractions finer than 1/32 (ZN: 1/64, ZF/ZT: 1/128)."""
+    if not min_tick or min_tick <= 0 or math.isnan(min_tick):
+        return False
+    per_point = 1 / min_tick
+    whole = round(per_point)
+    return abs(per_point - whole) < 1e-9 and whole >= 64 and whole & (whole - 1) == 0
+
+
+def format_price(value: float | None, min_tick: float = 0.01) -> str:
+    if value is None or is_missing(value):
+        return ""
+    if is_thirty_seconds(min_tick):
+        return _format_32nds(value, min_tick)
+    return f"{value:,.{decimals_for_tick(min_tick)}f}"
+
+
+def _format_32nds(value: float, min_tick: float) -> str:
+    """110.515625 with tick 1/64 → "110'16.5" (handle, 32nds, fraction of a 32nd)."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    ticks = round(value / min_tick)
+    per_point = round(1 / min_tick)
+    handle, rest = divmod(ticks, per_point)
+    thirty_seconds = rest * 32 / per_point
+    whole = int(thirty_seconds)
+    fraction = thirty_seconds - whole
+    text = f"{sign}{handle}'{whole:02d}"
+    if fraction:
+        text += f"{fraction:.3f}".rstrip("0").lstrip("0")
+    return text
+
+
+def format_change(value: float | None, min_tick: float = 0.01) -> str:
+    """A price difference with an explicit sign (+1.25 / -0.50)."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return ""
+    text = format_price(abs(value), min_tick)
+    return ("+" if value > 0 else "-" if value < 0 else "") + text
+
+
+def format_percent(value: float | None) -> str:
+    if value is None or math.isnan(value) or math.isinf(value):
+        return ""
+    return f"{value:+.2f}%"
+
+
+def format_size(value: float | int | Decimal | None) -> str:
+    """Sizes and volumes: thousands separators, no ".0" on integral values, blank when missing."""
+    if value is None:
+        return ""
+    number = float(value)
+    if math.isnan(number) or math.isinf(number) or number >= _UNSET_DOUBLE or number < 0:
+        return ""
+    if number == int(number):
+        return f"{int(number):,}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
+def format_money(value: float | None, decimals: int = 2) -> str:
+    if value is None or math.isnan(value) or math.isinf(value) or abs(value) >= _UNSET_DOUBLE:
+        return ""
+    return f"{value:,.{decimals}f}"
