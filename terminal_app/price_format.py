@@ -87,6 +87,17 @@ def format_size(value: float | int | Decimal | None) -> str:
     return f"{number:,.4f}".rstrip("0").rstrip(".")
 
 
+def format_quantity(value: float | int | Decimal | None) -> str:
+    """Signed quantities (positions: -200 is short), blank when missing; -1 is a real value."""
+    if value is None:
+        return ""
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        return ""
+    sign = "-" if number < 0 else ""
+    return sign + format_size(abs(number))
+
+
 def format_money(value: float | None, decimals: int = 2) -> str:
     if value is None or math.isnan(value) or math.isinf(value) or abs(value) >= _UNSET_DOUBLE:
         return ""

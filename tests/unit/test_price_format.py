@@ -6,6 +6,7 @@ from terminal_app.price_format import (
     decimals_for_tick,
     format_change,
     format_percent,
+    format_quantity,
     format_price,
     format_size,
     is_missing,
@@ -56,3 +57,9 @@ def test_changes_and_percents_carry_a_sign() -> None:
     assert format_change(0.0, 0.01) == "0.00"
     assert format_percent(1.2345) == "+1.23%"
     assert format_percent(math.nan) == ""
+
+
+def test_quantities_keep_their_sign() -> None:
+    assert format_quantity(-200.0) == "-200"
+    assert format_quantity(1.5) == "1.5"
+    assert format_quantity(math.nan) == ""

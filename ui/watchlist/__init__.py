@@ -1,0 +1,1 @@
+"""Watchlist dock: live quote tables over the session's tickers."""
