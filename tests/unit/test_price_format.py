@@ -6,8 +6,8 @@ from terminal_app.price_format import (
     decimals_for_tick,
     format_change,
     format_percent,
-    format_quantity,
     format_price,
+    format_quantity,
     format_size,
     is_missing,
 )
