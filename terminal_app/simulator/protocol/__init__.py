@@ -1,0 +1,1 @@
+"""The TWS API socket protocol: framing and handshake (`framing`), message layouts (`codec`)."""

@@ -1,0 +1,468 @@
+"""One table-driven codec for the TWS API messages, with the negotiated version as a parameter.
+
+Each message is a spec: a tuple of items (`F` fields, `Const` fixed texts, `If` conditional groups,
+`Each` counted lists, `Pairs`/`TagList` tag-value lists, `Conds` order conditions). Which fields
+exist at which server version is data: an item names a gate from `GATES` (`since`: present from
+that version on; `until`: present only below it). `decode()` walks a request spec over the
+fields the client sent, filling ib_async dataclasses; `encode()` walks a message spec over
+ib_async dataclasses and plain values. The request and message tables live in `requests.py` and
+`messages.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ib_async.contract import TagValue
+from ib_async.order import OrderCondition
+from ib_async.util import UNSET_DOUBLE, UNSET_INTEGER
+
+# Name -> the first server version at which a field or behaviour exists (simulator-notes §6).
+GATES: dict[str, int] = {
+    "duration": 158,
+    "duration_in_open_order": 159,
+    "post_to_ats": 160,
+    "auto_cancel_parent": 162,
+    "fractional_md_sizes": 163,
+    "size_rules": 164,
+    "advanced_errors": 166,
+    "manual_order_time": 169,
+    "peg_best_mid": 170,
+    "issuer_id": 176,
+    "no_fa_profile": 177,
+    "pending_price_revision": 178,
+}
+
+
+class Kind:
+    """How a field's text maps to a Python value and back."""
+
+    STR = "str"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    SIZE = "size"  # quantities: integral values without ".0"
+    MDSIZE = "mdsize"  # market-data sizes: ints below `fractional_md_sizes` (ibapi 9.81 needs it)
+
+
+class DecodeError(ValueError):
+    """A request whose fields do not match its layout."""
+
+
+Pred = Callable[[Mapping[str, Any], int], bool]
+
+
+@dataclass(frozen=True)
+class F:
+    """One field at `path` ("reqId", "contract.symbol", "order.softDollarTier.name")."""
+
+    path: str
+    kind: str = Kind.STR
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class Const:
+    """A fixed text on output (a version field); skipped on input."""
+
+    text: str
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class If:
+    """A group present only when `pred(values, version)` holds."""
+
+    pred: Pred
+    items: tuple[Any, ...]
+    since: str | None = None
+    until: str | None = None
+
+
+@dataclass(frozen=True)
+class Each:
+    """A count, then `items` per element of the list at `path`; `make` builds elements on input.
+
+    Inside `items`, paths start with "_." (the current element).
+    """
+
+    path: str
+    make: Callable[[], Any]
+    items: tuple[Any, ...]
+    counted: bool = True
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """A count, then tag and value per TagValue of the list at `path`."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class TagList:
+    """One field `tag=value;tag=value;` for the TagValue list at `path`."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Conds:
+    """Order conditions: count, each condition's fields, then ignoreRth and cancelOrder."""
+
+    path: str = "order"
+
+
+@dataclass
+class Request:
+    """A decoded client request: its name, id and values (plain values and dataclasses)."""
+
+    msg_id: int
+    name: str
+    values: dict[str, Any] = field(default_factory=dict)
+    consumed: int = 0
+    total: int = 0
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    name: str
+    items: tuple[Any, ...]
+    roots: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    msg_id: int
+    items: tuple[Any, ...]
+
+
+def present(item: F | Const | If, version: int) -> bool:
+    if item.since is not None and version < GATES[item.since]:
+        return False
+    return not (item.until is not None and version >= GATES[item.until])
+
+
+# ---------------------------------------------------------------- value formatting
+
+
+def fmt_float(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    if number == UNSET_DOUBLE or math.isnan(number):
+        return ""
+    if number == math.inf:
+        return "Infinite"
+    return repr(number) if number != int(number) or abs(number) >= 1e16 else f"{number:.1f}"
+
+
+def fmt_size(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and (value == UNSET_DOUBLE or math.isnan(value)):
+        return ""
+    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def fmt_int(value: Any) -> str:
+    if value is None or value == "" or value == UNSET_INTEGER:
+        return ""
+    return str(int(value))
+
+
+def fmt_bool(value: Any) -> str:
+    return "1" if value else "0"
+
+
+def fmt_str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _fmt_mdsize(value: Any, version: int) -> str:
+    if version < GATES["fractional_md_sizes"] and value not in (None, ""):
+        number = float(value)
+        if number == UNSET_DOUBLE or math.isnan(number):
+            return ""
+        return str(round(number))
+    return fmt_size(value)
+
+
+_FORMAT: dict[str, Callable[[Any], str]] = {
+    Kind.STR: fmt_str,
+    Kind.INT: fmt_int,
+    Kind.FLOAT: fmt_float,
+    Kind.BOOL: fmt_bool,
+    Kind.SIZE: fmt_size,
+}
+
+
+def parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return int(float(text))
+
+
+def parse_float(text: str) -> float:
+    if text == "Infinite":
+        return math.inf
+    return float(text)
+
+
+def parse_bool(text: str) -> bool:
+    return text not in ("", "0", "false", "False")
+
+
+_PARSE: dict[str, Callable[[str], Any]] = {
+    Kind.STR: str,
+    Kind.INT: parse_int,
+    Kind.FLOAT: parse_float,
+    Kind.BOOL: parse_bool,
+    Kind.SIZE: parse_float,
+    Kind.MDSIZE: parse_float,
+}
+
+
+_EMPTY: dict[str, Any] = {
+    Kind.STR: "",
+    Kind.INT: 0,
+    Kind.FLOAT: 0.0,
+    Kind.BOOL: False,
+    Kind.SIZE: 0.0,
+    Kind.MDSIZE: 0.0,
+}
+
+
+# ---------------------------------------------------------------- paths
+
+
+def _lookup(path: str, scope: Mapping[str, Any]) -> Any:
+    head, _, rest = path.partition(".")
+    value = scope[head]
+    while rest:
+        name, _, rest = rest.partition(".")
+        value = getattr(value, name)
+    return value
+
+
+def _store(path: str, value: Any, scope: dict[str, Any]) -> None:
+    head, sep, rest = path.partition(".")
+    if not sep:
+        scope[head] = value
+        return
+    target = scope[head]
+    *parents, last = rest.split(".")
+    for name in parents:
+        target = getattr(target, name)
+    setattr(target, last, value)
+
+
+def condition_field_count(cond_type: int) -> int:
+    """Fields after condType for one order condition (the dataclass's fields minus condType)."""
+    return len(dataclasses.fields(OrderCondition.createClass(cond_type))) - 1
+
+
+# ---------------------------------------------------------------- decoding
+
+
+class _Cursor:
+    __slots__ = ("fields", "pos")
+
+    def __init__(self, fields: Sequence[str], pos: int) -> None:
+        self.fields = fields
+        self.pos = pos
+
+    def take(self) -> str:
+        if self.pos >= len(self.fields):
+            raise DecodeError(f"message too short ({len(self.fields)} fields)")
+        text = self.fields[self.pos]
+        self.pos += 1
+        return text
+
+
+def _decode_items(items: Sequence[Any], cur: _Cursor, scope: dict[str, Any], version: int) -> None:
+    for item in items:
+        if isinstance(item, F):
+            if not present(item, version):
+                continue
+            text = cur.take()
+            if text == "" and "." in item.path:
+                continue  # "not set": keep the dataclass default
+            try:
+                value = _PARSE[item.kind](text) if text != "" else _EMPTY[item.kind]
+            except ValueError as exc:
+                raise DecodeError(f"field {item.path}: {text[:30]!r}") from exc
+            _store(item.path, value, scope)
+        elif isinstance(item, Const):
+            if present(item, version):
+                cur.take()
+        elif isinstance(item, If):
+            if present(item, version) and item.pred(scope, version):
+                _decode_items(item.items, cur, scope, version)
+        elif isinstance(item, Each):
+            count = parse_int(cur.take() or "0") if item.counted else 0
+            elements = []
+            for _ in range(count):
+                element = item.make()
+                inner = dict(scope)
+                inner["_"] = element
+                _decode_items(item.items, cur, inner, version)
+                elements.append(element)
+            _store(item.path, elements, scope)
+        elif isinstance(item, Pairs):
+            count = parse_int(cur.take() or "0")
+            pairs = [TagValue(cur.take(), cur.take()) for _ in range(count)]
+            _store(item.path, pairs, scope)
+        elif isinstance(item, TagList):
+            text = cur.take()
+            tags = [TagValue(*p.split("=", 1)) for p in text.split(";") if "=" in p]
+            _store(item.path, tags, scope)
+        elif isinstance(item, Conds):
+            _decode_conditions(item.path, cur, scope)
+        else:  # pragma: no cover - a table bug
+            raise TypeError(f"bad spec item {item!r}")
+
+
+def _decode_conditions(path: str, cur: _Cursor, scope: dict[str, Any]) -> None:
+    order = _lookup(path, scope)
+    count = parse_int(cur.take() or "0")
+    conditions = []
+    for _ in range(count):
+        cond_type = parse_int(cur.take())
+        try:
+            cls = OrderCondition.createClass(cond_type)
+        except KeyError as exc:
+            raise DecodeError(f"unknown order condition type {cond_type}") from exc
+        values: list[Any] = [cond_type]
+        for fld in dataclasses.fields(cls)[1:]:
+            text = cur.take()
+            if fld.type in ("bool", bool):
+                values.append(parse_bool(text))
+            elif fld.type in ("int", int):
+                values.append(parse_int(text or "0"))
+            elif fld.type in ("float", float):
+                values.append(parse_float(text or "0"))
+            else:
+                values.append(text)
+        conditions.append(cls(*values))
+    order.conditions = conditions
+    if count:
+        order.conditionsIgnoreRth = parse_bool(cur.take())
+        order.conditionsCancelOrder = parse_bool(cur.take())
+
+
+def decode(fields: Sequence[str], version: int) -> Request:
+    """Decode one client request (its fields, message id first) at the session's version."""
+    from terminal_app.simulator.protocol.requests import REQUESTS
+
+    if not fields:
+        raise DecodeError("empty message")
+    try:
+        msg_id = int(fields[0])
+    except ValueError as exc:
+        raise DecodeError(f"bad message id {fields[0][:20]!r}") from exc
+    spec = REQUESTS.get(msg_id)
+    if spec is None:
+        raise UnknownRequest(msg_id)
+    scope: dict[str, Any] = {name: make() for name, make in spec.roots.items()}
+    cur = _Cursor(fields, 1)
+    _decode_items(spec.items, cur, scope, version)
+    return Request(msg_id, spec.name, scope, consumed=cur.pos, total=len(fields))
+
+
+class UnknownRequest(DecodeError):
+    def __init__(self, msg_id: int) -> None:
+        super().__init__(f"unknown request id {msg_id}")
+        self.msg_id = msg_id
+
+
+# ---------------------------------------------------------------- encoding
+
+
+def _encode_items(
+    items: Sequence[Any], scope: Mapping[str, Any], version: int, out: list[str]
+) -> None:
+    for item in items:
+        if isinstance(item, F):
+            if not present(item, version):
+                continue
+            value = _lookup(item.path, scope)
+            if item.kind == Kind.MDSIZE:
+                out.append(_fmt_mdsize(value, version))
+            else:
+                out.append(_FORMAT[item.kind](value))
+        elif isinstance(item, Const):
+            if present(item, version):
+                out.append(item.text)
+        elif isinstance(item, If):
+            if present(item, version) and item.pred(scope, version):
+                _encode_items(item.items, scope, version, out)
+        elif isinstance(item, Each):
+            elements = _lookup(item.path, scope) or []
+            if item.counted:
+                out.append(str(len(elements)))
+            inner = dict(scope)
+            for element in elements:
+                inner["_"] = element
+                _encode_items(item.items, inner, version, out)
+        elif isinstance(item, Pairs):
+            pairs = _lookup(item.path, scope) or []
+            out.append(str(len(pairs)))
+            for tag, value in pairs:
+                out += [fmt_str(tag), fmt_str(value)]
+        elif isinstance(item, TagList):
+            pairs = _lookup(item.path, scope) or []
+            out.append("".join(f"{t}={v};" for t, v in pairs))
+        elif isinstance(item, Conds):
+            _encode_conditions(_lookup(item.path, scope), out)
+        else:  # pragma: no cover - a table bug
+            raise TypeError(f"bad spec item {item!r}")
+
+
+def _encode_conditions(order: Any, out: list[str]) -> None:
+    conditions = order.conditions or []
+    out.append(str(len(conditions)))
+    for cond in conditions:
+        for value in dataclasses.astuple(cond):
+            out.append(fmt_bool(value) if isinstance(value, bool) else fmt_str(value))
+    if conditions:
+        out += [fmt_bool(order.conditionsIgnoreRth), fmt_bool(order.conditionsCancelOrder)]
+
+
+def encode(name: str, version: int, **values: Any) -> list[str]:
+    """The fields (message id first) of server message `name` at the session's version."""
+    from terminal_app.simulator.protocol.messages import MESSAGES
+
+    spec = MESSAGES[name]
+    out = [str(spec.msg_id)]
+    _encode_items(spec.items, values, version, out)
+    return out
+
+
+def encode_request(name: str, version: int, **values: Any) -> list[str]:
+    """The fields of client request `name`, as a client would send them (for tests and tools)."""
+    from terminal_app.simulator.protocol.requests import REQUEST_IDS, REQUESTS
+
+    msg_id = REQUEST_IDS[name]
+    spec = REQUESTS[msg_id]
+    scope = {**{k: make() for k, make in spec.roots.items()}, **values}
+    out = [str(msg_id)]
+    _encode_items(spec.items, scope, version, out)
+    return out
