@@ -34,11 +34,11 @@ AAPL = Contract(conId=265598, symbol="AAPL", secType="STK", exchange="SMART", cu
 
 def ib_async_fields(version: int, call: str, *args: Any) -> list[str]:
     """The fields ib_async's Client sends for `call(*args)` at server `version`."""
-    client = Client(wrapper=None)  # type: ignore[arg-type]
+    client: Any = Client(wrapper=None)
     client._serverVersion = version
     sent: list[str] = []
-    client.isConnected = lambda: True  # type: ignore[method-assign]
-    client.sendMsg = sent.append  # type: ignore[method-assign]
+    client.isConnected = lambda: True
+    client.sendMsg = sent.append
     getattr(client, call)(*args)
     return sent[0].split("\0")[:-1]
 
@@ -164,7 +164,9 @@ def test_complex_order_groups_are_walked() -> None:
     assert got.algoParams == [TagValue("adaptivePriority", "Normal")]
     assert got.hedgeParam == "0.5"
     assert [type(c) for c in got.conditions] == [PriceCondition, TimeCondition]
-    assert got.conditions[0].price == 101.5 and got.conditions[1].conjunction == "o"
+    first, second = got.conditions
+    assert isinstance(first, PriceCondition) and first.price == 101.5
+    assert isinstance(second, TimeCondition) and second.conjunction == "o"
     assert got.midOffsetAtHalf == 0.005
 
 
