@@ -100,9 +100,9 @@ async def test_quit_after_closes_the_window(qapp: QApplication) -> None:
 
 def test_docks_register_open_tab_and_list_in_view_menu(qapp: QApplication) -> None:
     window = MainWindow()
-    window.docks.register_kind(PanelKind("notes", "Notes", lambda: QLabel("n")))
+    window.docks.register_kind(PanelKind("notes", "Notes", lambda _ctx: QLabel("n")))
     with pytest.raises(ValueError):
-        window.docks.register_kind(PanelKind("notes", "Notes", lambda: QLabel("n")))
+        window.docks.register_kind(PanelKind("notes", "Notes", lambda _ctx: QLabel("n")))
     window.show()
     first = window.docks.open("notes")
     second = window.docks.open("notes")

@@ -1,44 +1,70 @@
 """The dock framework: panel kinds are registered once, then opened as many times as wanted.
 
 Each open panel is a QDockWidget with a unique object name (`kind:N`) so that QMainWindow's
-saveState/restoreState can find it again, and a toggle entry in the View menu.
+saveState/restoreState can find it again, and a toggle entry in the View menu. Panels that take
+part in linking (see `ui.panel`) get a link colour chooser in their title bar and are wired to the
+window's `LinkGroups` here, so no panel talks to another directly.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ib_async import Contract
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+
+from terminal_app.workspace.link_groups import NOT_LINKED
+from ui.dock_title import DockTitleBar
+from ui.link_chooser import LinkColorButton
+from ui.panel import LinkTarget, PanelContext, chosen_signal, is_linkable
+
+AREAS: dict[str, Qt.DockWidgetArea] = {
+    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "right": Qt.DockWidgetArea.RightDockWidgetArea,
+    "top": Qt.DockWidgetArea.TopDockWidgetArea,
+    "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+AREA_NAMES = {v: k for k, v in AREAS.items()}
 
 
 @dataclass(frozen=True)
 class PanelKind:
     kind: str
     title: str
-    factory: Callable[[], QWidget]
-    area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea
+    factory: Callable[[PanelContext], QWidget]
+    area: str = "right"
     shortcut: str | None = None
+    default_link: str = NOT_LINKED
 
 
 class DockManager(QObject):
-    """Creates, lists and removes docks; keeps the View menu in step with them."""
+    """Creates, lists and removes docks; keeps the View menu and link groups in step with them."""
 
     dock_opened = Signal(QDockWidget)
     dock_closed = Signal(QDockWidget)
 
-    def __init__(self, window: QMainWindow, view_menu: QMenu) -> None:
+    def __init__(self, window: QMainWindow, view_menu: QMenu, context: PanelContext) -> None:
         super().__init__(window)
         self._window = window
+        self._context = context
         self._kinds: dict[str, PanelKind] = {}
         self._docks: list[QDockWidget] = []
+        self._links: dict[QDockWidget, LinkColorButton] = {}
         self._view_menu = view_menu
         self._new_menu = view_menu.addMenu("&New panel")
         self._panels_separator = view_menu.addSeparator()
+        context.links.symbol_changed.connect(self._on_linked_symbol)
+
+    @property
+    def context(self) -> PanelContext:
+        return self._context
 
     def register_kind(self, kind: PanelKind) -> None:
         if kind.kind in self._kinds:
             raise ValueError(f"panel kind {kind.kind!r} is already registered")
+        if kind.area not in AREAS:
+            raise ValueError(f"unknown dock area {kind.area!r}")
         self._kinds[kind.kind] = kind
         action = QAction(kind.title, self._new_menu)
         if kind.shortcut:
@@ -49,27 +75,52 @@ class DockManager(QObject):
     def kinds(self) -> list[PanelKind]:
         return list(self._kinds.values())
 
+    def has_kind(self, kind: str) -> bool:
+        return kind in self._kinds
+
     def docks(self, kind: str | None = None) -> list[QDockWidget]:
         return [d for d in self._docks if kind is None or kind_of(d) == kind]
 
     def open(
-        self, kind: str, object_name: str | None = None, widget: QWidget | None = None
+        self,
+        kind: str,
+        object_name: str | None = None,
+        area: str | None = None,
+        link: str | None = None,
     ) -> QDockWidget:
-        """Open a new panel of `kind` (object_name restores a saved one under its old name)."""
+        """Open a new panel of `kind`: tabbed onto its siblings unless an `area` is given;
+        `object_name` restores a saved one under its old name."""
         spec = self._kinds[kind]
         name = object_name or self._next_name(kind)
+        if any(d.objectName() == name for d in self._docks):
+            raise ValueError(f"a panel named {name!r} is already open")
         dock = QDockWidget(self._title_for(spec, name), self._window)
         dock.setObjectName(name)
-        dock.setWidget(widget if widget is not None else spec.factory())
+        widget = spec.factory(self._context)
+        dock.setWidget(widget)
         dock.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self._window.addDockWidget(spec.area, dock)
+        button: LinkColorButton | None = None
+        if is_linkable(widget):
+            button = LinkColorButton(link if link is not None else spec.default_link)
+            self._links[dock] = button
+            button.color_chosen.connect(lambda color, d=dock: self._on_color_chosen(d, color))
+            signal = chosen_signal(widget)
+            if signal is not None:
+                signal.connect(lambda contract, d=dock: self.publish_from(d, contract))
+        dock.setTitleBarWidget(DockTitleBar(dock, button))
+        qt_area = AREAS[area or spec.area]
         siblings = [d for d in self.docks(kind) if d.isVisible()]
-        if siblings:
+        if siblings and object_name is None and area is None:
+            self._window.addDockWidget(self._window.dockWidgetArea(siblings[-1]), dock)
             self._window.tabifyDockWidget(siblings[-1], dock)
+        else:
+            self._window.addDockWidget(qt_area, dock)
         self._docks.append(dock)
         self._view_menu.insertAction(self._panels_separator, dock.toggleViewAction())
         dock.show()
         dock.raise_()
+        if button is not None:
+            self._push_current(dock, button.color)
         self.dock_opened.emit(dock)
         return dock
 
@@ -78,8 +129,12 @@ class DockManager(QObject):
         if dock not in self._docks:
             return
         self._docks.remove(dock)
+        self._links.pop(dock, None)
         self._view_menu.removeAction(dock.toggleViewAction())
         self._window.removeDockWidget(dock)
+        # restoreState looks docks up by name among the window's children: a dock awaiting
+        # deletion must not be found in place of the new one of the same name.
+        dock.setObjectName("")
         self.dock_closed.emit(dock)
         dock.deleteLater()
 
@@ -89,6 +144,46 @@ class DockManager(QObject):
 
     def tabify(self, first: QDockWidget, second: QDockWidget) -> None:
         self._window.tabifyDockWidget(first, second)
+
+    # -- link groups --------------------------------------------------------------------------
+
+    def link_of(self, dock: QDockWidget) -> str | None:
+        """The dock's link colour, or None when its panel does not take part in linking."""
+        button = self._links.get(dock)
+        return button.color if button is not None else None
+
+    def set_link(self, dock: QDockWidget, color: str) -> None:
+        button = self._links.get(dock)
+        if button is None:
+            return
+        button.set_color(color)
+        self._on_color_chosen(dock, button.color)
+
+    def publish_from(self, dock: QDockWidget, contract: Contract) -> None:
+        """The user picked `contract` in `dock`: drive the other panels of its colour."""
+        color = self.link_of(dock)
+        if color is None or color == NOT_LINKED:
+            return
+        self._context.links.set_active_color(color)
+        self._context.links.publish(color, contract, dock.widget())
+
+    def _on_color_chosen(self, dock: QDockWidget, color: str) -> None:
+        if color != NOT_LINKED:
+            self._context.links.set_active_color(color)
+        self._push_current(dock, color)
+
+    def _push_current(self, dock: QDockWidget, color: str) -> None:
+        """A panel joining a colour shows that colour's current symbol right away."""
+        contract = self._context.links.current(color)
+        widget = dock.widget()
+        if contract is not None and isinstance(widget, LinkTarget):
+            widget.show_contract(contract)
+
+    def _on_linked_symbol(self, color: str, contract: Contract, source: object) -> None:
+        for dock, button in self._links.items():
+            widget = dock.widget()
+            if button.color == color and widget is not source and isinstance(widget, LinkTarget):
+                widget.show_contract(contract)
 
     def _next_name(self, kind: str) -> str:
         used = {d.objectName() for d in self._docks}

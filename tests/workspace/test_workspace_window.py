@@ -1,0 +1,172 @@
+from pathlib import Path
+
+import pytest
+from ib_async import Stock
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from terminal_app.workspace.files import backup_path
+from terminal_app.workspace.layout import LayoutStore
+from tests.workspace.panels import SymbolPanel, symbol_kind
+from ui.docks import PanelKind
+from ui.main_window import MainWindow
+from ui.shortcuts import collect_shortcuts
+from ui.themes import current_theme
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    win = MainWindow(store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json")
+    qtbot.addWidget(win)
+    win.docks.register_kind(symbol_kind("sym"))
+    win.docks.register_kind(PanelKind("notes", "Notes", lambda _c: QLabel("n"), "bottom"))
+    win.show()
+    return win
+
+
+def _panel(window: MainWindow, name: str) -> SymbolPanel:
+    (dock,) = [d for d in window.docks.docks() if d.objectName() == name]
+    widget = dock.widget()
+    assert isinstance(widget, SymbolPanel)
+    return widget
+
+
+def test_round_trip_two_docks_of_one_kind_with_state(window: MainWindow, tmp_path: Path) -> None:
+    window.docks.open("sym")
+    second = window.docks.open("sym", area="left")
+    window.docks.open("notes")
+    window.docks.set_link(second, "blue")
+    _panel(window, "sym:1").setText("AAPL")
+    _panel(window, "sym:2").setText("ES")
+    _panel(window, "sym:2").timeframe = "5 mins"
+    window.docks.docks("notes")[0].hide()
+    assert window.workspace.save("Morning")
+
+    window.workspace.reset_to_default()
+    assert sorted(d.objectName() for d in window.docks.docks()) == ["notes:1", "sym:1"]
+    assert window.workspace.restore("Morning")
+    names = [d.objectName() for d in window.docks.docks()]
+    assert names == ["sym:1", "sym:2", "notes:1"]
+    assert _panel(window, "sym:2").text() == "ES"
+    assert _panel(window, "sym:2").timeframe == "5 mins"
+    assert _panel(window, "sym:1").text() == "AAPL"
+    docks = {d.objectName(): d for d in window.docks.docks()}
+    assert window.docks.link_of(docks["sym:2"]) == "blue"
+    assert window.docks.link_of(docks["sym:1"]) == "red"
+    assert window.docks.link_of(docks["notes:1"]) is None
+    assert docks["notes:1"].isHidden()
+    assert window.dockWidgetArea(docks["sym:2"]) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert window.dockWidgetArea(docks["sym:1"]) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert window.windowTitle().endswith("Morning")
+    assert window.settings.last_workspace == "Morning"
+    assert '"last_workspace": "Morning"' in (tmp_path / "ui.json").read_text()
+
+
+def test_corrupt_workspace_falls_back_to_default_with_message(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    path = window.workspace.store.path_for("Broken")
+    path.parent.mkdir(parents=True)
+    path.write_text('{"name": "Broken", "panels": [{"name": 5}]}')
+    with qtbot.waitSignal(window.workspace.message) as blocker:
+        assert not window.workspace.restore("Broken")
+    assert "Broken.json.bak" in blocker.args[0]
+    assert backup_path(path).exists()
+    assert "Broken.json.bak" in window.statusBar().currentMessage()
+    assert sorted(d.objectName() for d in window.docks.docks()) == ["notes:1", "sym:1"]
+
+
+def test_panel_that_rejects_its_state_does_not_stop_the_restore(window: MainWindow) -> None:
+    window.docks.open("sym")
+    window.docks.open("notes")
+    ws = window.workspace.capture("Odd")
+    ws.panels[0].state = {"explode": True}
+    messages: list[str] = []
+    window.workspace.message.connect(messages.append)
+    window.workspace.apply(ws)
+    assert [d.objectName() for d in window.docks.docks()] == ["sym:1", "notes:1"]
+    assert any("saved state not usable" in m for m in messages)
+
+
+def test_unknown_kind_in_a_workspace_is_left_out_with_a_message(window: MainWindow) -> None:
+    window.docks.open("notes")
+    ws = window.workspace.capture("Old")
+    ws.panels[0].name = "gone:1"
+    messages: list[str] = []
+    window.workspace.message.connect(messages.append)
+    window.workspace.apply(ws)
+    assert window.docks.docks() == []
+    assert any("'gone'" in m for m in messages)
+
+
+def test_link_group_drives_panels_of_the_same_colour(window: MainWindow) -> None:
+    red_a = window.docks.open("sym")
+    red_b = window.docks.open("sym")
+    blue = window.docks.open("sym")
+    window.docks.set_link(blue, "blue")
+    a, b, c = (d.widget() for d in (red_a, red_b, blue))
+    assert isinstance(a, SymbolPanel) and isinstance(b, SymbolPanel) and isinstance(c, SymbolPanel)
+    a.pick(Stock("AAPL", "SMART", "USD"))
+    assert (a.shown, b.shown, c.shown) == ([], ["AAPL"], [])
+    assert window.links.active_color == "red"
+    c.pick(Stock("MSFT", "SMART", "USD"))
+    assert (a.shown, b.shown) == ([], ["AAPL"])
+    assert window.links.active_color == "blue"
+    # Joining a colour shows that colour's current symbol at once.
+    window.docks.set_link(red_b, "blue")
+    assert b.shown == ["AAPL", "MSFT"]
+    # Not linked: hears nothing.
+    window.docks.set_link(red_b, "none")
+    c.pick(Stock("IBM", "SMART", "USD"))
+    assert b.shown == ["AAPL", "MSFT"]
+
+
+def test_link_chooser_in_the_title_bar_changes_the_colour(window: MainWindow) -> None:
+    dock = window.docks.open("sym")
+    title = dock.titleBarWidget()
+    button = title.link_button  # type: ignore[attr-defined]
+    assert button is not None and button.color == "red"
+    green = next(a for a in button.menu().actions() if a.text() == "Green")
+    green.trigger()
+    assert window.docks.link_of(dock) == "green"
+    assert window.links.active_color == "green"
+    notes = window.docks.open("notes")
+    assert notes.titleBarWidget().link_button is None  # type: ignore[attr-defined]
+
+
+def test_theme_switch_changes_palette_and_is_remembered(window: MainWindow, tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window.set_theme("light")
+    light_bg = app.palette().window().color().lightness()
+    assert current_theme(app) == "light" and window.theme_actions["light"].isChecked()
+    window.set_theme("dark")
+    assert app.palette().window().color().lightness() < light_bg
+    assert "live-badge" in app.styleSheet()
+    window.set_theme("light")
+    reopened = MainWindow(settings_path=tmp_path / "ui.json", store=window.workspace.store)
+    assert reopened.settings.theme == "light"
+    window.set_theme("dark")
+    reopened.deleteLater()
+
+
+def test_shortcuts_dialog_lists_the_real_shortcuts(window: MainWindow) -> None:
+    rows = collect_shortcuts(window)
+    keys = {what: k for _where, what, k in rows}
+    assert keys["Save workspace"] == "Ctrl+S"
+    assert keys["Keyboard shortcuts"] == "F1"
+    assert "Quit" in keys
+    dialog = window.show_shortcuts()
+    assert dialog.isVisible() and dialog.table.rowCount() == len(rows)
+    dialog.close()
+
+
+def test_save_as_dialog_saves_without_blocking(window: MainWindow, qtbot: QtBot) -> None:
+    window.docks.open("notes")
+    dialog = window.workspace.ask_save_as()
+    assert dialog.isVisible()
+    dialog.setTextValue("Evening")
+    dialog.accept()
+    assert window.workspace.store.names() == ["Evening"]
+    assert window.workspace.current_name == "Evening"

@@ -1,0 +1,50 @@
+"""What the shell expects of a panel widget, and what it hands to one.
+
+A panel is any QWidget. It may opt in to:
+- persistence: `panel_state() -> dict` (JSON-able: symbols, timeframe, columns…) and
+  `restore_panel_state(state: dict) -> None`, called when a workspace is saved / restored;
+- linking (TWS colour groups): `show_contract(contract) -> None`, called when another panel of the
+  same link colour picks a symbol, and/or a `contract_chosen` Signal(object) it emits when the user
+  picks one in it. A panel with either gets a link colour chooser in its dock's title bar.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from ib_async import Contract
+from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QWidget
+
+from terminal_app.tasks import TaskOwner
+from terminal_app.workspace.link_groups import LinkGroups
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    """Everything a panel factory may use; panels get market data from `session` only."""
+
+    links: LinkGroups
+    tasks: TaskOwner
+    session: Any = None  # terminal_app.session.BrokerSession once connected up
+
+
+@runtime_checkable
+class StatefulPanel(Protocol):
+    def panel_state(self) -> dict[str, Any]: ...
+
+    def restore_panel_state(self, state: dict[str, Any]) -> None: ...
+
+
+@runtime_checkable
+class LinkTarget(Protocol):
+    def show_contract(self, contract: Contract) -> None: ...
+
+
+def chosen_signal(widget: QWidget) -> SignalInstance | None:
+    """The panel's `contract_chosen` signal, if it has one."""
+    signal = getattr(widget, "contract_chosen", None)
+    return signal if isinstance(signal, SignalInstance) else None
+
+
+def is_linkable(widget: QWidget) -> bool:
+    return isinstance(widget, LinkTarget) or chosen_signal(widget) is not None

@@ -1,0 +1,76 @@
+"""Help → Shortcuts: every keyboard shortcut of the window, read from its actions.
+
+The list is collected from the live menus and window actions, so it cannot drift from what the
+keys really do.
+"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def collect_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
+    """(where, what, keys) for each action with a shortcut, in menu order, without duplicates."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[int] = set()
+
+    def visit(menu: QMenu, path: str) -> None:
+        for action in menu.actions():
+            sub = action.menu()
+            if isinstance(sub, QMenu):
+                visit(sub, f"{path} › {_clean(sub.title())}")
+            else:
+                add(action, path)
+
+    def add(action: QAction, where: str) -> None:
+        keys = action.shortcuts()
+        if not keys or id(action) in seen:
+            return
+        seen.add(id(action))
+        text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+        rows.append((where, _clean(action.text()), text))
+
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu):
+            visit(menu, _clean(menu.title()))
+    for action in window.actions():
+        add(action, "Window")
+    return rows
+
+
+def _clean(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, window: QMainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = collect_shortcuts(window)
+        self.table = QTableWidget(len(rows), 3, self)
+        self.table.setHorizontalHeaderLabels(["Keys", "Action", "Menu"])
+        for r, (where, what, keys) in enumerate(rows):
+            for c, text in enumerate((keys, what, where)):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.table.setItem(r, c, item)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(520, 420)

@@ -1,0 +1,206 @@
+"""Saving and restoring named workspaces of the main window, and the Workspace menu.
+
+Capture = QMainWindow.saveState/saveGeometry plus, per dock, its `kind:N` name, area, link colour,
+visibility and the panel's own `panel_state()`. Restore rebuilds the docks under their old names
+(so restoreState can place them), hands each panel its state back, then restores the geometry.
+Problems (corrupt file, a panel that cannot take its state back) become messages, never crashes.
+"""
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
+
+from terminal_app.workspace.layout import (
+    DEFAULT_NAME,
+    LayoutStore,
+    PanelEntry,
+    Workspace,
+    default_workspace,
+    validate_name,
+)
+from ui.docks import AREA_NAMES, DockManager
+from ui.panel import StatefulPanel
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+
+
+class WorkspaceController(QObject):
+    #: a problem or notice for the user (shown in the status bar and the Messages dock)
+    message = Signal(str)
+    #: the name of the workspace now shown
+    workspace_changed = Signal(str)
+
+    def __init__(self, window: QMainWindow, docks: DockManager, store: LayoutStore) -> None:
+        super().__init__(window)
+        self._window = window
+        self._docks = docks
+        self._store = store
+        self._current = DEFAULT_NAME
+
+    @property
+    def current_name(self) -> str:
+        return self._current
+
+    @property
+    def store(self) -> LayoutStore:
+        return self._store
+
+    # -- capture / apply ---------------------------------------------------------------------
+
+    def capture(self, name: str | None = None) -> Workspace:
+        panels = []
+        for dock in self._docks.docks():
+            widget = dock.widget()
+            state: dict[str, Any] = {}
+            if isinstance(widget, StatefulPanel):
+                try:
+                    state = widget.panel_state()
+                except Exception as exc:  # a panel bug must not lose the rest of the layout
+                    log.exception("panel %s could not save its state", dock.objectName())
+                    self.message.emit(f"{dock.windowTitle()}: could not save its state ({exc})")
+            area = AREA_NAMES.get(self._window.dockWidgetArea(dock), "right")
+            link = self._docks.link_of(dock) or "none"
+            panels.append(PanelEntry(dock.objectName(), area, link, not dock.isHidden(), state))
+        return Workspace(
+            name or self._current,
+            panels,
+            window_state=bytes(self._window.saveState(STATE_VERSION).data()),
+            geometry=bytes(self._window.saveGeometry().data()),
+        )
+
+    def apply(self, workspace: Workspace) -> None:
+        """Replace every open panel with the workspace's panels, states and geometry."""
+        self._docks.remove_all()
+        for entry in workspace.panels:
+            if not self._docks.has_kind(entry.kind):
+                self.message.emit(
+                    f"Workspace {workspace.name!r}: panel kind {entry.kind!r} is not available "
+                    "in this version; it was left out."
+                )
+                continue
+            dock = self._docks.open(entry.kind, entry.name, entry.area, entry.link)
+            widget = dock.widget()
+            if entry.state and isinstance(widget, StatefulPanel):
+                try:
+                    widget.restore_panel_state(entry.state)
+                except Exception as exc:
+                    log.exception("panel %s could not restore its state", entry.name)
+                    self.message.emit(f"{dock.windowTitle()}: saved state not usable ({exc})")
+            if workspace.window_state is None:
+                dock.setVisible(entry.visible)
+        if workspace.geometry is not None:
+            self._window.restoreGeometry(QByteArray(workspace.geometry))
+        if workspace.window_state is not None and not self._window.restoreState(
+            QByteArray(workspace.window_state), STATE_VERSION
+        ):
+            self.message.emit(f"Workspace {workspace.name!r}: dock positions could not be read.")
+        self._set_current(workspace.name)
+
+    # -- named workspaces --------------------------------------------------------------------
+
+    def default(self) -> Workspace:
+        return default_workspace({k.kind: k.area for k in self._docks.kinds()})
+
+    def restore(self, name: str) -> bool:
+        """Show the saved workspace `name`; a missing or corrupt one falls back to the default."""
+        loaded = self._store.load(name)
+        if loaded.problem:
+            self.message.emit(loaded.problem)
+        if loaded.value is None:
+            self.apply(self.default())
+            return False
+        self.apply(loaded.value)
+        return True
+
+    def save(self, name: str | None = None) -> bool:
+        """Save the window as `name` (default: the current workspace); reports failures."""
+        try:
+            target = validate_name(name if name is not None else self._current)
+            self._store.save(self.capture(target))
+        except (OSError, ValueError) as exc:
+            self.message.emit(f"Workspace not saved: {exc}")
+            return False
+        self._set_current(target)
+        return True
+
+    def delete(self, name: str) -> None:
+        self._store.delete(name)
+        self.message.emit(f"Workspace {name!r} deleted.")
+
+    def reset_to_default(self) -> None:
+        self.apply(self.default())
+
+    def _set_current(self, name: str) -> None:
+        self._current = name
+        self.workspace_changed.emit(name)
+
+    # -- menu ------------------------------------------------------------------------------
+
+    def fill_menu(self, menu: QMenu) -> None:
+        save = menu.addAction("&Save workspace")
+        save.setShortcut("Ctrl+S")
+        save.triggered.connect(lambda: self.save())
+        menu.addAction("Save workspace &as…").triggered.connect(self.ask_save_as)
+        self._open_menu = menu.addMenu("&Open workspace")
+        self._open_menu.aboutToShow.connect(self._fill_open_menu)
+        self._delete_menu = menu.addMenu("&Delete workspace")
+        self._delete_menu.aboutToShow.connect(self._fill_delete_menu)
+        menu.addSeparator()
+        menu.addAction("&Reset to default layout").triggered.connect(self.reset_to_default)
+
+    def _fill_open_menu(self) -> None:
+        self._open_menu.clear()
+        names = self._store.names()
+        for name in names:
+            action = self._open_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name == self._current)
+            action.triggered.connect(lambda _=False, n=name: self.restore(n))
+        if not names:
+            self._open_menu.addAction("(no saved workspaces)").setEnabled(False)
+
+    def _fill_delete_menu(self) -> None:
+        self._delete_menu.clear()
+        names = [n for n in self._store.names() if n != self._current]
+        for name in names:
+            self._delete_menu.addAction(name).triggered.connect(
+                lambda _=False, n=name: self.delete(n)
+            )
+        if not names:
+            self._delete_menu.addAction("(none besides the current one)").setEnabled(False)
+
+    def ask_save_as(self) -> QInputDialog:
+        """Non-blocking: the dialog calls back; an existing name asks before overwriting."""
+        dialog = QInputDialog(self._window)
+        dialog.setWindowTitle("Save workspace as")
+        dialog.setLabelText("Workspace name:")
+        dialog.setTextValue(self._current)
+        dialog.textValueSelected.connect(self._save_as_chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _save_as_chosen(self, name: str) -> None:
+        try:
+            name = validate_name(name)
+        except ValueError as exc:
+            self.message.emit(f"Workspace not saved: {exc}")
+            return
+        if name == self._current or not self._store.exists(name):
+            self.save(name)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Replace workspace?",
+            f"A workspace named {name!r} exists. Replace it with the current layout?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        yes = QMessageBox.StandardButton.Yes
+        box.buttonClicked.connect(lambda b: box.standardButton(b) == yes and self.save(name))
+        box.finished.connect(box.deleteLater)
+        box.open()
