@@ -1,0 +1,122 @@
+"""The broker session: the one place that talks to `ib_async.IB` (QtCore only, no widgets).
+
+Panels and the workspace use this API and never touch `session.ib`. Everything runs on the shared
+qasync loop; every `async` method must be awaited from a task or `qasync.asyncSlot`.
+
+Connection (`BrokerSession`)
+    session = BrokerSession(SessionSettings())        # one per app
+    ok = await session.open_connection(profile, acknowledged_remote=False)
+        False -> `session.state` is FAILED with the reason (refused port, handshake timeout,
+        duplicate client id 326, non-loopback host without acknowledgement). After a successful
+        connect the supervisor reconnects by itself with capped backoff on any drop.
+    await session.close_connection()   # on purpose: no reconnect; subscriptions stay registered
+    session.cancel_reconnect()         # user gives up while RECONNECTING -> DISCONNECTED
+    await session.close()              # app shutdown
+    session.state: ConnectionState(phase: Phase, reason, attempt, next_in); `.text` for display
+        Phase: DISCONNECTED, CONNECTING, CONNECTED, RECONNECTING (attempt 0 = TWS lost IB,
+        code 1100), FAILED.
+    session.profile, session.accounts(), session.is_connected
+    session.trading_allowed / session.trading_reason   (False while not CONNECTED, during 1100,
+        or on a read-only profile; the reason is the text to show on disabled order controls)
+    session.simulator: the embedded SimulatedGateway while the simulated profile is in use
+
+Signals (Qt, on the GUI thread)
+    stateChanged(ConnectionState)        tradingChanged(bool allowed, str reason)
+    messageAdded(Message)                synced()   # after (re)connect / 1101 re-sync: ib_async
+                                                    # rebuilt its Trade/Position objects, re-read
+    tradeChanged(Trade)                  fillAdded(Trade, Fill)
+    positionChanged(Position)            portfolioChanged(PortfolioItem)
+    accountValueChanged(AccountValue)    historyQueueChanged()
+
+Live data (shared lines, ref-counted by contract and kind; contracts must be qualified)
+    h = session.ticker(contract, generic_ticks="")    -> TickerHandle   (h.ticker: Ticker | None)
+    h = session.depth(contract, rows=10, smart=False) -> DepthHandle    (h.ticker.domBids/Asks)
+    h = session.bars(contract, BarsSpec(duration, bar_size, what_to_show, use_rth))
+                                                      -> BarsHandle     (h.bars: BarDataList)
+    h = session.pnl(account="") / session.pnl_single(con_id, account="") -> PnLHandle (h.pnl)
+    Every handle: signals updated(value), staleChanged(bool), replaced() (new live object after a
+    reconnect: re-read h.value), failed(str); properties value, stale, error, users, released;
+    h.release() when the panel closes (idempotent). The IB line is cancelled on the last release.
+    `stale` is True until data flows, while the data farm (2103/2105) or the connection is down;
+    never price an order from a stale handle. Requests wait in a bulk lane (≤35 msg/s) so that
+    order actions overtake them; `h.value` is None until the request was sent.
+
+Contracts and history
+    await session.qualify(contract) -> Contract         (raises contracts.ContractError(text))
+    await session.search_symbols(pattern) -> list[SymbolMatch]   (contract, description,
+        sec_type, exchange, currency, derivative_sec_types, expiries; ContractError if none)
+    await session.history(contract, duration, bar_size, what_to_show, use_rth, end="")
+        -> list[BarData]   paced by IB's rules (raises history.HistoryError with code/text)
+    session.history_scheduler.waiting() / .in_flight() -> list[HistoryRequest] (`.describe`)
+
+Orders (refused with OrderRefused(reason) unless trading_allowed; never re-sent on reconnect)
+    session.place_order(contract, order) -> Trade   (same orderId again = modification)
+    session.cancel_order(trade) -> Trade | None
+    session.global_cancel()
+    session.trades(), open_trades(), fills(), positions(), portfolio(), account_values()
+
+Messages
+    session.messages: MessageLog (Qt-free, iterable, len, [i]; `.subscribe(fn)`) of Message(time,
+    code, req_id, severity: ib_errors.Severity, text, explanation, contract, source). Every IB
+    error/warning/notice lands here; app errors via `session.report_error(text)`, which is also
+    the sink for `terminal_app.tasks.install_exception_handler(loop, session.report_error)`.
+
+Profiles (`profiles`): builtin_profiles(), default_profile(), make_profile(kind, **changes),
+    ConnectionProfile(kind, name, host, port, client_id, read_only, account, timeout, live) with
+    is_live (red LIVE badge), needs_host_warning (ask before connecting), to_dict/from_dict.
+
+Loop lag: `terminal_app.loop_lag.LoopLagProbe().start()`, `.stats()` -> last/max/p99 seconds.
+"""
+
+from terminal_app.ib_errors import Severity
+from terminal_app.session.broker import BrokerSession, OrderRefused, SessionSettings
+from terminal_app.session.contracts import ContractError, SymbolMatch
+from terminal_app.session.history import HistoryError, HistoryRequest
+from terminal_app.session.messages import Message, MessageLog
+from terminal_app.session.pacing import PacingRules
+from terminal_app.session.profiles import (
+    ConnectionProfile,
+    ProfileKind,
+    builtin_profiles,
+    default_profile,
+    make_profile,
+)
+from terminal_app.session.state import Backoff, ConnectionState, Phase
+from terminal_app.session.subscriptions import (
+    BarsHandle,
+    BarsSpec,
+    DepthHandle,
+    Kind,
+    LiveHandle,
+    PnLHandle,
+    TickerHandle,
+)
+
+__all__ = [
+    "Backoff",
+    "BarsHandle",
+    "BarsSpec",
+    "BrokerSession",
+    "ConnectionProfile",
+    "ConnectionState",
+    "ContractError",
+    "DepthHandle",
+    "HistoryError",
+    "HistoryRequest",
+    "Kind",
+    "LiveHandle",
+    "Message",
+    "MessageLog",
+    "OrderRefused",
+    "PacingRules",
+    "Phase",
+    "PnLHandle",
+    "ProfileKind",
+    "SessionSettings",
+    "Severity",
+    "SymbolMatch",
+    "TickerHandle",
+    "builtin_profiles",
+    "default_profile",
+    "make_profile",
+]

@@ -1,0 +1,123 @@
+"""Connection profiles: where to connect, as whom, and how dangerous it is.
+
+A trader switches between the embedded simulator, paper and live accounts; the profile carries
+what the UI must show about that choice (LIVE badge, remote-host warning, read-only).
+"""
+
+import ipaddress
+from dataclasses import asdict, dataclass, replace
+from enum import Enum
+from typing import Any
+
+LOOPBACK = "127.0.0.1"
+
+
+class ProfileKind(Enum):
+    SIMULATED = "simulated"
+    TWS_PAPER = "tws_paper"
+    TWS_LIVE = "tws_live"
+    GATEWAY_PAPER = "gateway_paper"
+    GATEWAY_LIVE = "gateway_live"
+    CUSTOM = "custom"
+
+
+_DEFAULTS: dict[ProfileKind, tuple[str, int, bool]] = {
+    # kind: (display name, port, live)
+    ProfileKind.SIMULATED: ("Simulated (embedded)", 0, False),
+    ProfileKind.TWS_PAPER: ("TWS paper", 7497, False),
+    ProfileKind.TWS_LIVE: ("TWS live", 7496, True),
+    ProfileKind.GATEWAY_PAPER: ("IB Gateway paper", 4002, False),
+    ProfileKind.GATEWAY_LIVE: ("IB Gateway live", 4001, True),
+    ProfileKind.CUSTOM: ("Custom", 7497, False),
+}
+_LIVE_PORTS = frozenset({7496, 4001})
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ConnectionProfile:
+    """One way to connect. `port` 0 with SIMULATED means "pick a free port for the embedded
+    gateway". `live` only matters for CUSTOM (the built-in kinds know whether they are live)."""
+
+    kind: ProfileKind
+    name: str = ""
+    host: str = LOOPBACK
+    port: int = 0
+    client_id: int = 1
+    read_only: bool = False
+    account: str = ""  # "" = the only managed account, or the first one
+    timeout: float = 5.0  # seconds for the socket connect plus ib_async's start-up fetch
+    live: bool = False
+
+    @property
+    def is_simulated(self) -> bool:
+        return self.kind is ProfileKind.SIMULATED
+
+    @property
+    def is_live(self) -> bool:
+        """Real money: the UI shows a red LIVE badge wherever orders can be sent."""
+        if self.kind is ProfileKind.CUSTOM:
+            return self.live or self.port in _LIVE_PORTS
+        return _DEFAULTS[self.kind][2]
+
+    @property
+    def needs_host_warning(self) -> bool:
+        """A non-loopback host: the user must acknowledge before the session connects."""
+        return not self.is_simulated and not is_loopback(self.host)
+
+    @property
+    def endpoint(self) -> str:
+        if self.is_simulated:
+            return "embedded simulator"
+        return f"{self.host}:{self.port}"
+
+    def with_(self, **changes: Any) -> "ConnectionProfile":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ConnectionProfile":
+        """Rebuild from settings; unknown keys are ignored, bad values raise ValueError."""
+        kind = ProfileKind(data.get("kind", ProfileKind.SIMULATED.value))
+        base = make_profile(kind)
+        fields = {
+            "name": str,
+            "host": str,
+            "port": int,
+            "client_id": int,
+            "read_only": bool,
+            "account": str,
+            "timeout": float,
+            "live": bool,
+        }
+        changes = {k: conv(data[k]) for k, conv in fields.items() if k in data}
+        profile = base.with_(**changes)
+        if not 0 <= profile.port <= 65535:
+            raise ValueError(f"port {profile.port} out of range")
+        return profile
+
+
+def make_profile(kind: ProfileKind, **changes: Any) -> ConnectionProfile:
+    name, port, live = _DEFAULTS[kind]
+    return ConnectionProfile(kind=kind, name=name, port=port, live=live).with_(**changes)
+
+
+def builtin_profiles() -> list[ConnectionProfile]:
+    """The profiles the connection dialog offers, default (embedded simulator) first."""
+    return [make_profile(kind) for kind in ProfileKind]
+
+
+def default_profile() -> ConnectionProfile:
+    return make_profile(ProfileKind.SIMULATED)
