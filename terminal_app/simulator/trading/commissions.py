@@ -1,0 +1,56 @@
+"""An IB "tiered"-like commission schedule per asset class (USD; exchange fees folded in).
+
+Rates follow IB's published lowest-volume tier, which is what a paper account pays:
+stocks USD 0.0035/share (min 0.35, max 1% of value) plus ~0.0002/share in fees; futures
+USD 0.85/contract plus exchange fees (micros 0.25 + 0.35); forex 0.2 bp of value, min USD 2.00;
+options USD 0.65/contract, min 1.00.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .ports import InstrumentSpec
+
+_CENT = Decimal("0.01")
+_MICRO_FUTURES = frozenset({"MES", "MNQ", "M2K", "MYM", "MGC", "MCL", "M6E", "MBT"})
+
+
+@dataclass(frozen=True)
+class CommissionQuote:
+    """Commission for one fill, and the range IB shows for a whole order (whatIf)."""
+
+    commission: Decimal
+    minimum: Decimal
+    maximum: Decimal
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def commission(spec: InstrumentSpec, quantity: Decimal, price: Decimal) -> Decimal:
+    """Commission for one execution of `quantity` at `price`."""
+    quantity = abs(quantity)
+    value = quantity * price * spec.multiplier
+    if spec.sec_type == "STK":
+        raw = quantity * Decimal("0.0037")
+        return _money(min(max(raw, Decimal("0.35")), value * Decimal("0.01")))
+    if spec.sec_type == "FUT":
+        per = Decimal("0.60") if spec.symbol in _MICRO_FUTURES else Decimal("2.13")
+        return _money(quantity * per)
+    if spec.sec_type == "CASH":
+        return _money(max(value * Decimal("0.00002"), Decimal("2.00")))
+    if spec.sec_type in ("OPT", "FOP"):
+        return _money(max(quantity * Decimal("0.65"), Decimal("1.00")))
+    return _money(max(value * Decimal("0.0001"), Decimal("1.00")))
+
+
+def order_commission(spec: InstrumentSpec, quantity: Decimal, price: Decimal) -> CommissionQuote:
+    """What whatIf reports: filled at once (minimum) versus filled in many small pieces
+    that each pay the per-execution minimum (maximum, capped at 1% of value for stocks)."""
+    single = commission(spec, quantity, price)
+    pieces = max(int(quantity / 100), 1) if spec.sec_type == "STK" else 1
+    worst = sum((commission(spec, quantity / pieces, price) for _ in range(pieces)), Decimal(0))
+    return CommissionQuote(single, single, max(single, _money(worst)))
