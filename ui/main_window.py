@@ -1,5 +1,6 @@
-"""The main window: menus, dock framework, workspaces, themes and status bar, plus an awaitable
-close so the caller can shut down asynchronously (save, disconnect, cancel tasks)."""
+"""The main window: menus, dock framework, workspaces, themes, symbol search, connection and
+status bar, plus an awaitable close so the caller can shut down asynchronously (save the
+workspace, disconnect, cancel tasks) before the loop stops."""
 
 import asyncio
 import logging
@@ -10,13 +11,22 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
 
 from terminal_app import APP_NAME, __version__
+from terminal_app.ib_errors import Severity
+from terminal_app.loop_lag import LoopLagProbe
+from terminal_app.session.broker import BrokerSession
+from terminal_app.session.profiles import ConnectionProfile
+from terminal_app.session.state import ConnectionState, Phase
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.layout import LayoutStore
 from terminal_app.workspace.link_groups import LinkGroups
 from terminal_app.workspace.settings import THEMES, UiSettings, load_settings, save_settings
+from ui.connection_dialog import ConnectionDialog, ask_remote_acknowledgement
 from ui.docks import DockManager
 from ui.panel import PanelContext
+from ui.panel_kinds import builtin_kinds
 from ui.shortcuts import ShortcutsDialog
+from ui.status_bar import TerminalStatus
+from ui.symbol_search import SymbolSearch
 from ui.themes import apply_theme
 from ui.workspace_controller import WorkspaceController
 
@@ -32,6 +42,8 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         store: LayoutStore | None = None,
         settings_path: Path | None = None,
+        session: BrokerSession | None = None,
+        probe: LoopLagProbe | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
@@ -46,6 +58,7 @@ class MainWindow(QMainWindow):
         self.tasks = tasks if tasks is not None else TaskOwner("window")
         self.closed = asyncio.Event()
         self.links = LinkGroups(self)
+        self.session = session if session is not None else BrokerSession(parent=self)
         self._settings_path = settings_path
         loaded = load_settings(settings_path)
         self.settings = loaded.value or UiSettings()
@@ -55,16 +68,26 @@ class MainWindow(QMainWindow):
         self.workspace_menu = menu_bar.addMenu("&Workspace")
         self.view_menu = menu_bar.addMenu("&View")
         self.help_menu = menu_bar.addMenu("&Help")
-        self.docks = DockManager(self, self.view_menu, PanelContext(self.links, self.tasks))
+        context = PanelContext(self.session, self.links, self.tasks)
+        self.docks = DockManager(self, self.view_menu, context)
+        for kind in builtin_kinds():
+            self.docks.register_kind(kind)
         self.workspace = WorkspaceController(self, self.docks, store or LayoutStore())
         self.workspace.fill_menu(self.workspace_menu)
         self.workspace.message.connect(self.notify)
         self.workspace.workspace_changed.connect(self._on_workspace_changed)
 
+        self._add_connection_actions()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
+        self.symbol_search = SymbolSearch(self.session, self.links, self.tasks, self)
+        search = QAction("&Symbol search…", self)
+        search.setShortcut("Ctrl+K")
+        search.triggered.connect(self.symbol_search.popup)
+        self.addAction(search)  # works with the menu bar hidden or a dock floating
+        self.view_menu.insertAction(self.view_menu.actions()[0], search)
         self._add_theme_menu()
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.setShortcut("F1")
@@ -74,8 +97,12 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._show_about)
         self.help_menu.addAction(about)
 
-        self.status_label = QLabel("Ready")
+        self.status_label = QLabel("")
         self.statusBar().addWidget(self.status_label, 1)
+        self.status = TerminalStatus(self.statusBar(), self.tasks, probe)
+        self.status.cancel_button.clicked.connect(self.session.cancel_reconnect)
+        self.session.stateChanged.connect(self._on_state)
+        self._on_state(self.session.state)
         central = QWidget(self)
         central.setMaximumSize(0, 0)  # docks own all the space
         self.setCentralWidget(central)
@@ -84,10 +111,64 @@ class MainWindow(QMainWindow):
 
     # -- messages ------------------------------------------------------------------------------
 
-    def notify(self, text: str) -> None:
-        """Tell the user something that went wrong or changed, without a modal box."""
-        log.warning("%s", text)
+    def notify(self, text: str, severity: Severity = Severity.WARNING) -> None:
+        """Tell the user something that went wrong or changed, without a modal box: in the
+        status bar for a while, and for good in the Messages dock."""
+        log.log(logging.WARNING if severity is not Severity.INFO else logging.INFO, "%s", text)
         self.statusBar().showMessage(text, 10_000)
+        self.session.messages.add_app(text, severity)
+
+    # -- connection ----------------------------------------------------------------------------
+
+    def _add_connection_actions(self) -> None:
+        self.connect_action = QAction("&Connect…", self)
+        self.connect_action.setShortcut("Ctrl+Shift+C")
+        self.connect_action.triggered.connect(self.show_connection_dialog)
+        self.disconnect_action = QAction("&Disconnect", self)
+        self.disconnect_action.triggered.connect(
+            # BrokerSession.connect/disconnect shadow QObject's overloads for mypy only.
+            lambda: self.tasks.spawn(self.session.disconnect(), name="disconnect")  # type: ignore[call-overload]
+        )
+        self.cancel_reconnect_action = QAction("Cancel &reconnecting", self)
+        self.cancel_reconnect_action.triggered.connect(self.session.cancel_reconnect)
+        for action in (self.connect_action, self.disconnect_action, self.cancel_reconnect_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+
+    def show_connection_dialog(self) -> ConnectionDialog:
+        dialog = ConnectionDialog(self.session.profile, self)
+        dialog.connect_requested.connect(self.request_connect)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def request_connect(self, profile: ConnectionProfile, acknowledged: bool = False) -> None:
+        """Connect with `profile`; a remote host first needs the user's acknowledgement."""
+        if profile.needs_host_warning and not acknowledged:
+            self.remote_warning = ask_remote_acknowledgement(
+                self, profile, lambda p: self.request_connect(p, True)
+            )
+            return
+        self.status.show_profile(profile)
+        self.tasks.spawn(self._connect(profile, acknowledged), name=f"connect {profile.name}")
+
+    async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:
+        connect = self.session.connect(profile, acknowledged_remote=acknowledged)  # type: ignore[call-overload]
+        if not await connect:
+            self.statusBar().showMessage(f"Not connected: {self.session.state.reason}", 15_000)
+
+    def _on_state(self, state: ConnectionState) -> None:
+        connected = state.phase is Phase.CONNECTED
+        self.status.show_state(state)
+        self.status.show_profile(self.session.profile)
+        self.status.show_accounts(self.session.accounts() if connected else [])
+        # BrokerSession.server_time() (reqCurrentTime) is requested from the session owner; until
+        # it exists the clock stays hidden rather than showing the local time as server time.
+        fetch = getattr(self.session, "server_time", None) if connected else None
+        self.status.set_server_time_source(fetch)
+        busy = state.phase in (Phase.CONNECTED, Phase.CONNECTING, Phase.RECONNECTING)
+        self.disconnect_action.setEnabled(busy)
+        self.cancel_reconnect_action.setEnabled(state.phase is Phase.RECONNECTING)
 
     # -- themes --------------------------------------------------------------------------------
 

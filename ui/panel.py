@@ -15,6 +15,7 @@ from ib_async import Contract
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
+from terminal_app.session.broker import BrokerSession
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 
@@ -23,9 +24,9 @@ from terminal_app.workspace.link_groups import LinkGroups
 class PanelContext:
     """Everything a panel factory may use; panels get market data from `session` only."""
 
+    session: BrokerSession
     links: LinkGroups
     tasks: TaskOwner
-    session: Any = None  # terminal_app.session.BrokerSession once connected up
 
 
 @runtime_checkable

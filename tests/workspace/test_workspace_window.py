@@ -44,7 +44,11 @@ def test_round_trip_two_docks_of_one_kind_with_state(window: MainWindow, tmp_pat
     assert window.workspace.save("Morning")
 
     window.workspace.reset_to_default()
-    assert sorted(d.objectName() for d in window.docks.docks()) == ["notes:1", "sym:1"]
+    assert sorted(d.objectName() for d in window.docks.docks()) == [
+        "messages:1",
+        "notes:1",
+        "sym:1",
+    ]
     assert window.workspace.restore("Morning")
     names = [d.objectName() for d in window.docks.docks()]
     assert names == ["sym:1", "sym:2", "notes:1"]
@@ -74,7 +78,12 @@ def test_corrupt_workspace_falls_back_to_default_with_message(
     assert "Broken.json.bak" in blocker.args[0]
     assert backup_path(path).exists()
     assert "Broken.json.bak" in window.statusBar().currentMessage()
-    assert sorted(d.objectName() for d in window.docks.docks()) == ["notes:1", "sym:1"]
+    assert "Broken.json.bak" in window.session.messages[-1].text
+    assert sorted(d.objectName() for d in window.docks.docks()) == [
+        "messages:1",
+        "notes:1",
+        "sym:1",
+    ]
 
 
 def test_panel_that_rejects_its_state_does_not_stop_the_restore(window: MainWindow) -> None:

@@ -1,0 +1,60 @@
+from ib_async import Stock
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from terminal_app.ib_errors import Severity
+from terminal_app.session.messages import MessageLog
+from ui.messages_dock import MessagesPanel
+
+
+def _texts(panel: MessagesPanel, column: int = 5) -> list[str]:
+    proxy = panel.proxy
+    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+
+
+def test_messages_show_explanations_and_filter(qtbot: QtBot) -> None:
+    log = MessageLog()
+    panel = MessagesPanel(log)
+    qtbot.addWidget(panel)
+    log.add_ib(7, 200, "No security definition has been found", Stock("ZZZZ", "SMART", "USD"))
+    log.add_ib(-1, 2104, "Market data farm connection is OK:usfarm")
+    log.add_app("workspace file corrupt", Severity.WARNING)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3)
+    assert _texts(panel, 2) == ["200", "2104", ""]
+    assert _texts(panel, 4)[0] == "ZZZZ STK SMART USD"
+    assert _texts(panel)[2] == "[app] workspace file corrupt"
+    assert _texts(panel, 6)[0]  # code 200 is explained in plain language
+    error_row = panel.proxy.index(0, 5)
+    assert error_row.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert panel.proxy.index(1, 5).data(Qt.ItemDataRole.BackgroundRole) is None
+
+    panel.severity.setCurrentIndex(panel.severity.findData(2))
+    assert _texts(panel, 2) == ["200"]
+    panel.severity.setCurrentIndex(panel.severity.findData(1))
+    assert _texts(panel, 2) == ["200", ""]
+    panel.severity.setCurrentIndex(0)
+    panel.search.setText("USFARM")
+    assert _texts(panel, 2) == ["2104"]
+    assert panel.count.text() == "1 of 3"
+    state = panel.panel_state()
+    other = MessagesPanel(log)
+    qtbot.addWidget(other)
+    other.restore_panel_state(state)
+    assert _texts(other, 2) == ["2104"]
+
+
+def test_burst_is_inserted_once_per_frame_and_capacity_drops_oldest(qtbot: QtBot) -> None:
+    log = MessageLog(capacity=100)
+    panel = MessagesPanel(log)
+    qtbot.addWidget(panel)
+    inserts: list[int] = []
+    panel.model.rowsInserted.connect(lambda _p, first, last: inserts.append(last - first + 1))
+    for i in range(250):
+        log.add_ib(i, 10197, f"competing session {i}")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 100)
+    assert len(inserts) == 1
+    assert _texts(panel, 3)[0] == "150"
+    assert _texts(panel, 3)[-1] == "249"
+    log.clear()
+    panel.model.sync()
+    assert panel.model.rowCount() == 0

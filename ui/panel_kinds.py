@@ -1,0 +1,17 @@
+"""Every panel kind the terminal offers. Adding a kind here is all it takes to get it into the
+View → New panel menu and into the first-run default workspace (see `resources/layouts/`)."""
+
+from ui.docks import PanelKind
+from ui.messages_dock import MessagesPanel
+
+
+def builtin_kinds() -> list[PanelKind]:
+    return [
+        PanelKind(
+            "messages",
+            "Messages",
+            lambda ctx: MessagesPanel(ctx.session.messages),
+            area="bottom",
+            shortcut="Ctrl+Shift+M",
+        ),
+    ]

@@ -1,0 +1,143 @@
+"""The status bar: how the terminal is connected, to what, as whom, at what time, how smoothly.
+
+Left to right (permanent, right-aligned): LIVE / SIM / READ-ONLY badges, profile, connection state
+(coloured; with a "Cancel" button while reconnecting), account, server time, loop lag.
+Transient notices use the status bar's own message area on the left.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
+
+from terminal_app.loop_lag import LoopLagProbe
+from terminal_app.session.profiles import ConnectionProfile
+from terminal_app.session.state import ConnectionState, Phase
+from terminal_app.tasks import TaskOwner
+
+ServerTimeFetch = Callable[[], Awaitable[datetime]]
+_PHASE_COLORS = {
+    Phase.CONNECTED: "#30a46c",
+    Phase.CONNECTING: "#e0a100",
+    Phase.RECONNECTING: "#f76b15",
+    Phase.DISCONNECTED: "#8a8f98",
+    Phase.FAILED: "#e5484d",
+}
+LAG_WARN_S = 0.05
+LAG_BAD_S = 0.2
+SERVER_TIME_RESYNC_S = 60.0
+
+
+class TerminalStatus(QWidget):
+    """Holds the status bar's permanent labels; `bind` them to a session and a lag probe."""
+
+    def __init__(self, bar: QStatusBar, tasks: TaskOwner, probe: LoopLagProbe | None) -> None:
+        super().__init__(bar)
+        self.hide()  # only a holder; the labels live in the status bar
+        self._tasks = tasks
+        self._probe = probe
+        self.live_badge = self._label(bar, "LIVE", "live-badge", "Live account: real money")
+        self.sim_badge = self._label(bar, "SIM", "sim-badge", "Embedded simulated gateway")
+        self.readonly_badge = self._label(bar, "READ-ONLY", "sim-badge", "Orders are disabled")
+        self.profile = self._label(bar, "", "status-profile", "Connection profile")
+        self.state = self._label(bar, "Disconnected", "status-state", "")
+        self.cancel_button = QPushButton("Cancel reconnect", bar)
+        self.cancel_button.setFlat(True)
+        self.cancel_button.hide()
+        bar.addPermanentWidget(self.cancel_button)
+        self.account = self._label(bar, "", "status-account", "Account")
+        self.clock = self._label(bar, "", "status-clock", "Server time")
+        self.lag = self._label(
+            bar, "", "status-lag", "Event-loop lag: how late a 100 ms timer fires"
+        )
+        for badge in (self.live_badge, self.sim_badge, self.readonly_badge):
+            badge.hide()
+        self._server_base: tuple[datetime, float] | None = None  # (server time, monotonic)
+        self._fetch: ServerTimeFetch | None = None
+        self._last_fetch = 0.0
+        self._tick = QTimer(self)
+        self._tick.setInterval(500)
+        self._tick.timeout.connect(self.refresh)
+        self._tick.start()
+
+    @staticmethod
+    def _label(bar: QStatusBar, text: str, name: str, tip: str) -> QLabel:
+        label = QLabel(text, bar)
+        label.setObjectName(name)
+        if tip:
+            label.setToolTip(tip)
+        bar.addPermanentWidget(label)
+        return label
+
+    # -- inputs --------------------------------------------------------------------------------
+
+    def show_profile(self, profile: ConnectionProfile | None) -> None:
+        if profile is None:
+            self.profile.setText("Not connected")
+            for badge in (self.live_badge, self.sim_badge, self.readonly_badge):
+                badge.hide()
+            return
+        self.profile.setText(f"{profile.name} · {profile.endpoint} · client {profile.client_id}")
+        self.live_badge.setVisible(profile.is_live)
+        self.sim_badge.setVisible(profile.is_simulated)
+        self.readonly_badge.setVisible(profile.read_only)
+
+    def show_state(self, state: ConnectionState) -> None:
+        color = _PHASE_COLORS[state.phase]
+        self.state.setText(f"● {state.phase.value}")
+        self.state.setStyleSheet(f"color: {color}; font-weight: 600;")
+        self.state.setToolTip(state.text)
+        self.cancel_button.setVisible(state.phase is Phase.RECONNECTING)
+        if state.phase is not Phase.CONNECTED:
+            self._server_base = None
+
+    def show_accounts(self, accounts: list[str]) -> None:
+        self.account.setText(", ".join(accounts))
+        self.account.setVisible(bool(accounts))
+
+    def set_server_time_source(self, fetch: ServerTimeFetch | None) -> None:
+        """`fetch` asks the gateway for its time; the clock then ticks locally, resynced now
+        and then (the simulator's clock need not be the wall clock)."""
+        self._fetch = fetch
+        self._server_base = None
+        self._last_fetch = 0.0
+        if fetch is not None:
+            self._tasks.spawn(self._sync_server_time(fetch), name="server-time")
+
+    async def _sync_server_time(self, fetch: ServerTimeFetch) -> None:
+        self._last_fetch = time.monotonic()
+        try:
+            server = await fetch()
+        except (ConnectionError, TimeoutError, OSError):
+            return  # shown as unknown; the next resync tries again
+        if fetch is self._fetch:
+            self._server_base = (server, time.monotonic())
+            self.refresh()
+
+    # -- display -------------------------------------------------------------------------------
+
+    def server_now(self) -> datetime | None:
+        if self._server_base is None:
+            return None
+        server, at = self._server_base
+        return server + timedelta(seconds=time.monotonic() - at)
+
+    def refresh(self) -> None:
+        now = self.server_now()
+        self.clock.setText(now.astimezone().strftime("%H:%M:%S %Z") if now else "")
+        self.clock.setVisible(now is not None)
+        fetch = self._fetch
+        if fetch is not None and time.monotonic() - self._last_fetch > SERVER_TIME_RESYNC_S:
+            self._tasks.spawn(self._sync_server_time(fetch), name="server-time")
+        if self._probe is not None and self._probe.running:
+            stats = self._probe.stats()
+            self.lag.setText(f"Lag {stats.p99 * 1000:.0f} ms")
+            worst = stats.p99
+            color = "#e5484d" if worst > LAG_BAD_S else "#e0a100" if worst > LAG_WARN_S else ""
+            self.lag.setStyleSheet(f"color: {color};" if color else "")
+            self.lag.setToolTip(
+                f"Event-loop lag, last {stats.samples} samples: now {stats.last * 1000:.0f} ms, "
+                f"p99 {stats.p99 * 1000:.0f} ms, max {stats.max * 1000:.0f} ms"
+            )

@@ -1,0 +1,286 @@
+"""Quick-open symbol search (Ctrl+K): type, pick, and the active link group follows.
+
+Searches run through the session (`search_symbols`, then `qualify` for the pick) as owned tasks:
+typing debounces and a newer search cancels the older one, so a slow answer never overwrites a
+fresher one. Futures show their listed expiries as rows of their own, so a specific month can be
+picked; nothing found shows the session's explanation instead of an empty list.
+"""
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any, Protocol
+
+from ib_async import Contract
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal_app.session.contracts import ContractError, SymbolMatch
+from terminal_app.tasks import TaskOwner
+from terminal_app.workspace.link_groups import LinkGroups, link_color
+
+log = logging.getLogger(__name__)
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+COLUMNS = ("Symbol", "Type", "Exchange", "Currency", "Description")
+DEBOUNCE_MS = 250
+MAX_EXPIRY_ROWS = 6
+
+
+class SymbolSource(Protocol):
+    """What the search needs from the session."""
+
+    async def search_symbols(self, pattern: str) -> list[SymbolMatch]: ...
+
+    async def qualify(self, contract: Contract) -> Contract: ...
+
+
+class ResultRow:
+    """One pickable row: a match, or one futures expiry of a match."""
+
+    def __init__(self, match: SymbolMatch, expiry: str = "") -> None:
+        self.match = match
+        self.expiry = expiry
+
+    def contract(self) -> Contract:
+        c = self.match.contract
+        if not self.expiry:
+            return c
+        return Contract(
+            secType="FUT",
+            symbol=c.symbol,
+            currency=c.currency,
+            lastTradeDateOrContractMonth=self.expiry,
+        )
+
+    def cells(self) -> tuple[str, ...]:
+        m = self.match
+        if self.expiry:
+            return (
+                f"   {m.contract.symbol} {_expiry_text(self.expiry)}",
+                "FUT",
+                "",
+                m.currency,
+                "",
+            )
+        derivs = ", ".join(t for t in m.derivative_sec_types if t != m.sec_type)
+        description = m.description + (f"  (also {derivs})" if derivs else "")
+        return (m.contract.symbol, m.sec_type, m.exchange, m.currency, description)
+
+
+def _expiry_text(expiry: str) -> str:
+    for fmt in ("%Y%m%d", "%Y%m"):
+        try:
+            return datetime.strptime(expiry, fmt).strftime("%b %Y" if fmt == "%Y%m" else "%d %b %Y")
+        except ValueError:
+            continue
+    return expiry
+
+
+def result_rows(matches: list[SymbolMatch]) -> list[ResultRow]:
+    rows: list[ResultRow] = []
+    for match in matches:
+        rows.append(ResultRow(match))
+        rows.extend(ResultRow(match, e) for e in match.expiries[:MAX_EXPIRY_ROWS])
+    return rows
+
+
+class ResultsModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ResultRow] = []
+
+    def set_rows(self, rows: list[ResultRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.cells()[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and row.match.expiries and not row.expiry:
+            return "Listed expiries: " + ", ".join(_expiry_text(e) for e in row.match.expiries)
+        return None
+
+
+class SymbolSearch(QDialog):
+    """Non-modal popup; `contract_picked` carries the qualified contract."""
+
+    contract_picked = Signal(object)
+
+    def __init__(
+        self,
+        source: SymbolSource,
+        links: LinkGroups,
+        tasks: TaskOwner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Symbol search")
+        self.setObjectName("symbol-search")
+        self._source = source
+        self._links = links
+        self._tasks = tasks
+        self._search_task: asyncio.Task[None] | None = None
+        self._pick_task: asyncio.Task[None] | None = None
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("Symbol or company name, e.g. AAPL, EUR.USD, ES, Apple")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.installEventFilter(self)
+        self.model = ResultsModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.table.setShowGrid(False)
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((150, 50, 80, 64)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.activated.connect(lambda index: self.pick(index.row()))
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.target = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.target)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search_now)
+        self.edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.edit.returnPressed.connect(self._pick_current)
+        links.active_color_changed.connect(self._show_target)
+        self._show_target()
+        self.resize(640, 360)
+
+    def popup(self) -> None:
+        """Show (or re-focus) the box with its text selected, ready to type over."""
+        self._show_target()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def _show_target(self) -> None:
+        color = link_color(self._links.active_color)
+        self.target.setText(f"The pick goes to the {color.label.lower()} link group.")
+
+    # -- searching -----------------------------------------------------------------------------
+
+    def search_now(self) -> None:
+        self._debounce.stop()
+        if self._search_task is not None:
+            self._search_task.cancel()
+        text = self.edit.text().strip()
+        if not text:
+            self.model.set_rows([])
+            self.status.setText("")
+            return
+        self.status.setText(f"Searching for {text!r}…")
+        self._search_task = self._tasks.spawn(self._search(text), name=f"symbol-search {text}")
+
+    async def _search(self, text: str) -> None:
+        try:
+            matches = await self._source.search_symbols(text)
+        except ContractError as exc:
+            self.model.set_rows([])
+            self.status.setText(str(exc))
+            return
+        except ConnectionError as exc:
+            self.model.set_rows([])
+            self.status.setText(f"Not connected: {exc}")
+            return
+        self.model.set_rows(result_rows(matches))
+        self.status.setText(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    # -- picking ---------------------------------------------------------------------------------
+
+    def _pick_current(self) -> None:
+        if self._debounce.isActive() or (self._search_task and not self._search_task.done()):
+            self.search_now()  # Enter before the results arrived: search now, pick on next Enter
+            return
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.pick(rows[0].row())
+
+    def pick(self, row: int) -> None:
+        if not 0 <= row < len(self.model.rows):
+            return
+        if self._pick_task is not None:
+            self._pick_task.cancel()
+        contract = self.model.rows[row].contract()
+        self.status.setText("Resolving the contract…")
+        self._pick_task = self._tasks.spawn(self._pick(contract), name="symbol-pick")
+
+    async def _pick(self, contract: Contract) -> None:
+        try:
+            qualified = await self._source.qualify(contract)
+        except (ContractError, ConnectionError) as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText("")
+        self._links.publish(self._links.active_color, qualified, self)
+        self.contract_picked.emit(qualified)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up/Down in the text box move through the results without leaving the box."""
+        arrows = (Qt.Key.Key_Up, Qt.Key.Key_Down)
+        if (
+            watched is self.edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in arrows
+        ):
+            rows = self.model.rowCount()
+            if rows:
+                current = self.table.currentIndex().row()
+                step = 1 if event.key() == Qt.Key.Key_Down else -1
+                self.table.selectRow(max(0, min(rows - 1, current + step)))
+            return True
+        return super().eventFilter(watched, event)
