@@ -41,3 +41,7 @@ def pytest_asyncio_loop_factories(
 def qapp() -> QApplication:
     """pytest-qt's qapp, created the same way the loop factory would (never quit between tests)."""
     return _app()
+
+
+# Simulated-gateway fixtures (sim_gateway, sim_ib, running_gateway): see tests/sim_fixtures.py.
+pytest_plugins = ["tests.sim_fixtures"]

@@ -1,0 +1,322 @@
+"""One API client connection: handshake, session state, request dispatch, batched output.
+
+Output is batched: every message produced during one pass of the event loop goes out in a single
+`write` (ib_async then fires one ticker event per read). A client that stops reading is dropped
+once its unsent backlog passes `MAX_BACKLOG`, so a stuck consumer can never grow the server
+without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import time
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from terminal_app.simulator.protocol import framing
+from terminal_app.simulator.protocol.codec import DecodeError, F, UnknownRequest, decode, encode
+from terminal_app.simulator.protocol.requests import REQUESTS, UNSUPPORTED
+from terminal_app.tasks import TaskOwner
+
+if TYPE_CHECKING:
+    from terminal_app.simulator.server import Server
+
+log = logging.getLogger(__name__)
+
+HANDSHAKE_TIMEOUT_S = 20.0
+MAX_BACKLOG = 32 * 1024 * 1024
+# TWS allows 50 messages per second from one client (ib_async paces itself to 45).
+MAX_MESSAGES_PER_S = 50
+
+# Codes used by the connection itself.
+ERR_READ_REQUEST = 320
+ERR_NOT_SUPPORTED = 322
+ERR_RATE = 100
+ERR_DUPLICATE_CLIENT = 326
+
+
+@dataclass
+class Subscription:
+    """A streaming request of this client, cancelled by its reqId or when the client leaves."""
+
+    kind: str
+    stop: Callable[[], None]
+
+
+class Connection:
+    def __init__(
+        self, server: Server, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.server = server
+        self.reader = reader
+        self.writer = writer
+        self.peer = str(writer.get_extra_info("peername"))
+        self.version = 0
+        self.client_id: int | None = None
+        self.market_data_type = 1
+        self.auto_open_orders = False
+        self.subscriptions: dict[int, Subscription] = {}
+        self.history_times: deque[float] = deque()
+        self.tasks = TaskOwner(f"connection {self.peer}")
+        self.closed = False
+        self._frames = framing.FrameReader()
+        self._out = bytearray()
+        self._flush_pending = False
+        self._rate_window: deque[float] = deque()
+        self._rate_warned_at = 0.0
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            # Dead peers (half-open sockets) are eventually noticed by the kernel.
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def __repr__(self) -> str:
+        return f"<Connection {self.peer} clientId={self.client_id} v{self.version}>"
+
+    # ------------------------------------------------------------ output
+
+    def send(self, name: str, **values: Any) -> None:
+        """Queue one message; it is written with the rest of this loop pass's output."""
+        if self.closed:
+            return
+        self._out += framing.encode_fields(encode(name, self.version, **values))
+        if not self._flush_pending:
+            self._flush_pending = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def error(self, req_id: int, code: int, text: str, reject_json: str = "") -> None:
+        self.send("error", reqId=req_id, code=code, text=text, advancedOrderRejectJson=reject_json)
+
+    def _flush(self) -> None:
+        self._flush_pending = False
+        if self.closed or not self._out:
+            return
+        try:
+            self.writer.write(bytes(self._out))
+        except (ConnectionError, RuntimeError) as exc:
+            log.info("%r: write failed: %s", self, exc)
+            self.close()
+            return
+        self._out.clear()
+        transport = self.writer.transport
+        if transport.get_write_buffer_size() > MAX_BACKLOG:
+            log.warning(
+                "%r: client is not reading (backlog over %d bytes), dropping it", self, MAX_BACKLOG
+            )
+            self.close()
+
+    def flush_now(self) -> None:
+        self._flush()
+
+    # ------------------------------------------------------------ subscriptions and tasks
+
+    def subscribe(self, req_id: int, kind: str, stop: Callable[[], None]) -> None:
+        old = self.subscriptions.pop(req_id, None)
+        if old is not None:
+            old.stop()
+        self.subscriptions[req_id] = Subscription(kind, stop)
+
+    def unsubscribe(self, req_id: int, *kinds: str) -> bool:
+        sub = self.subscriptions.get(req_id)
+        if sub is None or (kinds and sub.kind not in kinds):
+            return False
+        del self.subscriptions[req_id]
+        sub.stop()
+        return True
+
+    def count(self, *kinds: str) -> int:
+        return sum(1 for sub in self.subscriptions.values() if sub.kind in kinds)
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        return self.tasks.spawn(coro, name=f"{name} [{self.peer}]")
+
+    # ------------------------------------------------------------ life cycle
+
+    async def serve(self) -> None:
+        """Run the client to the end: handshake, then requests until it leaves or misbehaves."""
+        try:
+            async with asyncio.timeout(HANDSHAKE_TIMEOUT_S):
+                if not await self._handshake():
+                    return
+            while not self.closed:
+                data = await self.reader.read(65536)
+                if not data:
+                    break
+                for payload in self._frames.feed(data):
+                    self._handle(payload)
+                    if self.closed:
+                        break
+        except framing.FramingError as exc:
+            log.warning("%r: protocol violation (%s), closing this client", self, exc)
+        except TimeoutError:
+            log.warning("%r: no handshake within %.0fs, closing", self, HANDSHAKE_TIMEOUT_S)
+        except (ConnectionError, OSError) as exc:
+            log.info("%r: connection lost: %s", self, exc)
+        finally:
+            await self._teardown()
+
+    async def _handshake(self) -> bool:
+        """API prefix and version range, then startApi; False when the client was refused."""
+        offer: bytes | None = None
+        pending: list[bytes] = []
+        while offer is None:
+            data = await self.reader.read(4096)
+            if not data:
+                return False
+            messages = self._frames.feed(data)
+            if messages:
+                offer, pending = messages[0], messages[1:]
+        client_range = framing.parse_version_range(offer)
+        version = framing.negotiate_version(client_range)
+        if version is None:
+            log.warning(
+                "%r: no common version with %s..%s, closing",
+                self,
+                client_range.low,
+                client_range.high,
+            )
+            return False
+        self.version = version
+        self.writer.write(framing.handshake_reply(version, self.server.connection_time()))
+        log.info(
+            "%r: negotiated version %d (client offered %d..%d)",
+            self,
+            version,
+            client_range.low,
+            client_range.high,
+        )
+        while self.client_id is None:
+            for payload in pending:
+                if self.client_id is None:
+                    if not self._start_api(payload):
+                        return False
+                else:
+                    self._handle(payload)
+            pending = []
+            if self.client_id is None:
+                data = await self.reader.read(4096)
+                if not data:
+                    return False
+                pending = self._frames.feed(data)
+        return not self.closed
+
+    def _start_api(self, payload: bytes) -> bool:
+        fields = framing.split_fields(payload)
+        if not fields or fields[0] != "71":
+            log.warning("%r: request %s before startApi ignored", self, fields[:1])
+            return True
+        try:
+            request = decode(fields, self.version)
+        except DecodeError as exc:
+            log.warning("%r: bad startApi (%s), closing", self, exc)
+            return False
+        client_id = int(request["clientId"])
+        if not self.server.claim(client_id, self):
+            log.warning("%r: clientId %d already in use, refusing", self, client_id)
+            self.error(
+                -1,
+                ERR_DUPLICATE_CLIENT,
+                "Unable to connect as the client id is already "
+                "in use. Retry with a unique client id.",
+            )
+            self.flush_now()
+            return False
+        self.client_id = client_id
+        self.server.gateway.on_client_started(self)
+        return True
+
+    def _handle(self, payload: bytes) -> None:
+        fields = framing.split_fields(payload)
+        if self._over_rate():
+            return
+        try:
+            request = decode(fields, self.version)
+        except UnknownRequest as exc:
+            self._unsupported(exc.msg_id, fields)
+            return
+        except DecodeError as exc:
+            log.warning("%r: undecodable request %s: %s", self, fields[:3], exc)
+            self.error(_guess_req_id(fields), ERR_READ_REQUEST, f"Error reading request: {exc}")
+            return
+        if request.consumed != request.total:
+            log.warning(
+                "%r: %s had %d unread trailing fields",
+                self,
+                request.name,
+                request.total - request.consumed,
+            )
+        self.server.gateway.dispatch(self, request)
+
+    def _unsupported(self, msg_id: int, fields: list[str]) -> None:
+        name, index = UNSUPPORTED.get(msg_id, (f"message {msg_id}", None))
+        req_id = -1
+        if index is not None and index < len(fields):
+            with contextlib.suppress(ValueError):
+                req_id = int(fields[index])
+        log.warning(
+            "%r: %s is not supported by the simulated gateway (reqId %d)", self, name, req_id
+        )
+        self.error(req_id, ERR_NOT_SUPPORTED, f"{name} is not supported by the simulated gateway")
+
+    def _over_rate(self) -> bool:
+        """TWS's 50 messages/s limit: excess messages are answered with error 100 and dropped."""
+        now = time.monotonic()
+        window = self._rate_window
+        window.append(now)
+        while window and now - window[0] > 1.0:
+            window.popleft()
+        if len(window) <= MAX_MESSAGES_PER_S:
+            return False
+        if now - self._rate_warned_at > 1.0:
+            self._rate_warned_at = now
+            log.warning("%r: over %d messages/s", self, MAX_MESSAGES_PER_S)
+            self.error(
+                -1,
+                ERR_RATE,
+                "Max rate of messages per second has been exceeded:"
+                f"max={MAX_MESSAGES_PER_S} rec={len(window)}",
+            )
+        return True
+
+    def close(self) -> None:
+        """Stop serving this client (idempotent); `serve()` finishes the teardown."""
+        if self.closed:
+            return
+        self.closed = True
+        self._flush_pending = False
+        with contextlib.suppress(Exception):
+            if self._out:
+                self.writer.write(bytes(self._out))
+            self._out.clear()
+            self.writer.close()
+
+    async def _teardown(self) -> None:
+        self.close()
+        for sub in list(self.subscriptions.values()):
+            try:
+                sub.stop()
+            except Exception:
+                log.exception("%r: stopping a %s subscription failed", self, sub.kind)
+        self.subscriptions.clear()
+        await self.tasks.cancel_all()
+        self.server.release(self)
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(1.0):
+                await self.writer.wait_closed()
+        log.info("%r: disconnected", self)
+
+
+def _guess_req_id(fields: list[str]) -> int:
+    """The reqId (or orderId) of a request that failed to decode, from its layout; else -1."""
+    with contextlib.suppress(ValueError, IndexError):
+        spec = REQUESTS[int(fields[0])]
+        for index, item in enumerate(spec.items[:2], start=1):
+            if isinstance(item, F) and item.path in ("reqId", "orderId"):
+                return int(fields[index])
+    return -1

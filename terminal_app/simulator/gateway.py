@@ -1,0 +1,108 @@
+"""The simulated gateway: one clock, market, ledger and order engine behind a TWS API server.
+
+`SimulatedGateway(config)` is what `ib-terminal-sim`, the terminal's embedded profile and the
+tests start: `port = await gw.start()`, ..., `await gw.stop()`. Requests are decoded by the
+connection and dispatched here to the handler registered for their name (`handlers/`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from terminal_app.simulator.clock import SimClock, resolve_start
+from terminal_app.simulator.config import SimConfig
+from terminal_app.simulator.connection import ERR_NOT_SUPPORTED, Connection
+from terminal_app.simulator.handlers import HANDLERS
+from terminal_app.simulator.market.calendar import zone
+from terminal_app.simulator.market.instruments import Universe
+from terminal_app.simulator.protocol.codec import Request
+from terminal_app.simulator.server import Server
+from terminal_app.tasks import TaskOwner
+
+log = logging.getLogger(__name__)
+
+TWS_ZONE = "America/New_York"
+# Farm-status notices TWS sends after start-up: market data, HMDS, sec-def farms OK.
+FARM_STATUS = (
+    (2104, "Market data farm connection is OK:usfarm"),
+    (2106, "HMDS data farm connection is OK:ushmds"),
+    (2158, "Sec-def data farm connection is OK:secdefnj"),
+)
+
+
+class SimulatedGateway:
+    def __init__(self, config: SimConfig | None = None) -> None:
+        self.config = config or SimConfig()
+        self.clock = SimClock(resolve_start(self.config.start), self.config.speed)
+        self.universe = Universe.load(as_of=self.clock.now())
+        self.server = Server(self)
+        self.tasks = TaskOwner("simulated gateway")
+        self._port = 0
+        # Highest order id each clientId has used: nextValidId is always above it.
+        self._order_ids: dict[int, int] = {}
+
+    # ------------------------------------------------------------ life cycle
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        self._port = await self.server.start(host, port)
+        log.info(
+            "simulated gateway listening on %s:%d (seed %d, speed %g, clock %s)",
+            host,
+            self._port,
+            self.config.seed,
+            self.config.speed,
+            self.clock_text(),
+        )
+        return self._port
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    async def stop(self) -> None:
+        await self.server.stop()
+        await self.tasks.cancel_all()
+        log.info("simulated gateway stopped")
+
+    # ------------------------------------------------------------ sessions
+
+    def clock_text(self, at: datetime | None = None) -> str:
+        """`YYYYMMDD HH:MM:SS America/New_York`: TWS's connection-time shape with an IANA zone."""
+        local = (at or self.clock.now()).astimezone(zone(TWS_ZONE))
+        return f"{local:%Y%m%d %H:%M:%S} {TWS_ZONE}"
+
+    def next_valid_id(self, client_id: int) -> int:
+        return self._order_ids.get(client_id, 0) + 1
+
+    def note_order_id(self, client_id: int, order_id: int) -> None:
+        if order_id > self._order_ids.get(client_id, 0):
+            self._order_ids[client_id] = order_id
+
+    def on_client_started(self, conn: Connection) -> None:
+        """startApi accepted: accounts, next order id and the farm notices, as TWS sends them."""
+        assert conn.client_id is not None
+        conn.send("managedAccounts", accounts=self.config.account)
+        conn.send("nextValidId", orderId=self.next_valid_id(conn.client_id))
+        for code, text in FARM_STATUS:
+            conn.error(-1, code, text)
+        log.info("%r: API session started", conn)
+
+    def dispatch(self, conn: Connection, request: Request) -> None:
+        handler = HANDLERS.get(request.name)
+        req_id = int(request.get("reqId", request.get("orderId", -1)))
+        if handler is None:
+            log.warning("%r: %s is not implemented (reqId %d)", conn, request.name, req_id)
+            conn.error(
+                req_id,
+                ERR_NOT_SUPPORTED,
+                f"{request.name} is not supported by the simulated gateway",
+            )
+            return
+        try:
+            handler(self, conn, request)
+        except Exception as exc:
+            log.exception("%r: %s failed", conn, request.name)
+            conn.error(
+                req_id, ERR_NOT_SUPPORTED, f"{request.name} failed in the simulated gateway: {exc}"
+            )
