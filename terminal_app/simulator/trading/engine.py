@@ -525,15 +525,16 @@ class OrderEngine:
         now: datetime,
         taken: dict[tuple[str, float], Decimal],
     ) -> None:
+        parent = self._orders.get(wo.parent_key) if wo.parent_key else None
+        held_by_parent = parent is not None and parent.status != OrderStatus.Filled
+        if wo.order_type in ("MOC", "LOC") and not held_by_parent:
+            self._auction_close(wo, book, now)
+            return
         if wo.expires_at is not None and now >= wo.expires_at:
             self._finish(wo, OrderStatus.Cancelled, reason="Order expired")
             return
-        parent = self._orders.get(wo.parent_key) if wo.parent_key else None
-        if parent is not None and parent.status != OrderStatus.Filled:
+        if held_by_parent:
             self._set_status(wo, OrderStatus.PreSubmitted)
-            return
-        if wo.order_type in ("MOC", "LOC"):
-            self._auction_close(wo, book, now)
             return
         if wo.activates_at is not None:
             if now < wo.activates_at:
@@ -541,9 +542,9 @@ class OrderEngine:
                 return
             self._auction_open(wo, book, taken)
             return
+        if now >= (wo.session.outer_close if wo.order.outsideRth else wo.session.close):
+            wo.session = self._session_for(wo, now)  # a GTC order rolls into the next session
         if not wo.session.contains(now, wo.order.outsideRth):
-            if now >= wo.session.outer_close:
-                wo.session = self._session_for(wo, now)
             self._set_status(wo, OrderStatus.PreSubmitted)
             return
         if wo.order_type in TRIGGERED_TYPES and not wo.triggered:
@@ -822,8 +823,12 @@ class OrderEngine:
                 for peer in peers:
                     self._finish(peer, OrderStatus.Cancelled, reason="OCA group")
             else:
+                # Proportional to what each still had to do before this fill.
+                before = wo.remaining + quantity
                 for peer in peers:
-                    cut = _to_increment(quantity * peer.total / wo.total, peer.spec.size_increment)
+                    cut = _to_increment(
+                        quantity * peer.remaining / before, peer.spec.size_increment
+                    )
                     if oca_type == 3:
                         self._deferred_reductions.append((peer, cut))
                     else:
