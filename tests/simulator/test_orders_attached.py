@@ -117,7 +117,7 @@ def test_oca_type_3_reduces_without_block_so_one_event_can_overfill() -> None:
 def test_stop_child_triggers_after_parent_fill() -> None:
     h = Harness()
     h.venue.quote(AAPL, 100.00, 100.02, last=100.01)
-    parent, tp, sl = bracket(h, 100.02, 102.00, 99.50)
+    _, tp, sl = bracket(h, 100.02, 102.00, 99.50)
     h.venue.quote(AAPL, 99.48, 99.50)
     h.venue.trade(AAPL, 99.50)
     assert h.last_status(sl).status == "Filled"
