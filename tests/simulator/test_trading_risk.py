@@ -1,0 +1,139 @@
+"""Pre-trade checks, whatIf, commissions and realized PnL, queries, fault injection."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ib_async import ExecutionFilter, LimitOrder, MarketOrder, Order
+from ib_async.util import UNSET_DOUBLE
+
+from terminal_app.simulator.trading.events import OpenOrderEvent
+from tests.simulator.test_trading_harness import AAPL, Harness, contract
+
+
+def market() -> Harness:
+    h = Harness()
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01, sizes=(100_000,))
+    return h
+
+
+def test_bad_orders_are_rejected_with_ib_codes() -> None:
+    h = market()
+    cases = {
+        110: LimitOrder("BUY", 100, 100.005),
+        387: Order(action="BUY", totalQuantity=100, orderType="BOX TOP"),
+        201: LimitOrder("BUY", 0, 100.00),
+    }
+    for code, order in cases.items():
+        oid = h.place(order)
+        assert h.errors(oid)[0][0] == code, order
+    for order in (
+        LimitOrder("BUY", 100.5, 100.00),  # fractional shares
+        Order(action="BUY", totalQuantity=100, orderType="LMT"),  # no limit price
+        Order(action="BUY", totalQuantity=100, orderType="STP"),  # no stop price
+        Order(action="BUY", totalQuantity=100, orderType="TRAIL"),  # no trail amount
+        LimitOrder("HOLD", 100, 100.00),
+    ):
+        oid = h.place(order)
+        assert h.errors(oid)[0][0] == 201, order
+    spx = contract("SPX", "IND")
+    oid = h.place(MarketOrder("BUY", 1), spx)
+    assert "cannot be traded" in h.errors(oid)[0][1]
+    unknown = h.place(MarketOrder("BUY", 1), contract("AAPL").__class__(conId=1))
+    assert h.errors(unknown)[0][0] == 200
+    assert not h.engine.open_orders() and not h.fills()
+
+
+def test_insufficient_buying_power_is_rejected_with_a_clear_message() -> None:
+    h = market()
+    oid = h.place(MarketOrder("BUY", 30_000))  # 3M of stock at 50% initial margin on 1M
+    code, text = h.errors(oid)[0]
+    assert code == 201 and "EQUITY WITH LOAN VALUE" in text and "INITIAL MARGIN" in text
+    assert not h.fills()
+    ok = h.place(MarketOrder("BUY", 10_000))
+    assert h.last_status(ok).status == "Filled"
+
+
+def test_short_selling_stock_is_allowed() -> None:
+    h = market()
+    oid = h.place(MarketOrder("SELL", 100))
+    assert h.last_status(oid).status == "Filled"
+    assert h.account.positions[AAPL][0] == Decimal(-100)
+
+
+def test_what_if_reports_margin_and_commission_without_placing() -> None:
+    h = market()
+    oid = h.place(LimitOrder("BUY", 1000, 100.00, whatIf=True))
+    (event,) = h.events
+    assert isinstance(event, OpenOrderEvent) and event.order.whatIf and event.order_id == oid
+    state = event.state
+    assert float(state.initMarginChange) == 50_000.0
+    assert float(state.maintMarginChange) == 25_000.0
+    assert float(state.equityWithLoanAfter) > 0
+    for value in (state.initMarginBefore, state.maintMarginAfter, state.equityWithLoanChange):
+        float(value)  # numeric strings, never empty
+    assert (
+        state.commission == 3.70 and state.minCommission <= state.commission <= state.maxCommission
+    )
+    assert not h.engine.open_orders() and not h.fills()
+
+
+def test_commissions_and_realized_pnl_on_closing_fills() -> None:
+    h = market()
+    h.place(MarketOrder("BUY", 1000))
+    h.venue.quote(AAPL, 101.00, 101.02, last=101.01, sizes=(100_000,))
+    h.place(MarketOrder("SELL", 400))
+    opening, closing = (c.report for c in h.commissions())
+    assert opening.commission == 3.70 and opening.realizedPNL == UNSET_DOUBLE
+    assert closing.commission == 1.48
+    assert closing.realizedPNL == round(400 * (101.00 - 100.02) - 1.48, 2)
+    assert h.account.positions[AAPL] == (Decimal(600), Decimal("100.02"))
+
+
+def test_futures_and_forex_commissions() -> None:
+    h = market()
+    es = contract("ES", "FUT")
+    h.venue.quote(es.conId, 5900.00, 5900.25, tick=0.25, last=5900.25, sizes=(50,))
+    h.place(MarketOrder("BUY", 2), es)
+    eur = contract("EUR", "CASH")
+    h.venue.quote(eur.conId, 1.08000, 1.08005, tick=0.00005, sizes=(5_000_000,))
+    h.place(MarketOrder("BUY", 25_000), eur)
+    assert [c.report.commission for c in h.commissions()] == [4.26, 2.00]
+
+
+def test_queries_open_completed_and_executions_with_filter() -> None:
+    h = market()
+    msft = contract("MSFT")
+    h.venue.quote(msft.conId, 400.00, 400.02, last=400.01, sizes=(10_000,))
+    working = h.place(LimitOrder("BUY", 100, 90.00), client_id=1)
+    h.place(MarketOrder("BUY", 100), client_id=1)
+    h.place(MarketOrder("SELL", 50), msft, client_id=2)
+    assert [o.order_id for o, _ in h.engine.open_orders(1)] == [working]
+    assert h.engine.open_orders(2) == []
+    assert len(h.engine.open_orders()) == 1
+    assert [c.state.status for c in h.engine.completed_orders()] == ["Filled", "Filled"]
+    everything = h.engine.executions()
+    assert len(everything) == 2
+    assert [r.contract.symbol for r in h.engine.executions(ExecutionFilter(clientId=2))] == ["MSFT"]
+    assert len(h.engine.executions(ExecutionFilter(symbol="aapl"))) == 1
+    assert len(h.engine.executions(ExecutionFilter(side="SELL"))) == 1
+    assert len(h.engine.executions(ExecutionFilter(secType="FUT"))) == 0
+    assert len(h.engine.executions(ExecutionFilter(acctCode="DU1234567"))) == 2
+    later = h.engine.executions(ExecutionFilter(time="20261124 10:01:00 US/Eastern"))
+    assert later == []
+
+
+def test_next_order_id_is_above_every_id_used() -> None:
+    h = market()
+    h.place(LimitOrder("BUY", 100, 90.00, orderId=41), client_id=3)
+    assert h.engine.next_order_id(3) == 42 and h.engine.next_order_id(4) == 1
+
+
+def test_injected_rejections_hit_the_next_n_orders() -> None:
+    h = market()
+    h.engine.inject_rejections(2, code=201, text="Order rejected - reason:chaos")
+    a = h.place(MarketOrder("BUY", 1))
+    b = h.place(MarketOrder("BUY", 1))
+    c = h.place(MarketOrder("BUY", 1))
+    assert h.errors(a) == [(201, "Order rejected - reason:chaos")] and h.errors(b)
+    assert h.last_status(c).status == "Filled"
