@@ -1,4 +1,9 @@
-"""`ib-terminal`: the QApplication on one qasync loop shared with ib_async."""
+"""`ib-terminal`: the QApplication on one qasync loop shared with ib_async.
+
+Start-up: theme, last workspace (or the default), window, then the connection from the command
+line (default: the embedded simulator). Shutdown, once the window closes: save the workspace,
+cancel the app's tasks, close the session (disconnect, stop the embedded gateway), exit 0.
+"""
 
 import asyncio
 import logging
@@ -12,11 +17,40 @@ from PySide6.QtWidgets import QApplication, QWidget
 from terminal_app import APP_NAME
 from terminal_app.cli import LaunchOptions, parse_args
 from terminal_app.logging_setup import configure_logging
+from terminal_app.loop_lag import LoopLagProbe
+from terminal_app.session.profiles import (
+    ConnectionProfile,
+    ProfileKind,
+    builtin_profiles,
+    default_profile,
+    make_profile,
+)
 from terminal_app.tasks import TaskOwner, install_exception_handler
 from ui.main_window import MainWindow
 from ui.qt_messages import route_qt_messages
+from ui.self_test import run_self_test
 
 log = logging.getLogger(__name__)
+
+
+def profile_from_options(opts: LaunchOptions) -> ConnectionProfile:
+    """`--profile NAME` (a built-in profile's name or kind), `--connect HOST:PORT` (custom
+    endpoint), `--client-id N`; nothing given means the embedded simulator."""
+    profile = default_profile()
+    if opts.profile:
+        wanted = opts.profile.strip().casefold()
+        found = [p for p in builtin_profiles() if wanted in (p.name.casefold(), p.kind.value)]
+        if not found:
+            names = ", ".join(repr(p.name) for p in builtin_profiles())
+            raise ValueError(f"unknown profile {opts.profile!r}; choose one of {names}")
+        profile = found[0]
+    if opts.host is not None and opts.port is not None:
+        if profile.is_simulated:
+            profile = make_profile(ProfileKind.CUSTOM)
+        profile = profile.with_(host=opts.host, port=opts.port)
+    if opts.client_id is not None:
+        profile = profile.with_(client_id=opts.client_id)
+    return profile
 
 
 def save_screenshot(widget: QWidget, path: Path) -> bool:
@@ -45,26 +79,62 @@ async def _quit_after(window: MainWindow, opts: LaunchOptions) -> int:
     return code
 
 
-async def run_app(opts: LaunchOptions, window: MainWindow | None = None) -> int:
-    """Show the window and run until it closes; then stop everything the app started."""
-    install_exception_handler(asyncio.get_running_loop())
+async def _self_test(window: MainWindow, profile: ConnectionProfile) -> int:
+    result = await run_self_test(window.session, profile, window.panels_live)
+    log.log(logging.INFO if result.ok else logging.ERROR, "%s", result.summary)
+    if sys.stdout is not None:
+        print(result.summary, flush=True)
+    window.close()
+    return 0 if result.ok else 1
+
+
+async def run_app(
+    opts: LaunchOptions, window: MainWindow | None = None, connect: bool = True
+) -> int:
+    """Show the window and run until it closes; then stop everything the app started.
+
+    `connect=False` keeps the session offline (tests of the window alone)."""
+    loop = asyncio.get_running_loop()
+    probe = LoopLagProbe()
+    probe.start(loop)
     window = window if window is not None else MainWindow(TaskOwner("app"))
+    window.status.set_probe(probe)
+    install_exception_handler(loop, window.session.report_error)
+    window.apply_settings()
+    profile = profile_from_options(opts)
+    if opts.self_test:
+        window.workspace.reset_to_default()
+    else:
+        window.workspace.restore(window.settings.last_workspace)
     window.show()
     timer: asyncio.Task[int] | None = None
-    if opts.quit_after is not None:
+    if opts.self_test:
+        timer = window.tasks.spawn(_self_test(window, profile), name="self-test")
+    elif opts.quit_after is not None:
         timer = window.tasks.spawn(_quit_after(window, opts), name="quit-after")
     elif opts.screenshot is not None:
         # No delay given: take it once the window has painted, and keep running.
         window.tasks.spawn(_screenshot_later(window, opts.screenshot, 1.0), name="screenshot")
+    if connect and not opts.self_test:
+        window.request_connect(profile)
     await window.closed.wait()
     code = timer.result() if timer is not None and timer.done() else 0
+    if not opts.self_test:
+        window.workspace.save()
+    probe.stop()
     await window.tasks.cancel_all()
+    await window.session.close()
     window.deleteLater()
     return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     opts = parse_args(argv)
+    try:
+        profile_from_options(opts)
+    except ValueError as exc:
+        print(f"ib-terminal: {exc}", file=sys.stderr)
+        return 2
     log_file = configure_logging()
     route_qt_messages()
     log.info("%s starting, log file %s", APP_NAME, log_file)

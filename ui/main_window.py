@@ -22,7 +22,7 @@ from terminal_app.workspace.link_groups import LinkGroups
 from terminal_app.workspace.settings import THEMES, UiSettings, load_settings, save_settings
 from ui.connection_dialog import ConnectionDialog, ask_remote_acknowledgement
 from ui.docks import DockManager
-from ui.panel import PanelContext
+from ui.panel import LiveDataPanel, PanelContext
 from ui.panel_kinds import builtin_kinds
 from ui.shortcuts import ShortcutsDialog
 from ui.status_bar import TerminalStatus
@@ -118,6 +118,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10_000)
         self.session.messages.add_app(text, severity)
 
+    def panels_live(self) -> bool:
+        """True when every open panel that can tell has live data."""
+        widgets = [d.widget() for d in self.docks.docks()]
+        return all(w.has_live_data() for w in widgets if isinstance(w, LiveDataPanel))
+
     # -- connection ----------------------------------------------------------------------------
 
     def _add_connection_actions(self) -> None:
@@ -126,8 +131,7 @@ class MainWindow(QMainWindow):
         self.connect_action.triggered.connect(self.show_connection_dialog)
         self.disconnect_action = QAction("&Disconnect", self)
         self.disconnect_action.triggered.connect(
-            # BrokerSession.connect/disconnect shadow QObject's overloads for mypy only.
-            lambda: self.tasks.spawn(self.session.disconnect(), name="disconnect")  # type: ignore[call-overload]
+            lambda: self.tasks.spawn(self.session.close_connection(), name="disconnect")
         )
         self.cancel_reconnect_action = QAction("Cancel &reconnecting", self)
         self.cancel_reconnect_action.triggered.connect(self.session.cancel_reconnect)
@@ -153,8 +157,7 @@ class MainWindow(QMainWindow):
         self.tasks.spawn(self._connect(profile, acknowledged), name=f"connect {profile.name}")
 
     async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:
-        connect = self.session.connect(profile, acknowledged_remote=acknowledged)  # type: ignore[call-overload]
-        if not await connect:
+        if not await self.session.open_connection(profile, acknowledged_remote=acknowledged):
             self.statusBar().showMessage(f"Not connected: {self.session.state.reason}", 15_000)
 
     def _on_state(self, state: ConnectionState) -> None:

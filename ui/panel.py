@@ -5,7 +5,8 @@ A panel is any QWidget. It may opt in to:
   `restore_panel_state(state: dict) -> None`, called when a workspace is saved / restored;
 - linking (TWS colour groups): `show_contract(contract) -> None`, called when another panel of the
   same link colour picks a symbol, and/or a `contract_chosen` Signal(object) it emits when the user
-  picks one in it. A panel with either gets a link colour chooser in its dock's title bar.
+  picks one in it. A panel with either gets a link colour chooser in its dock's title bar;
+- health: `has_live_data() -> bool`, True once its data streams (what `--self-test` waits for).
 """
 
 from dataclasses import dataclass
@@ -39,6 +40,11 @@ class StatefulPanel(Protocol):
 @runtime_checkable
 class LinkTarget(Protocol):
     def show_contract(self, contract: Contract) -> None: ...
+
+
+@runtime_checkable
+class LiveDataPanel(Protocol):
+    def has_live_data(self) -> bool: ...
 
 
 def chosen_signal(widget: QWidget) -> SignalInstance | None:

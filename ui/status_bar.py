@@ -73,6 +73,10 @@ class TerminalStatus(QWidget):
 
     # -- inputs --------------------------------------------------------------------------------
 
+    def set_probe(self, probe: LoopLagProbe | None) -> None:
+        self._probe = probe
+        self.lag.setVisible(probe is not None)
+
     def show_profile(self, profile: ConnectionProfile | None) -> None:
         if profile is None:
             self.profile.setText("Not connected")
