@@ -1,0 +1,113 @@
+"""The simulated clock every part of the gateway asks for "now".
+
+``SimClock(start, speed)`` maps the host's monotonic clock onto simulated time:
+``now = start + offset + (monotonic() - t0) * speed``. ``advance(seconds)`` moves it forward
+(tests, and a frozen clock with ``speed=0`` that only moves when told to); ``set_speed`` changes
+the rate without a jump. ``resolve_start`` turns ``--start`` into the start instant.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+log = logging.getLogger(__name__)
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+class SimClock:
+    def __init__(
+        self,
+        start: datetime,
+        speed: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if start.tzinfo is None:
+            raise ValueError("SimClock needs a timezone-aware start")
+        if speed < 0:
+            raise ValueError("speed must be >= 0")
+        self._monotonic = monotonic
+        self._base = start.astimezone(UTC).timestamp()
+        self._t0 = monotonic()
+        self._speed = float(speed)
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def epoch(self) -> float:
+        """Simulated time as epoch seconds."""
+        return self._base + (self._monotonic() - self._t0) * self._speed
+
+    def now(self) -> datetime:
+        """Simulated time, tz-aware UTC."""
+        return datetime.fromtimestamp(self.epoch(), UTC)
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("the simulated clock never goes back")
+        self._base += seconds
+
+    def set_speed(self, speed: float) -> None:
+        if speed < 0:
+            raise ValueError("speed must be >= 0")
+        self._base = self.epoch()
+        self._t0 = self._monotonic()
+        self._speed = float(speed)
+
+    def real_seconds_until(self, epoch: float) -> float:
+        """Host seconds until simulated ``epoch`` (inf on a frozen clock)."""
+        delta = epoch - self.epoch()
+        if delta <= 0:
+            return 0.0
+        return delta / self._speed if self._speed > 0 else float("inf")
+
+
+def _us_stock_rth(t: datetime) -> bool:
+    local = t.astimezone(NEW_YORK)
+    minutes = local.hour * 60 + local.minute
+    return local.weekday() < 5 and 9 * 60 + 30 <= minutes < 16 * 60
+
+
+def resolve_start(spec: str, now: datetime | None = None) -> datetime:
+    """``"auto"`` or ``"YYYY-MM-DD HH:MM"`` (America/New_York) → the simulated start, UTC.
+
+    auto = the current time when US stocks are in regular trading hours, otherwise 10:00 New York
+    time of the most recent weekday whose 10:00 has passed, so a demo always opens on a live
+    market. The choice is logged.
+    """
+    real_now = (now or datetime.now(UTC)).astimezone(UTC)
+    text = spec.strip()
+    if text.lower() != "auto":
+        try:
+            local = datetime.strptime(text, "%Y-%m-%d %H:%M")
+        except ValueError:
+            try:
+                local = datetime.strptime(text, "%Y-%m-%d")
+            except ValueError:
+                raise ValueError(
+                    f"start must be 'auto' or 'YYYY-MM-DD HH:MM' (New York time), got {spec!r}"
+                ) from None
+        start = local.replace(tzinfo=NEW_YORK).astimezone(UTC)
+        log.info("simulated clock starts at %s New York time", local.strftime("%Y-%m-%d %H:%M"))
+        return start
+    if _us_stock_rth(real_now):
+        log.info("simulated clock starts now: US stocks are in regular trading hours")
+        return real_now
+    local = real_now.astimezone(NEW_YORK)
+    day = local.date()
+    # Before 10:00 on a weekday the most recent 10:00 was on the previous weekday.
+    if local.hour < 10:
+        day -= timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    start_local = datetime(day.year, day.month, day.day, 10, 0, tzinfo=NEW_YORK)
+    log.info(
+        "US stocks are outside regular trading hours: simulated clock starts at %s 10:00 New York",
+        day.isoformat(),
+    )
+    return start_local.astimezone(UTC)
