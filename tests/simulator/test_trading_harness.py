@@ -14,7 +14,7 @@ from ib_async import Contract, Order
 
 from terminal_app.simulator.clock import SimClock, resolve_start
 from terminal_app.simulator.market.instruments import Universe
-from terminal_app.simulator.trading import OrderEngine
+from terminal_app.simulator.trading import Journal, OrderEngine
 from terminal_app.simulator.trading.adapters import session_window, spec_of
 from terminal_app.simulator.trading.events import (
     CommissionEvent,
@@ -161,11 +161,11 @@ class SimpleAccount:
 
 
 class Harness:
-    def __init__(self, start: str = "2026-11-24 10:00") -> None:
+    def __init__(self, start: str = "2026-11-24 10:00", journal: Journal | None = None) -> None:
         self.clock = SimClock(resolve_start(start), speed=0)
         self.venue = ScriptedVenue(self.clock)
         self.account = SimpleAccount(self.venue)
-        self.engine = OrderEngine(self.venue, self.account)
+        self.engine = OrderEngine(self.venue, self.account, journal=journal)
         self.events: list[EngineEvent] = []
         self.engine.add_listener(self.events.append)
         self.next_id = 1

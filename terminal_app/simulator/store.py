@@ -1,0 +1,350 @@
+"""The paper account on disk: what must survive a restart of the simulated gateway.
+
+One SQLite database in WAL mode in the state dir (`--state DIR`). Every engine operation ends in
+`commit()`, which writes everything it changed in one transaction, so a process killed at any
+moment (SIGKILL included) leaves either the state before or after that operation, never half of it.
+A file SQLite cannot read is moved aside (`*.corrupt-<time>`) with an error in the log, and the
+account starts fresh.
+
+Kept: positions and cash (the ledger's own state, as an opaque JSON document), working GTC/GTD
+orders, executions with their commission reports, the next order id per clientId, permId and
+execution counters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ib_async import (
+    ComboLeg,
+    CommissionReport,
+    Contract,
+    DeltaNeutralContract,
+    Execution,
+    Order,
+    OrderComboLeg,
+    SoftDollarTier,
+    TagValue,
+)
+
+from terminal_app.simulator.trading.engine import ExecutionRecord, Journal
+from terminal_app.simulator.trading.working import SavedOrder, WorkingOrder
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "paper-account.sqlite3"
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS next_ids (client_id INTEGER PRIMARY KEY, next_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS orders (
+    client_id INTEGER NOT NULL, order_id INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (client_id, order_id));
+CREATE TABLE IF NOT EXISTS executions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, exec_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+"""
+AccountExport = Callable[[], Mapping[str, Any]]
+T = TypeVar("T")
+
+
+@dataclass
+class SavedState:
+    """Everything `StateStore.load` found; empty for a new account."""
+
+    account: dict[str, Any] | None = None
+    orders: list[SavedOrder] = field(default_factory=list)
+    executions: list[ExecutionRecord] = field(default_factory=list)
+    next_ids: dict[int, int] = field(default_factory=dict)
+    perm_id: int = 0
+    exec_seq: int = 0
+
+
+class StateStore(Journal):
+    """The engine's `Journal` backed by SQLite; also loads the saved state at start-up."""
+
+    def __init__(self, state_dir: Path, account_export: AccountExport | None = None) -> None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / FILE_NAME
+        self._account_export = account_export
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._account_dirty = False
+        self._counters: tuple[dict[int, int], int, int] | None = None
+        self._db = self._open()
+
+    def bind_account(self, export: AccountExport) -> None:
+        """Where `save_account` gets the ledger's state document from."""
+        self._account_export = export
+
+    # ----------------------------------------------------------------- opening
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect()
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            aside = self.path.with_name(
+                f"{self.path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+            )
+            log.error(
+                "Paper account state %s is unreadable (%s): moved it to %s and starting a fresh "
+                "account",
+                self.path,
+                exc,
+                aside,
+            )
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(f"{self.path}{suffix}")
+                if part.exists():
+                    part.rename(Path(f"{aside}{suffix}"))
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+            db.executescript(_SCHEMA)
+            version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if version is None:
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            elif int(version[0]) != SCHEMA_VERSION:
+                raise ValueError(f"unknown schema version {version[0]}")
+            self._read_all(db)  # every row must decode, or the file counts as corrupt
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ----------------------------------------------------------------- loading
+
+    def load(self) -> SavedState:
+        return self._read_all(self._db)
+
+    def _read_all(self, db: sqlite3.Connection) -> SavedState:
+        state = SavedState()
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if "account" in meta:
+                state.account = json.loads(meta["account"])
+            state.perm_id = int(meta.get("perm_id", 0))
+            state.exec_seq = int(meta.get("exec_seq", 0))
+            state.next_ids = dict(db.execute("SELECT client_id, next_id FROM next_ids").fetchall())
+            state.orders = [
+                _saved_order(json.loads(body))
+                for (body,) in db.execute("SELECT body FROM orders ORDER BY client_id, order_id")
+            ]
+            state.executions = [
+                _execution_record(json.loads(body))
+                for (body,) in db.execute("SELECT body FROM executions ORDER BY seq")
+            ]
+        except (KeyError, TypeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"undecodable row: {exc!r}") from exc
+        return state
+
+    # ----------------------------------------------------------------- Journal
+
+    def save_order(self, order: WorkingOrder) -> None:
+        body = json.dumps(_order_body(order.saved()))
+        self._pending.append(
+            (
+                "INSERT OR REPLACE INTO orders VALUES (?, ?, ?)",
+                (order.client_id, order.order_id, body),
+            )
+        )
+
+    def drop_order(self, key: tuple[int, int]) -> None:
+        self._pending.append(("DELETE FROM orders WHERE client_id=? AND order_id=?", key))
+
+    def add_execution(self, record: ExecutionRecord) -> None:
+        body = json.dumps(
+            {
+                "client_id": record.client_id,
+                "contract": _dump(record.contract),
+                "execution": _dump(record.execution),
+                "report": _dump(record.report),
+            }
+        )
+        self._pending.append(
+            (
+                "INSERT OR IGNORE INTO executions (exec_id, body) VALUES (?, ?)",
+                (record.execution.execId, body),
+            )
+        )
+
+    def save_counters(self, next_ids: dict[int, int], perm_id: int, exec_seq: int) -> None:
+        counters = (dict(next_ids), perm_id, exec_seq)
+        if counters == self._counters:
+            return
+        self._counters = counters
+        self._pending.extend(
+            ("INSERT OR REPLACE INTO next_ids VALUES (?, ?)", item) for item in next_ids.items()
+        )
+        self._pending.append(("INSERT OR REPLACE INTO meta VALUES ('perm_id', ?)", (str(perm_id),)))
+        self._pending.append(
+            ("INSERT OR REPLACE INTO meta VALUES ('exec_seq', ?)", (str(exec_seq),))
+        )
+
+    def save_account(self) -> None:
+        self._account_dirty = True
+
+    def commit(self) -> None:
+        if self._account_dirty and self._account_export is not None:
+            document = json.dumps(self._account_export(), default=_json_default)
+            self._pending.append(("INSERT OR REPLACE INTO meta VALUES ('account', ?)", (document,)))
+        self._account_dirty = False
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, params in pending:
+                db.execute(sql, params)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+# --------------------------------------------------------------------- (de)serialisation
+
+_DATETIME = "$datetime"
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return {_DATETIME: value.isoformat()}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, TagValue):
+        return [value.tag, value.value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _dump(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _dump(obj: Any) -> dict[str, Any]:
+    """The fields of an ib_async dataclass that differ from their defaults."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if f.default is not dataclasses.MISSING:
+            default: Any = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            default = dataclasses.MISSING
+        if default is dataclasses.MISSING or value != default:
+            out[f.name] = _plain(value)
+    return out
+
+
+def _load(cls: type[T], data: dict[str, Any], nested: dict[str, Callable[[Any], Any]]) -> T:
+    values = {k: (nested[k](v) if k in nested else _revive(v)) for k, v in data.items()}
+    return cls(**values)
+
+
+def _revive(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {_DATETIME}:
+        return datetime.fromisoformat(value[_DATETIME])
+    return value
+
+
+def _tag_values(items: list[list[str]]) -> list[TagValue]:
+    return [TagValue(tag, value) for tag, value in items]
+
+
+def _contract(data: dict[str, Any]) -> Contract:
+    return _load(
+        Contract,
+        data,
+        {
+            "comboLegs": lambda legs: [ComboLeg(**leg) for leg in legs],
+            "deltaNeutralContract": lambda d: DeltaNeutralContract(**d) if d else None,
+            "secIdList": _tag_values,
+        },
+    )
+
+
+def _order(data: dict[str, Any]) -> Order:
+    return _load(
+        Order,
+        data,
+        {
+            "algoParams": _tag_values,
+            "smartComboRoutingParams": _tag_values,
+            "orderMiscOptions": _tag_values,
+            "orderComboLegs": lambda legs: [OrderComboLeg(**leg) for leg in legs],
+            "softDollarTier": lambda d: SoftDollarTier(**d),
+            "conditions": lambda items: [],  # the engine refuses conditional orders
+        },
+    )
+
+
+def _order_body(saved: SavedOrder) -> dict[str, Any]:
+    return {
+        "client_id": saved.client_id,
+        "order_id": saved.order_id,
+        "perm_id": saved.perm_id,
+        "contract": _dump(saved.contract),
+        "order": _dump(saved.order),
+        "placed_at": saved.placed_at.isoformat(),
+        "status": saved.status,
+        "filled": str(saved.filled),
+        "notional": str(saved.notional),
+        "last_fill_price": saved.last_fill_price,
+        "triggered": saved.triggered,
+        "trail_stop": saved.trail_stop,
+        "children": list(saved.children),
+    }
+
+
+def _saved_order(body: dict[str, Any]) -> SavedOrder:
+    return SavedOrder(
+        client_id=int(body["client_id"]),
+        order_id=int(body["order_id"]),
+        perm_id=int(body["perm_id"]),
+        contract=_contract(body["contract"]),
+        order=_order(body["order"]),
+        placed_at=datetime.fromisoformat(body["placed_at"]),
+        status=str(body["status"]),
+        filled=Decimal(body["filled"]),
+        notional=Decimal(body["notional"]),
+        last_fill_price=float(body["last_fill_price"]),
+        triggered=bool(body["triggered"]),
+        trail_stop=body["trail_stop"],
+        children=tuple(int(c) for c in body["children"]),
+    )
+
+
+def _execution_record(body: dict[str, Any]) -> ExecutionRecord:
+    return ExecutionRecord(
+        client_id=int(body["client_id"]),
+        contract=_contract(body["contract"]),
+        execution=_load(Execution, body["execution"], {}),
+        report=_load(CommissionReport, body["report"], {}),
+    )

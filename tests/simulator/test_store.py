@@ -1,0 +1,174 @@
+"""Persistence of the paper account: restart, corruption, SIGKILL in the middle of writes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from ib_async import LimitOrder, MarketOrder, Order, StopOrder, TagValue
+
+from terminal_app.simulator.store import FILE_NAME, StateStore
+from tests.simulator.test_trading_harness import AAPL, Harness
+
+
+def restarted(state_dir: Path) -> tuple[Harness, StateStore]:
+    store = StateStore(state_dir)
+    h = Harness(journal=store)
+    state = store.load()
+    h.engine.restore(state.orders, state.executions, state.next_ids, state.perm_id, state.exec_seq)
+    return h, store
+
+
+def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path) -> None:
+    store = StateStore(tmp_path)
+    positions = {"AAPL": "0"}
+    store.bind_account(lambda: dict(positions))
+    h = Harness(journal=store)
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01)
+    gtc = h.place(LimitOrder("BUY", 300, 99.00, tif="GTC", orderRef="keep me"), client_id=5)
+    h.place(LimitOrder("BUY", 100, 98.00), client_id=5)  # DAY: not kept
+    adaptive = h.place(
+        Order(
+            action="BUY",
+            totalQuantity=100,
+            orderType="LMT",
+            lmtPrice=95.0,
+            tif="GTC",
+            algoStrategy="Adaptive",
+            algoParams=[TagValue("adaptivePriority", "Patient")],
+        ),
+        client_id=6,
+    )
+    h.venue.trade(AAPL, 99.00, 100)  # partial fill of the GTC order
+    positions["AAPL"] = "100"
+    trail = h.place(
+        Order(action="SELL", totalQuantity=10, orderType="TRAIL", auxPrice=0.5, tif="GTC"),
+        client_id=5,
+    )
+    h.venue.trade(AAPL, 100.50)  # ratchets the trailing stop to 100.00
+    h.place(MarketOrder("BUY", 7, orderId=40), client_id=5)
+    before = h.engine.executions()
+    store.close()
+
+    h2, store2 = restarted(tmp_path)
+    assert store2.load().account == {"AAPL": "100"}
+    opened = {o.order_id: (o, s) for o, s in h2.engine.open_orders()}
+    assert set(opened) == {gtc, trail, adaptive}
+    opened_gtc, status = opened[gtc]
+    order = opened_gtc.order
+    assert order.orderRef == "keep me" and order.permId == h.last_status(gtc).perm_id
+    assert status.filled == 100 and status.remaining == 200 and status.avg_fill_price == 99.00
+    assert opened[trail][0].order.trailStopPrice == 100.00
+    assert opened[adaptive][0].order.algoParams == [TagValue("adaptivePriority", "Patient")]
+    after = h2.engine.executions()
+    assert [(r.execution.execId, r.execution.time, r.report.commission) for r in after] == [
+        (r.execution.execId, r.execution.time, r.report.commission) for r in before
+    ]
+    assert h2.engine.next_order_id(5) == 41 and h2.engine.next_order_id(6) == adaptive + 1
+    # The restored order keeps working: it fills, and the ids keep counting up.
+    h2.venue.quote(AAPL, 98.00, 98.02, last=98.01)
+    assert h2.last_status(gtc).status == "Filled" and h2.last_status(gtc).filled == 300
+    assert h2.last_status(trail).status == "Filled"  # last 98.01 is through its 100.00 stop
+    assert h2.fills(gtc)[0].execution.execId not in {r.execution.execId for r in before}
+    store2.close()
+    h3, store3 = restarted(tmp_path)
+    assert {o.order_id for o, _ in h3.engine.open_orders()} == {adaptive}
+    store3.close()
+
+
+def test_a_corrupt_state_file_is_moved_aside_and_the_account_starts_fresh(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    with caplog.at_level(logging.ERROR):
+        store = StateStore(tmp_path)
+    assert "unreadable" in caplog.text and "fresh account" in caplog.text
+    aside = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
+    assert store.load().orders == [] and store.load().executions == []
+    store.close()
+
+
+def test_undecodable_rows_count_as_corruption(tmp_path: Path) -> None:
+    store = StateStore(tmp_path)
+    h = Harness(journal=store)
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01)
+    h.place(StopOrder("SELL", 100, 90.00, tif="GTC"))
+    store._db.execute("UPDATE orders SET body='{\"nonsense\": 1}'")
+    store.close()
+    fresh = StateStore(tmp_path)
+    assert fresh.load().orders == []
+    assert any(".corrupt-" in p.name for p in tmp_path.iterdir())
+    fresh.close()
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    from ib_async import LimitOrder, MarketOrder
+
+    from terminal_app.simulator.store import StateStore
+    from tests.simulator.test_trading_harness import AAPL, Harness, contract
+
+    store = StateStore(Path(sys.argv[1]))
+    h = Harness(journal=store)
+    state = store.load()
+    h.engine.restore(state.orders, state.executions, state.next_ids, state.perm_id, state.exec_seq)
+    done = len(state.executions)
+    # A big account document makes every commit a multi-page write.
+    store.bind_account(lambda: {"fills": done + len(h.account.postings), "pad": "x" * 20000})
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01, sizes=(10**9,))
+    oid = h.engine.next_order_id(1)
+    while True:
+        h.engine.place(1, oid, contract(), LimitOrder("BUY", 1, 90.0, tif="GTC"))
+        h.engine.place(1, oid + 1, contract(), MarketOrder("BUY", 1))
+        print(oid, flush=True)
+        oid += 2
+    """
+)
+
+
+def test_sigkill_mid_write_never_corrupts_the_state(tmp_path: Path) -> None:
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    state_dir = tmp_path / "state"
+    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+    seen_ids = 0
+    for round_ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(state_dir)],
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=Path.cwd(),
+        )
+        assert proc.stdout is not None
+        lines = 0
+        target = 20 + 37 * round_
+        while lines < target:
+            ready, _, _ = select.select([proc.stdout], [], [], 30)
+            assert ready, "writer produced nothing"
+            if not proc.stdout.readline():
+                pytest.fail(f"writer died: {proc.wait()}")
+            lines += 1
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        store = StateStore(state_dir)
+        state = store.load()
+        assert not any(".corrupt-" in p.name for p in state_dir.iterdir())
+        # Each operation is atomic: an order, its id and its fill are all there or all absent.
+        assert state.exec_seq == len(state.executions)
+        assert state.account is not None and state.account["fills"] == len(state.executions)
+        assert len(state.executions) >= seen_ids + lines - 1
+        working = {o.order_id for o in state.orders}
+        assert state.next_ids[1] > max(working)
+        seen_ids = len(state.executions)
+        store.close()
