@@ -1,0 +1,194 @@
+"""The shell against the simulated gateway: status bar, connection flow, symbol search."""
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from ib_async import Contract
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from terminal_app.session.broker import BrokerSession, SessionSettings
+from terminal_app.session.contracts import SymbolMatch
+from terminal_app.session.profiles import ProfileKind, make_profile
+from terminal_app.session.state import Backoff, Phase
+from terminal_app.simulator.gateway import SimulatedGateway
+from terminal_app.workspace.layout import LayoutStore
+from tests.sim_fixtures import running_gateway, sim_config
+from tests.waiting import wait_until
+from tests.workspace.panels import SymbolPanel, symbol_kind
+from ui.connection_dialog import ConnectionDialog
+from ui.main_window import MainWindow
+from ui.symbol_search import result_rows
+
+CONNECT_TIMEOUT = 20.0
+
+
+@pytest.fixture
+def window(qapp: QApplication, tmp_path: Path) -> Iterator[MainWindow]:
+    session = BrokerSession(SessionSettings(backoff=Backoff(initial=0.05, cap=0.2)))
+    win = MainWindow(
+        store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json", session=session
+    )
+    win.docks.register_kind(symbol_kind("sym"))
+    win.show()
+    yield win
+    win.close()
+    win.deleteLater()
+
+
+@pytest_asyncio.fixture
+async def gateway() -> AsyncIterator[SimulatedGateway]:
+    async with running_gateway(sim_config()) as gw:
+        yield gw
+
+
+async def _connected(window: MainWindow, port: int, **changes: object) -> None:
+    profile = make_profile(ProfileKind.CUSTOM, port=port, **changes)
+    window.request_connect(profile)
+    await wait_until(
+        lambda: window.session.state.phase is Phase.CONNECTED,
+        CONNECT_TIMEOUT,
+        f"not connected: {window.session.state.text}",
+    )
+
+
+@pytest.mark.asyncio
+async def test_status_bar_follows_connect_drop_and_cancelled_reconnect(
+    window: MainWindow, gateway: SimulatedGateway
+) -> None:
+    status = window.status
+    assert status.state.text() == "● Disconnected"
+    try:
+        await _connected(window, gateway.port, live=True, client_id=17)
+        assert status.state.text() == "● Connected"
+        assert "Custom" in status.profile.text() and "client 17" in status.profile.text()
+        assert not status.live_badge.isHidden() and status.sim_badge.isHidden()
+        assert status.account.text() == "DU1234567"
+        assert status.cancel_button.isHidden()
+        assert not window.cancel_reconnect_action.isEnabled()
+
+        await gateway.stop()
+        await wait_until(lambda: window.session.state.phase is Phase.RECONNECTING, 10)
+        assert status.state.text() == "● Reconnecting"
+        assert not status.cancel_button.isHidden()
+        assert window.cancel_reconnect_action.isEnabled()
+        status.cancel_button.click()
+        assert window.session.state.phase is Phase.DISCONNECTED
+        assert status.state.text() == "● Disconnected"
+        assert status.cancel_button.isHidden()
+        assert status.account.isHidden()
+    finally:
+        await window.session.close()
+
+
+@pytest.mark.asyncio
+async def test_remote_host_asks_before_connecting(window: MainWindow) -> None:
+    profile = make_profile(ProfileKind.CUSTOM, host="192.0.2.10", port=7497, timeout=0.5)
+    try:
+        window.request_connect(profile)
+        box = window.remote_warning
+        assert box.isVisible() and "192.0.2.10" in box.text()
+        assert window.session.state.phase is Phase.DISCONNECTED
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0)  # let anything wrongly scheduled start
+        assert window.session.state.phase is Phase.DISCONNECTED
+        assert window.tasks.pending == 0
+
+        window.request_connect(profile)
+        box = window.remote_warning
+        accept = next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+        )
+        accept.click()
+        # Acknowledged: the session really tries (and fails: TEST-NET address, nothing there).
+        await wait_until(lambda: window.session.state.phase is Phase.FAILED, 10)
+        assert "confirm the remote-host warning" not in window.session.state.reason
+        assert "192.0.2.10" in window.session.state.reason
+    finally:
+        await window.session.close()
+
+
+def test_connection_dialog_builds_profiles(window: MainWindow) -> None:
+    dialog = ConnectionDialog(None, window)
+    dialog.open()
+    assert dialog.profile().is_simulated and not dialog.host.isEnabled()
+    live = dialog.profile_box.findData(ProfileKind.TWS_LIVE.value)
+    dialog.client_id.setValue(9)
+    dialog.profile_box.setCurrentIndex(live)
+    profile = dialog.profile()
+    assert (profile.kind, profile.port, profile.client_id) == (ProfileKind.TWS_LIVE, 7496, 9)
+    assert not dialog.live_note.isHidden() and dialog.remote_note.isHidden()
+    dialog.host.setText("10.0.0.5")
+    profile = dialog.profile()
+    assert profile.kind is ProfileKind.CUSTOM and profile.is_live and profile.needs_host_warning
+    assert not dialog.remote_note.isHidden()
+    requested: list[object] = []
+    dialog.connect_requested.connect(requested.append)
+    dialog.read_only.setChecked(True)
+    dialog.connect_button.click()
+    assert len(requested) == 1
+    sent = requested[0]
+    assert getattr(sent, "read_only", False) and getattr(sent, "host", "") == "10.0.0.5"
+
+
+def test_futures_expiries_become_rows_of_their_own() -> None:
+    es = SymbolMatch(
+        Contract(secType="IND", symbol="ES", exchange="CME", currency="USD"),
+        "E-mini S&P 500",
+        ("FUT", "FOP"),
+        ("20261218", "20270319"),
+    )
+    rows = result_rows([es])
+    assert [r.cells()[:2] for r in rows] == [
+        ("ES", "IND"),
+        ("   ES 18 Dec 2026", "FUT"),
+        ("   ES 19 Mar 2027", "FUT"),
+    ]
+    assert "also FUT, FOP" in rows[0].cells()[4]
+    future = rows[2].contract()
+    assert (future.secType, future.lastTradeDateOrContractMonth) == ("FUT", "20270319")
+
+
+@pytest.mark.asyncio
+async def test_symbol_search_lists_matches_picks_into_the_link_group_and_says_no_match(
+    window: MainWindow, gateway: SimulatedGateway
+) -> None:
+    dock = window.docks.open("sym")
+    panel = dock.widget()
+    assert isinstance(panel, SymbolPanel)
+    search = window.symbol_search
+    try:
+        await _connected(window, gateway.port)
+        search.popup()
+        assert search.isVisible() and "red link group" in search.target.text()
+        search.edit.setText("AAPL")
+        search.search_now()
+        await wait_until(lambda: search.model.rowCount() > 0, 10, search.status.text())
+        first = search.model.rows[0].cells()
+        assert first[0] == "AAPL" and first[1] == "STK" and first[3] == "USD"
+        assert first[4]  # description
+        search.pick(0)
+        await wait_until(lambda: panel.shown == ["AAPL"], 10, search.status.text())
+        current = window.links.current("red")
+        assert current is not None and current.conId > 0
+        assert not search.isVisible()
+
+        search.popup()
+        search.edit.setText("QQZZXXNOPE")
+        search.search_now()
+        await wait_until(lambda: "No instrument matches" in search.status.text(), 10)
+        assert search.model.rowCount() == 0
+    finally:
+        await window.session.close()
+
+
+@pytest.mark.asyncio
+async def test_symbol_search_while_offline_says_so(window: MainWindow) -> None:
+    search = window.symbol_search
+    search.popup()
+    search.edit.setText("AAPL")
+    search.search_now()
+    await wait_until(lambda: "Not connected" in search.status.text(), 5)
+    assert search.model.rowCount() == 0
