@@ -69,6 +69,7 @@ Loop lag: `terminal_app.loop_lag.LoopLagProbe().start()`, `.stats()` -> last/max
 """
 
 from terminal_app.ib_errors import Severity
+from terminal_app.session import emit_fix
 from terminal_app.session.broker import BrokerSession, OrderRefused, SessionSettings
 from terminal_app.session.contracts import ContractError, SymbolMatch
 from terminal_app.session.history import HistoryError, HistoryRequest
@@ -91,6 +92,8 @@ from terminal_app.session.subscriptions import (
     PnLHandle,
     TickerHandle,
 )
+
+emit_fix.install()  # before any signal is emitted: PySide6 6.12.0 leaks a ref to True per emit
 
 __all__ = [
     "Backoff",

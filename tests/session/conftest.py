@@ -1,0 +1,18 @@
+"""A BrokerSession with test-sized delays, closed after each test."""
+
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from terminal_app.session import Backoff, BrokerSession, SessionSettings
+
+FAST = SessionSettings(backoff=Backoff(initial=0.05, factor=2.0, cap=0.2), request_timeout=3.0)
+
+
+@pytest_asyncio.fixture
+async def session() -> AsyncIterator[BrokerSession]:
+    s = BrokerSession(FAST)
+    try:
+        yield s
+    finally:
+        await s.close()

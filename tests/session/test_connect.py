@@ -1,0 +1,120 @@
+"""Connecting with each profile type, and every way a connect is refused or fails."""
+
+import socket
+
+import pytest
+from ib_async import LimitOrder, Stock
+
+from terminal_app.session import (
+    BrokerSession,
+    OrderRefused,
+    Phase,
+    ProfileKind,
+    Severity,
+    make_profile,
+)
+from terminal_app.simulator.gateway import SimulatedGateway
+from tests.sim_fixtures import SIM_ACCOUNT, connected_ib
+
+AAPL = Stock("AAPL", "SMART", "USD", conId=265598)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.asyncio
+async def test_closed_port_fails_with_a_reason_and_blocks_orders(session: BrokerSession) -> None:
+    states: list[Phase] = []
+    session.stateChanged.connect(lambda s: states.append(s.phase))
+    profile = make_profile(ProfileKind.CUSTOM, port=free_port(), timeout=2)
+    assert not await session.open_connection(profile)
+    assert session.state.phase is Phase.FAILED
+    assert "nothing accepts connections" in session.state.reason
+    assert states[-2:] == [Phase.CONNECTING, Phase.FAILED]
+    assert not session.trading_allowed and "Failed" in session.trading_reason
+    assert any("Connection failed" in m.text for m in session.messages)
+    with pytest.raises(OrderRefused, match="disabled"):
+        session.place_order(AAPL, LimitOrder("BUY", 1, 100))
+    with pytest.raises(OrderRefused):
+        session.global_cancel()
+
+
+@pytest.mark.asyncio
+async def test_non_loopback_host_is_refused_without_acknowledgement(
+    session: BrokerSession,
+) -> None:
+    profile = make_profile(ProfileKind.TWS_LIVE, host="203.0.113.7")
+    assert profile.needs_host_warning and profile.is_live
+    assert not await session.open_connection(profile)
+    assert session.state.phase is Phase.FAILED
+    assert "203.0.113.7 is not this computer" in session.state.reason
+    assert session.messages[-1].severity is Severity.WARNING
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "kind",
+    [
+        ProfileKind.TWS_PAPER,
+        ProfileKind.TWS_LIVE,
+        ProfileKind.GATEWAY_PAPER,
+        ProfileKind.GATEWAY_LIVE,
+        ProfileKind.CUSTOM,
+    ],
+)
+async def test_each_profile_kind_connects_to_the_simulator_port(
+    session: BrokerSession, sim_gateway: SimulatedGateway, kind: ProfileKind
+) -> None:
+    profile = make_profile(kind, port=sim_gateway.port, client_id=11)
+    assert await session.open_connection(profile), session.state.text
+    assert session.state.phase is Phase.CONNECTED
+    assert session.accounts() == [SIM_ACCOUNT]
+    assert session.trading_allowed and session.trading_reason == ""
+    assert session.profile is profile
+    await session.close_connection()
+    assert session.state.phase is Phase.DISCONNECTED and not session.trading_allowed
+
+
+@pytest.mark.asyncio
+async def test_embedded_simulator_profile_starts_its_own_gateway(session: BrokerSession) -> None:
+    assert await session.open_connection(make_profile(ProfileKind.SIMULATED)), session.state.text
+    gateway = session.simulator
+    assert isinstance(gateway, SimulatedGateway) and gateway.port > 0
+    assert gateway.config.state_dir is not None and gateway.config.state_dir.is_dir()
+    assert session.accounts() == [SIM_ACCOUNT]
+    await session.close_connection()
+    assert session.simulator is None
+
+
+@pytest.mark.asyncio
+async def test_read_only_profile_connects_but_refuses_orders(
+    session: BrokerSession, sim_gateway: SimulatedGateway
+) -> None:
+    profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, read_only=True)
+    trading: list[tuple[bool, str]] = []
+    session.tradingChanged.connect(lambda ok, why: trading.append((ok, why)))
+    assert await session.open_connection(profile)
+    assert not session.trading_allowed
+    assert "Read-only" in session.trading_reason
+    with pytest.raises(OrderRefused, match="Read-only"):
+        session.place_order(AAPL, LimitOrder("BUY", 1, 100))
+    assert session.trades() == []
+    assert trading and not trading[-1][0]
+
+
+@pytest.mark.asyncio
+async def test_duplicate_client_id_fails_at_once_and_does_not_retry(
+    session: BrokerSession, sim_gateway: SimulatedGateway
+) -> None:
+    async with connected_ib(sim_gateway, client_id=5):
+        profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=5, timeout=4)
+        loop = __import__("asyncio").get_running_loop()
+        started = loop.time()
+        assert not await session.open_connection(profile)
+        assert loop.time() - started < 2.0  # did not sit out the 4 s timeout
+    assert session.state.phase is Phase.FAILED
+    assert "client id 5 is already in use" in session.state.reason
+    assert any(m.code == 326 and m.explanation for m in session.messages)
