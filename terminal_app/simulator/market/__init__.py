@@ -352,8 +352,9 @@ class Market:
             stats.open, stats.high, stats.low = bar.open, bar.high, bar.low
             stats.volume = max(bar.volume, 0.0)
             stats.pv = bar.average * stats.volume if stats.volume > 0 else 0.0
-            stats.last = bar.close
-            stats.last_time = float(second)
+            if inst.has_trades:
+                stats.last = bar.close
+                stats.last_time = float(second)
         # prevClose: the close of the previous regular session (stocks: 16:00 New York)
         prev = previous_session(spec, session.start, True)
         closing = history.bars(path, prev.end - 1, "1 D", "1 day", what, True)

@@ -89,8 +89,8 @@ class Instrument:
 
     @property
     def has_trades(self) -> bool:
-        """Indices print a value but no volume."""
-        return self.secType != "IND"
+        """Forex quotes only; indices print a value (size 0) without volume."""
+        return self.secType != "CASH"
 
     @property
     def has_depth(self) -> bool:
