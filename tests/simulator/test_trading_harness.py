@@ -13,9 +13,10 @@ from decimal import Decimal
 from ib_async import Contract, Order
 
 from terminal_app.simulator.clock import SimClock, resolve_start
+from terminal_app.simulator.market import Market
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.simulator.trading import Journal, OrderEngine
-from terminal_app.simulator.trading.adapters import session_window, spec_of
+from terminal_app.simulator.trading.adapters import MarketVenue, session_window, spec_of
 from terminal_app.simulator.trading.events import (
     CommissionEvent,
     EngineEvent,
@@ -110,7 +111,7 @@ class SimpleAccount:
 
     name = "DU1234567"
 
-    def __init__(self, venue: ScriptedVenue, cash: Decimal = Decimal(1_000_000)) -> None:
+    def __init__(self, venue: ScriptedVenue | None, cash: Decimal = Decimal(1_000_000)) -> None:
         self.venue = venue
         self.cash = cash
         self.positions: dict[int, tuple[Decimal, Decimal]] = {}
@@ -160,27 +161,18 @@ class SimpleAccount:
         )
 
 
-class Harness:
-    def __init__(self, start: str = "2026-11-24 10:00", journal: Journal | None = None) -> None:
-        self.clock = SimClock(resolve_start(start), speed=0)
-        self.venue = ScriptedVenue(self.clock)
-        self.account = SimpleAccount(self.venue)
-        self.engine = OrderEngine(self.venue, self.account, journal=journal)
-        self.events: list[EngineEvent] = []
-        self.engine.add_listener(self.events.append)
-        self.next_id = 1
+class Recorder:
+    """Places orders on an engine and reads back the events it emitted."""
+
+    engine: OrderEngine
+    events: list[EngineEvent]
+    next_id: int
 
     def place(self, order: Order, contract_: Contract | None = None, client_id: int = 1) -> int:
         order_id = order.orderId or self.next_id
         self.next_id = max(self.next_id, order_id) + 1
         self.engine.place(client_id, order_id, contract_ or contract(), order)
         return order_id
-
-    def advance(self, seconds: float) -> None:
-        self.clock.advance(seconds)
-        self.engine.poll()
-
-    # --- reading the event stream
 
     def statuses(self, order_id: int) -> list[str]:
         return [
@@ -216,3 +208,46 @@ class Harness:
 
     def commissions(self) -> list[CommissionEvent]:
         return [e for e in self.events if isinstance(e, CommissionEvent)]
+
+
+class Harness(Recorder):
+    """The engine over a scripted venue: the test sets every quote and print."""
+
+    def __init__(self, start: str = "2026-11-24 10:00", journal: Journal | None = None) -> None:
+        self.clock = SimClock(resolve_start(start), speed=0)
+        self.venue = ScriptedVenue(self.clock)
+        self.account = SimpleAccount(self.venue)
+        self.engine = OrderEngine(self.venue, self.account, journal=journal)
+        self.events = []
+        self.engine.add_listener(self.events.append)
+        self.next_id = 1
+
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+        self.engine.poll()
+
+
+class MarketHarness(Recorder):
+    """The engine over the simulator's real `Market` on a frozen clock that tests step."""
+
+    def __init__(self, start: str = "2026-11-24 10:00", seed: int = 7) -> None:
+        self.clock = SimClock(resolve_start(start), speed=0)
+        self.market = Market(UNIVERSE, self.clock, seed)
+        self.account = SimpleAccount(None)
+        self.engine = OrderEngine(MarketVenue(self.market), self.account)
+        self.events = []
+        self.engine.add_listener(self.events.append)
+        self.next_id = 1
+
+    def step(self, seconds: int = 1) -> None:
+        """Advance second by second, as the live market does."""
+        for _ in range(seconds):
+            self.clock.advance(1)
+            self.market.step()
+            self.engine.poll()
+
+    def jump(self, seconds: float) -> None:
+        """Skip ahead (the market catches up only its last 30 s, like a fast clock)."""
+        self.clock.advance(seconds)
+        self.market.step()
+        self.engine.poll()

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import numpy as np
+import numpy.typing as npt
+
+from terminal_app.simulator.market import Market, MarketEvent, Trade
 from terminal_app.simulator.market.calendar import next_session, session_on
 from terminal_app.simulator.market.instruments import Instrument
+from terminal_app.simulator.market.price_path import DAY, InstrumentPath
 
-from .ports import InstrumentSpec, SessionWindow
+from .ports import Book, InstrumentSpec, Level, Print, SessionWindow
+
+BOOK_ROWS = 20
 
 
 def spec_of(inst: Instrument) -> InstrumentSpec:
@@ -43,3 +52,80 @@ def session_window(inst: Instrument, at: datetime) -> SessionWindow:
 
 def _utc(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
+
+
+def _price(value: float) -> float | None:
+    return value if math.isfinite(value) and value > 0 else None
+
+
+class MarketVenue:
+    """`Venue` over the simulator's `Market` (its clock, book, prints and volume profile)."""
+
+    def __init__(self, market: Market) -> None:
+        self._market = market
+        self._specs: dict[int, InstrumentSpec | None] = {}
+
+    def now(self) -> datetime:
+        return self._market.clock.now()
+
+    def spec(self, con_id: int) -> InstrumentSpec | None:
+        if con_id not in self._specs:
+            inst = self._market.universe.get(con_id)
+            self._specs[con_id] = spec_of(inst) if inst is not None else None
+        return self._specs[con_id]
+
+    def book(self, con_id: int) -> Book:
+        quote = self._market.quote(con_id)
+        bids, asks = self._market.depth(con_id, BOOK_ROWS)
+        return Book(
+            bid=_price(quote.bid),
+            ask=_price(quote.ask),
+            last=_price(quote.last),
+            bids=tuple(Level(lv.price, Decimal(repr(lv.size))) for lv in bids),
+            asks=tuple(Level(lv.price, Decimal(repr(lv.size))) for lv in asks),
+            volume=Decimal(repr(quote.volume)),
+        )
+
+    def watch(self, con_id: int, on_print: Callable[[Print | None], None]) -> Callable[[], None]:
+        def forward(event: MarketEvent) -> None:
+            if isinstance(event, Trade):
+                on_print(Print(event.price, Decimal(repr(event.size))))
+            else:
+                on_print(None)
+
+        return self._market.subscribe(con_id, forward)
+
+    def session(self, con_id: int, at: datetime) -> SessionWindow:
+        return session_window(self._market.instrument(con_id), at)
+
+    def volume_fraction(self, con_id: int, start: datetime, end: datetime, at: datetime) -> float:
+        """From the market's own minute volumes (U-shaped over the day); time-linear when the
+        instrument has no volume (forex)."""
+        path = self._market.path(con_id)
+        expected = _volume_between(path, start, end)
+        if expected <= 0:
+            return min(max((at - start) / (end - start), 0.0), 1.0)
+        return min(_volume_between(path, start, min(at, end)) / expected, 1.0)
+
+
+def _volume_between(path: InstrumentPath, start: datetime, end: datetime) -> float:
+    """Expected traded volume in [start, end), interpolating inside minutes."""
+    t0, t1 = start.timestamp(), end.timestamp()
+    total = 0.0
+    day = int(t0 // DAY)
+    while day * DAY < t1:
+        volume = path.summary(day).volume.astype(np.float64)
+        lo = max(t0, day * DAY) - day * DAY
+        hi = min(t1, (day + 1) * DAY) - day * DAY
+        total += _volume_upto(volume, hi) - _volume_upto(volume, lo)
+        day += 1
+    return total
+
+
+def _volume_upto(volume: npt.NDArray[np.float64], seconds: float) -> float:
+    """Volume of one UTC day's minutes before `seconds` into the day."""
+    minute = min(int(seconds // 60), len(volume))
+    whole = float(volume[:minute].sum())
+    if minute < len(volume):
+        whole += float(volume[minute]) * (seconds / 60 - minute)
+    return whole

@@ -7,6 +7,7 @@ Time never passes inside the engine: it reacts to market changes (`Venue.watch`)
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterable
@@ -506,6 +507,8 @@ class OrderEngine:
             return
         now = self._venue.now()
         book = self._venue.book(con_id)
+        if trade is not None:  # several prints in one market step: each is "last" in turn
+            book = dataclasses.replace(book, last=trade.price)
         taken: dict[tuple[str, float], Decimal] = {}
         self._evaluating.add(con_id)
         try:
@@ -671,7 +674,7 @@ class OrderEngine:
         target = run.target(
             wo.total, now, lambda s, e, t: self._venue.volume_fraction(wo.spec.con_id, s, e, t)
         )
-        cap = run.volume_cap(book.volume)
+        cap = run.volume_cap(book.volume) if wo.spec.sec_type != "CASH" else None
         if cap is not None:
             target = min(target, cap)
         return _to_increment(max(target - wo.filled, Decimal(0)), wo.spec.size_increment)

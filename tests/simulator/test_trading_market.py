@@ -1,0 +1,168 @@
+"""The order engine on the simulator's real `Market`: real books, prints, sessions and volume.
+
+These tests state properties that must hold on any seeded path, then step the market second by
+second (frozen clock, no real time) until the order has done its thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from ib_async import LimitOrder, MarketOrder, Order, StopOrder, TagValue
+
+from terminal_app.simulator.market import MarketEvent, Trade
+from terminal_app.simulator.trading.adapters import MarketVenue
+from tests.simulator.test_trading_harness import AAPL, MarketHarness, contract
+
+
+def prints_of(h: MarketHarness, con_id: int) -> list[Trade]:
+    seen: list[Trade] = []
+
+    def keep(event: MarketEvent) -> None:
+        if isinstance(event, Trade):
+            seen.append(event)
+
+    h.market.subscribe(con_id, keep)
+    return seen
+
+
+def step_until(h: MarketHarness, done: Callable[[], bool], limit: int = 4 * 3600) -> int:
+    for second in range(limit):
+        if done():
+            return second
+        h.step()
+    raise AssertionError(f"nothing happened in {limit} simulated seconds")
+
+
+def test_market_order_walks_the_real_book() -> None:
+    h = MarketHarness()
+    bids, asks = h.market.depth(AAPL, 20)
+    want = int(asks[0].size + asks[1].size + 100)
+    oid = h.place(MarketOrder("BUY", want))
+    fills = [(f.execution.shares, f.execution.price) for f in h.fills(oid)]
+    assert fills == [
+        (asks[0].size, asks[0].price),
+        (asks[1].size, asks[1].price),
+        (100, asks[2].price),
+    ]
+    status = h.last_status(oid)
+    assert status.status == "Filled" and status.filled == want
+    expected_avg = sum(q * p for q, p in fills) / want
+    assert abs(status.avg_fill_price - expected_avg) < 1e-9
+    sell = h.place(MarketOrder("SELL", 50))
+    assert h.fills(sell)[0].execution.price == bids[0].price
+
+
+def test_resting_limit_fills_at_its_price_only_after_a_print_through_it() -> None:
+    h = MarketHarness()
+    prints = prints_of(h, AAPL)
+    quote = h.market.quote(AAPL)
+    limit = round(quote.bid - 0.05, 2)
+    oid = h.place(LimitOrder("BUY", 100, limit))
+    step_until(h, lambda: h.last_status(oid).status == "Filled")
+    fill = h.fills(oid)[0].execution
+    assert fill.price == limit
+    assert any(p.price <= limit for p in prints)
+    first_through = next(p for p in prints if p.price <= limit)
+    assert fill.time.timestamp() >= first_through.time
+
+
+def test_stop_triggers_on_the_first_print_through_it() -> None:
+    h = MarketHarness()
+    prints = prints_of(h, AAPL)
+    stop = round(h.market.quote(AAPL).bid - 0.10, 2)
+    oid = h.place(StopOrder("SELL", 100, stop))
+    step_until(h, lambda: h.last_status(oid).status == "Filled")
+    trigger = next(p for p in prints if p.price <= stop)
+    assert h.fills(oid)[0].execution.time.timestamp() == trigger.time
+
+
+def test_trailing_stop_on_the_real_path_only_ratchets_up() -> None:
+    h = MarketHarness()
+    prints = prints_of(h, AAPL)
+    oid = h.place(Order(action="SELL", totalQuantity=100, orderType="TRAIL", auxPrice=0.25))
+    stops: list[float] = []
+    while h.last_status(oid).status != "Filled":
+        opened = h.engine.open_orders()
+        if opened:
+            stops.append(float(opened[0][0].order.trailStopPrice))
+        h.step()
+        assert len(stops) < 4 * 3600
+    assert stops == sorted(stops) and len(set(stops)) > 1  # moved, and never back
+    assert stops[-1] <= round(max(p.price for p in prints) - 0.25, 2) + 1e-9
+    assert h.fills(oid)[0].execution.price <= stops[-1]
+
+
+def test_day_order_expires_at_the_real_session_close() -> None:
+    h = MarketHarness("2026-11-24 15:59")
+    oid = h.place(LimitOrder("BUY", 100, 1.00))
+    h.step(59)
+    assert h.last_status(oid).status == "Submitted"
+    h.step(2)
+    assert h.last_status(oid).status == "Cancelled"
+
+
+def test_bracket_on_the_real_path_ends_flat_with_one_exit() -> None:
+    h = MarketHarness()
+    ask = h.market.quote(AAPL).ask
+    parent = h.place(LimitOrder("BUY", 100, ask, transmit=False))
+    tp = h.place(LimitOrder("SELL", 100, round(ask + 0.15, 2), parentId=parent, transmit=False))
+    sl = h.place(StopOrder("SELL", 100, round(ask - 0.15, 2), parentId=parent))
+    assert h.last_status(parent).status == "Filled"
+    step_until(
+        h, lambda: h.last_status(tp).status == "Filled" or h.last_status(sl).status == "Filled"
+    )
+    statuses = {h.last_status(tp).status, h.last_status(sl).status}
+    assert statuses == {"Filled", "Cancelled"}
+    assert h.account.positions[AAPL][0] == Decimal(0)
+
+
+def test_twap_on_the_real_market() -> None:
+    h = MarketHarness()
+    oid = h.place(
+        Order(
+            action="BUY",
+            totalQuantity=2000,
+            orderType="MKT",
+            algoStrategy="Twap",
+            algoParams=[TagValue("endTime", "10:20:00 US/Eastern")],
+        )
+    )
+    h.step(600)
+    assert 900 <= h.last_status(oid).filled <= 1100
+    h.step(600)
+    assert h.last_status(oid).status == "Filled" and len(h.fills(oid)) >= 20
+
+
+def test_vwap_tracks_the_markets_volume_profile() -> None:
+    h = MarketHarness("2026-11-24 09:30")
+    venue = MarketVenue(h.market)
+    oid = h.place(
+        Order(
+            action="BUY",
+            totalQuantity=4000,
+            orderType="MKT",
+            algoStrategy="Vwap",
+            algoParams=[TagValue("endTime", "11:30:00 US/Eastern")],
+        )
+    )
+    start = h.clock.now()
+    end = start.replace(hour=start.hour + 2)
+    h.step(1800)
+    expected = venue.volume_fraction(AAPL, start, end, h.clock.now())
+    assert expected > 0.25  # the opening half hour of a U-shaped day is heavy
+    filled = h.last_status(oid).filled / 4000
+    assert abs(filled - expected) < 0.01
+
+
+def test_futures_fill_in_the_overnight_session_with_multiplier_sized_commission() -> None:
+    h = MarketHarness("2026-11-24 20:00")
+    es = contract("ES", "FUT")
+    oid = h.place(MarketOrder("BUY", 3), es)
+    assert h.last_status(oid).status == "Filled"
+    fills = h.fills(oid)
+    assert sum(f.execution.shares for f in fills) == 3
+    assert [c.report.commission for c in h.commissions()] == [
+        round(2.13 * f.execution.shares, 2) for f in fills
+    ]
