@@ -69,9 +69,10 @@ def test_dirty_rows_become_contiguous_ranges(qapp: QApplication) -> None:
 
 def test_formatting_blank_for_missing_and_to_the_tick(qapp: QApplication) -> None:
     model, tickers = _model_with(1)
-    row = model.row(0)
     assert _text(model, 0, "bid") == "" and _text(model, 0, "volume") == ""
-    row.min_tick = 0.25
+    model.row(0).details_min_tick = 0.5
+    assert model.row(0).min_tick == 0.5  # until the line's own tick arrives
+    tickers[0].minTick = 0.25
     tickers[0].bid, tickers[0].ask, tickers[0].last = 5012.25, 5012.5, 5012.5
     tickers[0].bidSize, tickers[0].volume, tickers[0].close = 12.0, 1_234_567.0, 5000.0
     assert _text(model, 0, "bid") == "5,012.25"

@@ -34,7 +34,7 @@ class RowData:
 
     contract: Contract
     description: str = ""
-    min_tick: float = 0.01
+    details_min_tick: float = 0.0  # from contract details, when known
     ticker: Ticker | None = None
     error: str = ""
     stale: bool = False
@@ -43,6 +43,14 @@ class RowData:
     # Flash state per column: (direction +1/-1, start time in ms), and the last values seen.
     flashes: dict[int, tuple[int, float]] = field(default_factory=dict)
     seen: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def min_tick(self) -> float:
+        """The market data line's own tick (tickReqParams), else the contract details' one."""
+        live = self.ticker.minTick if self.ticker is not None else math.nan
+        if live and not math.isnan(live) and live > 0:
+            return float(live)
+        return self.details_min_tick or 0.01
 
 
 Getter = Callable[[RowData], float | str | None]

@@ -72,12 +72,15 @@ class WatchlistModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[RowData] = []
         self._dirty: set[int] = set()
-        self._handlers: dict[int, Callable[[Ticker], None]] = {}
+        self._handlers: dict[int, tuple[Ticker, Callable[[Ticker], None]]] = {}
         self._clock = clock
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self.flush)
+        # Tickers outlive the model: unhook them when Qt deletes it (the lambda holds no `self`).
+        handlers = self._handlers
+        self.destroyed.connect(lambda *_: _unhook_all(handlers))
 
     # -- structure --------------------------------------------------------------------------
 
@@ -184,13 +187,13 @@ class WatchlistModel(QAbstractTableModel):
         def on_update(_ticker: Ticker) -> None:
             self._on_tick(row)
 
-        self._handlers[id(row)] = on_update
+        self._handlers[id(row)] = (ticker, on_update)
         ticker.updateEvent += on_update
 
     def _unwatch(self, row: RowData, ticker: Ticker) -> None:
-        handler = self._handlers.pop(id(row), None)
-        if handler is not None:
-            ticker.updateEvent -= handler
+        hooked = self._handlers.pop(id(row), None)
+        if hooked is not None:
+            ticker.updateEvent -= hooked[1]
 
     def _on_tick(self, row: RowData) -> None:
         now = self._clock() * 1000.0
@@ -350,6 +353,12 @@ class WatchlistModel(QAbstractTableModel):
             return False  # handled here; the view must not remove the dragged rows afterwards
         self.contracts_dropped.emit([contract_from_dict(c) for c in payload["contracts"]], target)
         return True
+
+
+def _unhook_all(handlers: dict[int, tuple[Ticker, Callable[[Ticker], None]]]) -> None:
+    for ticker, handler in handlers.values():
+        ticker.updateEvent -= handler
+    handlers.clear()
 
 
 def _contiguous(rows: Sequence[int]) -> list[tuple[int, int]]:

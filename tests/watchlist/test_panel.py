@@ -1,0 +1,155 @@
+"""The watchlist panel against the simulated gateway: real session, real sockets, real tickers."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from terminal_app.session import (
+    Backoff,
+    BrokerSession,
+    Kind,
+    ProfileKind,
+    SessionSettings,
+    make_profile,
+)
+from terminal_app.simulator.gateway import SimulatedGateway
+from terminal_app.tasks import TaskOwner
+from terminal_app.workspace.link_groups import LinkGroups
+from tests.waiting import wait_until
+from ui.panel import PanelContext
+from ui.watchlist.columns import COLUMN_INDEX
+from ui.watchlist.panel import WatchlistPanel
+
+FAST = SessionSettings(backoff=Backoff(initial=0.05, factor=2.0, cap=0.2), request_timeout=3.0)
+
+
+@pytest_asyncio.fixture
+async def session(sim_gateway: SimulatedGateway) -> AsyncIterator[BrokerSession]:
+    s = BrokerSession(FAST)
+    profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=11)
+    assert await s.open_connection(profile)
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
+@pytest_asyncio.fixture
+async def panel(qapp: QApplication, session: BrokerSession) -> AsyncIterator[WatchlistPanel]:
+    tasks = TaskOwner("watchlist-test")
+    widget = WatchlistPanel(PanelContext(session, LinkGroups(), tasks))
+    widget.resize(900, 400)
+    widget.show()
+    try:
+        yield widget
+    finally:
+        await tasks.cancel_all()
+        widget.close()
+        widget.deleteLater()
+
+
+def _cell(panel: WatchlistPanel, row: int, key: str, tab: int = 0) -> str:
+    model = panel.lists()[tab].model
+    return str(model.data(model.index(row, COLUMN_INDEX[key])))
+
+
+def _symbols(panel: WatchlistPanel, tab: int = 0) -> list[str]:
+    return [_cell(panel, r, "symbol", tab) for r in range(panel.lists()[tab].model.rowCount())]
+
+
+@pytest.mark.asyncio
+async def test_typed_and_pasted_symbols_stream_and_errors_show_in_the_row(
+    panel: WatchlistPanel, session: BrokerSession
+) -> None:
+    panel.add_symbols("AAPL, msft\nEUR.USD;/ES  NOSUCHSYM")
+    await wait_until(lambda: panel.lists()[0].model.rowCount() == 5, 10, "rows never appeared")
+    symbols = _symbols(panel)
+    assert symbols[:3] == ["AAPL", "MSFT", "EUR.USD"]
+    assert symbols[3].startswith("ES") and symbols[3] != "ES"  # the front month's local symbol
+    assert symbols[4] == "⚠ NOSUCHSYM"
+    error_index = panel.lists()[0].model.index(4, 0)
+    assert "NOSUCHSYM" in error_index.data(Qt.ItemDataRole.ToolTipRole)
+    await wait_until(lambda: _cell(panel, 0, "bid") != "" and _cell(panel, 2, "ask") != "", 10)
+    assert panel.has_live_data() or await _eventually_live(panel)
+    bid, ask = float(_cell(panel, 0, "bid").replace(",", "")), float(_cell(panel, 0, "ask"))
+    assert 0 < bid <= ask
+    assert len(_cell(panel, 2, "bid").partition(".")[2]) == 5  # forex to the fractional pip
+    assert "nan" not in "".join(_cell(panel, r, k) for r in range(5) for k in COLUMN_INDEX)
+    assert session.line_count(Kind.MARKET) == 4
+
+
+async def _eventually_live(panel: WatchlistPanel) -> bool:
+    await wait_until(panel.has_live_data, 10, "no last price ever arrived")
+    return True
+
+
+@pytest.mark.asyncio
+async def test_lists_share_lines_and_release_them(
+    panel: WatchlistPanel, session: BrokerSession
+) -> None:
+    panel.add_symbols("AAPL MSFT")
+    await wait_until(lambda: panel.lists()[0].model.rowCount() == 2, 10)
+    second = panel.add_list("Tech")
+    panel.add_symbols("AAPL NVDA", second)
+    await wait_until(lambda: second.model.rowCount() == 2, 10)
+    assert session.line_count(Kind.MARKET) == 3  # AAPL is one line for both lists
+    first = panel.lists()[0]
+    first.model.remove_indices([0])  # AAPL leaves the first list: still in "Tech"
+    assert session.line_count(Kind.MARKET) == 3
+    second.model.remove_indices([0])
+    assert session.line_count(Kind.MARKET) == 2
+    panel.add_symbols("MSFT", second)  # a duplicate in the same list is not added twice
+    await wait_until(lambda: second.model.rowCount() == 2, 10)
+    panel.add_symbols("MSFT", second)
+    await wait_until(lambda: not any(t.pending for t in panel.lists()), 10)
+    assert second.model.rowCount() == 2
+
+
+@pytest.mark.asyncio
+async def test_state_round_trip_restores_lists_without_asking_ib(
+    panel: WatchlistPanel, session: BrokerSession
+) -> None:
+    panel.add_symbols("SPY QQQ USD.JPY")
+    await wait_until(lambda: panel.lists()[0].model.rowCount() == 3, 10)
+    panel.add_list("Futures")
+    panel.add_symbols("/NQ")
+    await wait_until(lambda: panel.lists()[1].model.rowCount() == 1, 10)
+    view = panel.lists()[0].view
+    view.horizontalHeader().setSectionHidden(COLUMN_INDEX["volume"], True)
+    view.horizontalHeader().moveSection(COLUMN_INDEX["ask"], 1)
+    state = panel.panel_state()
+    tasks = TaskOwner("restore")
+    restored = WatchlistPanel(PanelContext(session, LinkGroups(), tasks))
+    restored.restore_panel_state(state)
+    assert [t.name for t in restored.lists()] == ["List 1", "Futures"]
+    assert _symbols(restored) == ["SPY", "QQQ", "USD.JPY"]
+    assert _symbols(restored, 1) == _symbols(panel, 1)
+    header = restored.lists()[0].view.horizontalHeader()
+    assert header.isSectionHidden(COLUMN_INDEX["volume"])
+    assert header.visualIndex(COLUMN_INDEX["ask"]) == 1
+    await wait_until(lambda: _cell(restored, 0, "last") != "", 10)
+    await tasks.cancel_all()
+    restored.deleteLater()
+
+
+@pytest.mark.asyncio
+async def test_selecting_a_row_chooses_its_contract(panel: WatchlistPanel) -> None:
+    chosen: list[object] = []
+    panel.contract_chosen.connect(chosen.append)
+    panel.add_symbols("AAPL GBP.USD")
+    await wait_until(lambda: panel.lists()[0].model.rowCount() == 2, 10)
+    panel.lists()[0].view.selectRow(1)
+    assert [getattr(c, "symbol", None) for c in chosen] == ["GBP"]
+
+
+def test_first_run_preset_loads_the_default_lists(qapp: QApplication) -> None:
+    session = BrokerSession(FAST)
+    widget = WatchlistPanel(PanelContext(session, LinkGroups(), TaskOwner("t")))
+    widget.restore_panel_state({"preset": "default"})
+    assert [t.name for t in widget.lists()] == ["Markets"]
+    assert "AAPL" in widget.lists()[0].pending and "/ES" in widget.lists()[0].pending
+    assert "when the connection is up" in widget.status.text()
+    widget.deleteLater()
