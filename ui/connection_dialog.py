@@ -74,7 +74,8 @@ class ConnectionDialog(QDialog):
             self.profile_box.addItem(p.name + ("   (LIVE)" if p.is_live else ""), p.kind.value)
         self.host = QLineEdit(self)
         self.port = QSpinBox(self)
-        self.port.setRange(1, 65535)
+        self.port.setRange(0, 65535)
+        self.port.setSpecialValueText("automatic")  # 0: the embedded simulator picks a free port
         self.client_id = QSpinBox(self)
         self.client_id.setRange(0, 999_999_999)
         self.read_only = QCheckBox("Read-only (no orders can be sent)", self)
@@ -103,6 +104,7 @@ class ConnectionDialog(QDialog):
         self.profile_box.currentIndexChanged.connect(self._profile_picked)
         self.host.textChanged.connect(self._update_notes)
         self.port.valueChanged.connect(self._update_notes)
+        self.setMinimumWidth(420)
         self._show(current or self._profiles[0])
 
     def _show(self, profile: ConnectionProfile) -> None:
@@ -111,7 +113,7 @@ class ConnectionDialog(QDialog):
         self.profile_box.setCurrentIndex(max(0, index))
         self.profile_box.blockSignals(False)
         self.host.setText(profile.host)
-        self.port.setValue(profile.port or 7497)
+        self.port.setValue(profile.port)
         self.client_id.setValue(profile.client_id)
         self.read_only.setChecked(profile.read_only)
         self._update_notes()

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,8 +37,9 @@ COLUMNS = ("Time", "Severity", "Code", "Id", "Contract", "Message", "Meaning")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 SEVERITY_FILTERS = (("All messages", 0), ("Warnings and errors", 1), ("Errors only", 2))
 _ERROR_BG = QColor(198, 40, 40, 60)
-_WARNING_FG = QColor("#e0a100")
-_ERROR_FG = QColor("#ff6b6b")
+# (dark theme, light theme): readable on either background
+_WARNING_FG = (QColor("#e0a100"), QColor("#9a6700"))
+_ERROR_FG = (QColor("#ff6b6b"), QColor("#b42318"))
 FRAME_MS = 16
 
 
@@ -107,10 +108,11 @@ class MessagesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and m.severity is Severity.ERROR:
             return QBrush(_ERROR_BG)
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            light = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() > 128
             if m.severity is Severity.ERROR:
-                return QBrush(_ERROR_FG)
+                return QBrush(_ERROR_FG[light])
             if m.severity is Severity.WARNING:
-                return QBrush(_WARNING_FG)
+                return QBrush(_WARNING_FG[light])
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -78,9 +78,7 @@ async def run_self_test(
         step = "live data"
         contract = await session.qualify(Stock(SYMBOL, "SMART", "USD"))
         handle = session.ticker(contract)
-        await until(
-            handle.updated, lambda: _quote_ok(handle.ticker) and not handle.stale, "quotes"
-        )
+        await until(handle.updated, lambda: _quote_ok(handle.ticker) and not handle.stale, "quotes")
         await until(handle.updated, panels_live, "panels of the default workspace")
         ticker = handle.ticker
         assert ticker is not None

@@ -62,14 +62,19 @@ class ResultRow:
         self.expiry = expiry
 
     def contract(self) -> Contract:
+        """What to qualify; a future's own row means its front month (the first expiry)."""
         c = self.match.contract
-        if not self.expiry:
+        expiry = self.expiry
+        if not expiry and c.secType == "FUT" and self.match.expiries:
+            expiry = self.match.expiries[0]
+        if not expiry:
             return c
         return Contract(
             secType="FUT",
             symbol=c.symbol,
             currency=c.currency,
-            lastTradeDateOrContractMonth=self.expiry,
+            exchange=c.exchange if c.secType == "FUT" else "",
+            lastTradeDateOrContractMonth=expiry,
         )
 
     def cells(self) -> tuple[str, ...]:
@@ -134,7 +139,9 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.cells()[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and row.match.expiries and not row.expiry:
-            return "Listed expiries: " + ", ".join(_expiry_text(e) for e in row.match.expiries)
+            listed = ", ".join(_expiry_text(e) for e in row.match.expiries)
+            front = " (this row: the front month)" if row.match.sec_type == "FUT" else ""
+            return f"Listed expiries{front}: {listed}"
         return None
 
 
@@ -172,7 +179,7 @@ class SymbolSearch(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setShowGrid(False)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((150, 50, 80, 64)):
+        for col, width in enumerate((150, 50, 80, 72)):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from terminal_app.workspace.layout import (
     DEFAULT_NAME,
+    KindDefaults,
     LayoutStore,
     PanelEntry,
     Workspace,
@@ -103,7 +104,8 @@ class WorkspaceController(QObject):
     # -- named workspaces --------------------------------------------------------------------
 
     def default(self) -> Workspace:
-        return default_workspace({k.kind: k.area for k in self._docks.kinds()})
+        kinds = {k.kind: KindDefaults(k.area, k.default_link) for k in self._docks.kinds()}
+        return default_workspace(kinds)
 
     def restore(self, name: str) -> bool:
         """Show the saved workspace `name`; a missing or corrupt one falls back to the default."""

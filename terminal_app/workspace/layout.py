@@ -112,25 +112,32 @@ def _unb64(text: Any) -> bytes | None:
     return base64.b64decode(text, validate=True)
 
 
-def default_workspace(kind_areas: Mapping[str, str], template: Path | None = None) -> Workspace:
+@dataclass(frozen=True)
+class KindDefaults:
+    """Where a panel kind goes and which link colour it starts with, when nothing says otherwise."""
+
+    area: str = "right"
+    link: str = "none"
+
+
+def default_workspace(kinds: Mapping[str, KindDefaults], template: Path | None = None) -> Workspace:
     """The first-run workspace: the bundled template's panels whose kind is registered, then one
-    panel of every registered kind the template does not mention, in that kind's own area."""
+    panel of every registered kind the template does not mention, with that kind's defaults."""
     path = template or resources_dir() / "layouts" / "default.json"
     loaded = read_template(path)
     panels: list[PanelEntry] = []
     counts: dict[str, int] = {}
     for item in loaded:
         kind = str(item["kind"])
-        if kind not in kind_areas:
+        if kind not in kinds:
             continue  # a kind this build does not have (yet)
         counts[kind] = counts.get(kind, 0) + 1
-        entry = PanelEntry.from_json(
-            {**item, "name": f"{kind}:{counts[kind]}", "area": item.get("area", kind_areas[kind])}
-        )
+        defaults = {"area": kinds[kind].area, "link": kinds[kind].link}
+        entry = PanelEntry.from_json({**defaults, **item, "name": f"{kind}:{counts[kind]}"})
         panels.append(entry)
-    for kind, area in kind_areas.items():
+    for kind, spec in kinds.items():
         if kind not in counts:
-            panels.append(PanelEntry(f"{kind}:1", area))
+            panels.append(PanelEntry(f"{kind}:1", spec.area, spec.link))
     return Workspace(DEFAULT_NAME, panels)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from terminal_app.workspace.files import backup_path, read_json, write_json_atomic
 from terminal_app.workspace.layout import (
+    KindDefaults,
     LayoutStore,
     PanelEntry,
     Workspace,
@@ -108,16 +109,21 @@ def test_default_workspace_follows_registered_kinds(tmp_path: Path) -> None:
             }
         )
     )
-    ws = default_workspace({"messages": "bottom", "watchlist": "left", "notes": "right"}, template)
+    kinds = {
+        "messages": KindDefaults("bottom"),
+        "watchlist": KindDefaults("right", "blue"),
+        "notes": KindDefaults("top", "green"),
+    }
+    ws = default_workspace(kinds, template)
     assert [(p.name, p.area, p.link) for p in ws.panels] == [
         ("watchlist:1", "left", "red"),
         ("messages:1", "bottom", "none"),
-        ("notes:1", "right", "none"),
+        ("notes:1", "top", "green"),
     ]
 
 
 def test_bundled_default_template_parses() -> None:
-    ws = default_workspace({"messages": "bottom"})
+    ws = default_workspace({"messages": KindDefaults("bottom")})
     assert ws.kinds() == ["messages"]
 
 

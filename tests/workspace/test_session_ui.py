@@ -149,6 +149,14 @@ def test_futures_expiries_become_rows_of_their_own() -> None:
     assert "also FUT, FOP" in rows[0].cells()[4]
     future = rows[2].contract()
     assert (future.secType, future.lastTradeDateOrContractMonth) == ("FUT", "20270319")
+    # A future's own row picks its front month.
+    es_fut = SymbolMatch(
+        Contract(secType="FUT", symbol="ES", exchange="CME", currency="USD"),
+        "E-mini S&P 500",
+        expiries=("20261218", "20270319"),
+    )
+    front = result_rows([es_fut])[0].contract()
+    assert (front.exchange, front.lastTradeDateOrContractMonth) == ("CME", "20261218")
 
 
 @pytest.mark.asyncio
