@@ -72,6 +72,7 @@ class SessionSettings:
     history_timeout: float = 60.0
     pacing: PacingRules = field(default_factory=PacingRules)
     violation_cooldown: float = 60.0
+    farm_grace: float = 3.0  # after a farm is OK again: wait this long for data, then resubscribe
 
 
 class BrokerSession(QObject):
@@ -727,7 +728,7 @@ class BrokerSession(QObject):
                 self._resubscribe_all()
                 self._spawn(self._resync(), "resync after 1101")
             else:
-                self._unmark_farm_stale(None)
+                self._unmark_stale()
         elif code in (codes.MARKET_FARM_BROKEN, codes.HMDS_FARM_BROKEN):
             farm = "market" if code == codes.MARKET_FARM_BROKEN else "hmds"
             self._broken_farms[farm].add(farm_name(text))
@@ -738,20 +739,30 @@ class BrokerSession(QObject):
             farm = "market" if code == codes.MARKET_FARM_OK else "hmds"
             self._broken_farms[farm].discard(farm_name(text))
             if not self._broken_farms[farm]:
-                self._unmark_farm_stale(farm)
+                self._spawn(self._after_farm_ok(farm), f"{farm} farm recheck")
         elif req_id in self._by_req_id and message.severity is Severity.ERROR:
             self._by_req_id[req_id].set_error(f"{code}: {text}")
 
-    def _unmark_farm_stale(self, farm: str | None) -> None:
-        """Data flows again (farm OK, or 1102): lines that had data are current again."""
+    def _unmark_stale(self) -> None:
+        """1102, data maintained: lines that had data are current again (unless a farm is down)."""
         for line in self._lines.values():
-            kind_farm = FARM_OF[line.kind]
-            if farm is not None and kind_farm != farm:
-                continue
-            if kind_farm is not None and self._broken_farms.get(kind_farm):
+            farm = FARM_OF[line.kind]
+            if farm is not None and self._broken_farms.get(farm):
                 continue
             if line.active and line.value is not None and not line.error:
                 line.set_stale(False)
+
+    async def _after_farm_ok(self, farm: str) -> None:
+        """A farm is back (2104/2106): its lines leave STALE with their next update. Lines that
+        got none within the grace period are requested again, since IB does not promise to
+        resume every subscription after a farm outage."""
+        await asyncio.sleep(self.settings.farm_grace)
+        if self._broken_farms[farm] or not self.is_connected:
+            return
+        for line in list(self._lines.values()):
+            if FARM_OF[line.kind] == farm and line.active and line.stale and not line.error:
+                self._unsubscribe(line)
+                self._subscribe(line)
 
     async def _resync(self) -> None:
         """Account data is lost with 1101 too: fetch orders, positions, fills, account again."""

@@ -6,7 +6,9 @@ import pytest_asyncio
 
 from terminal_app.session import Backoff, BrokerSession, SessionSettings
 
-FAST = SessionSettings(backoff=Backoff(initial=0.05, factor=2.0, cap=0.2), request_timeout=3.0)
+FAST = SessionSettings(
+    backoff=Backoff(initial=0.05, factor=2.0, cap=0.2), request_timeout=3.0, farm_grace=0.3
+)
 
 
 @pytest_asyncio.fixture

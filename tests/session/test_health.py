@@ -1,0 +1,110 @@
+"""STALE marking by farm and connectivity codes, and what 1100/1101/1102 do to the session."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from ib_async import Stock
+
+from terminal_app.session import (
+    BarsSpec,
+    BrokerSession,
+    Phase,
+    ProfileKind,
+    TickerHandle,
+    make_profile,
+)
+from terminal_app.simulator.gateway import SimulatedGateway
+from tests.session import wiretap as wire
+from tests.session.wiretap import WireTap
+from tests.waiting import wait_until
+
+
+@pytest_asyncio.fixture
+async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
+    t = WireTap(sim_gateway.port)
+    await t.start()
+    yield t
+    await t.stop()
+
+
+async def live_ticker(session: BrokerSession, tap: WireTap) -> TickerHandle:
+    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=tap.port))
+    aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+    handle = session.ticker(aapl)
+    await wait_until(lambda: not handle.stale and handle.ticker is not None)
+    return handle
+
+
+@pytest.mark.asyncio
+async def test_market_farm_down_marks_quotes_stale_until_data_flows(
+    session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
+) -> None:
+    quote = await live_ticker(session, tap)
+    aapl = quote.contract
+    assert aapl is not None
+    chart = session.bars(aapl, BarsSpec("1800 S", "1 min"))
+    await wait_until(lambda: not chart.stale, timeout=10)
+    flips: list[bool] = []
+    quote.staleChanged.connect(flips.append)
+    sim_gateway.control.pause_feed()
+    sim_gateway.control.inject_error(2103, "Market data farm connection is broken:usfarm")
+    await wait_until(lambda: quote.stale)
+    assert not chart.stale  # the historical farm is fine
+    sim_gateway.control.inject_error(2104, "Market data farm connection is OK:usfarm")
+    sim_gateway.control.resume_feed()
+    await wait_until(lambda: not quote.stale)
+    assert flips == [True, False]
+    assert [m.code for m in session.messages if m.code in (2103, 2104)][-2:] == [2103, 2104]
+
+
+@pytest.mark.asyncio
+async def test_historical_farm_down_marks_bars_stale(
+    session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
+) -> None:
+    quote = await live_ticker(session, tap)
+    assert quote.contract is not None
+    chart = session.bars(quote.contract, BarsSpec("1800 S", "1 min"))
+    await wait_until(lambda: not chart.stale, timeout=10)
+    sim_gateway.control.inject_error(2105, "HMDS data farm connection is broken:ushmds")
+    await wait_until(lambda: chart.stale)
+    assert not quote.stale or quote.ticker is not None
+    sim_gateway.control.inject_error(2106, "HMDS data farm connection is OK:ushmds")
+    await wait_until(lambda: not chart.stale, timeout=10)
+
+
+@pytest.mark.asyncio
+async def test_1100_blocks_orders_and_1102_restores_without_resubscribing(
+    session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
+) -> None:
+    quote = await live_ticker(session, tap)
+    requests = tap.count(wire.REQ_MKT_DATA)
+    sim_gateway.control.pause_feed()
+    sim_gateway.control.connectivity_lost()
+    await wait_until(lambda: session.state.phase is Phase.RECONNECTING)
+    assert session.state.attempt == 0 and "1100" in session.state.reason
+    assert not session.trading_allowed and "1100" in session.trading_reason
+    assert quote.stale
+    sim_gateway.control.connectivity_restored(data_lost=False)
+    await wait_until(lambda: session.state.phase is Phase.CONNECTED)
+    assert session.trading_allowed and not quote.stale
+    sim_gateway.control.resume_feed()
+    assert tap.count(wire.REQ_MKT_DATA) == requests  # 1102: data kept, nothing re-requested
+
+
+@pytest.mark.asyncio
+async def test_1101_resubscribes_everything_and_resyncs(
+    session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
+) -> None:
+    quote = await live_ticker(session, tap)
+    market, positions = tap.count(wire.REQ_MKT_DATA), tap.count(wire.REQ_POSITIONS)
+    synced: list[int] = []
+    session.synced.connect(lambda: synced.append(1))
+    sim_gateway.control.connectivity_lost()
+    await wait_until(lambda: quote.stale)
+    sim_gateway.control.connectivity_restored(data_lost=True)
+    await wait_until(lambda: tap.count(wire.REQ_MKT_DATA) == market + 1)
+    await wait_until(lambda: not quote.stale)
+    await wait_until(lambda: synced == [1], timeout=8)
+    assert tap.count(wire.REQ_POSITIONS) == positions + 1
+    assert session.state.phase is Phase.CONNECTED and session.trading_allowed
