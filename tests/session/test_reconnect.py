@@ -1,4 +1,4 @@
-"""The supervisor: reconnect after the gateway drops us or restarts; restore, re-sync, never re-send."""
+"""Reconnect after the gateway drops us or restarts: restore, re-sync, never re-send."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -84,7 +84,7 @@ async def test_reconnects_after_the_gateway_stops_and_restarts(
     tap = WireTap(port)
     await tap.start()
     try:
-        quote, trade = await trading_with_a_quote(session, tap.port)
+        quote, _trade = await trading_with_a_quote(session, tap.port)
         await gateway.stop()
         await wait_until(lambda: session.state.phase is Phase.RECONNECTING)
         # Nothing listens: attempts fail and back off (capped), each announced.
