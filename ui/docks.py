@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from ib_async import Contract
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QWidget
 
 from terminal_app.workspace.link_groups import NOT_LINKED
 from ui.dock_title import DockTitleBar
 from ui.link_chooser import LinkColorButton
-from ui.panel import LinkTarget, PanelContext, chosen_signal, is_linkable
+from ui.panel import LinkTarget, PanelContext, ReleasablePanel, chosen_signal, is_linkable
 
 AREAS: dict[str, Qt.DockWidgetArea] = {
     "left": Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -55,6 +55,9 @@ class DockManager(QObject):
         self._new_menu = view_menu.addMenu("&New panel")
         self._panels_separator = view_menu.addSeparator()
         context.links.symbol_changed.connect(self._on_linked_symbol)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
 
     @property
     def context(self) -> PanelContext:
@@ -130,6 +133,9 @@ class DockManager(QObject):
             return
         self._docks.remove(dock)
         self._links.pop(dock, None)
+        widget = dock.widget()
+        if isinstance(widget, ReleasablePanel):
+            widget.release_panel()
         self._view_menu.removeAction(dock.toggleViewAction())
         self._window.removeDockWidget(dock)
         # restoreState looks docks up by name among the window's children: a dock awaiting
@@ -178,6 +184,16 @@ class DockManager(QObject):
         widget = dock.widget()
         if contract is not None and isinstance(widget, LinkTarget):
             widget.show_contract(contract)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Working in a linked panel makes its colour the active one (where a search goes)."""
+        widget = new
+        while widget is not None and not isinstance(widget, QDockWidget):
+            widget = widget.parentWidget()
+        if widget is not None and widget in self._links:
+            color = self._links[widget].color
+            if color != NOT_LINKED:
+                self._context.links.set_active_color(color)
 
     def _on_linked_symbol(self, color: str, contract: Contract, source: object) -> None:
         for dock, button in self._links.items():

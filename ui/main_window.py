@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         # it exists the clock stays hidden rather than showing the local time as server time.
         fetch = getattr(self.session, "server_time", None) if connected else None
         self.status.set_server_time_source(fetch)
+        self._update_title()
         busy = state.phase in (Phase.CONNECTED, Phase.CONNECTING, Phase.RECONNECTING)
         self.disconnect_action.setEnabled(busy)
         self.cancel_reconnect_action.setEnabled(state.phase is Phase.RECONNECTING)
@@ -206,8 +207,17 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self.notify(f"Settings not saved: {exc}")
 
+    def _update_title(self) -> None:
+        """Workspace name, and the account kind when it is real money: visible in the taskbar."""
+        parts = [APP_NAME, self.workspace.current_name]
+        profile = self.session.profile
+        offline = self.session.state.phase in (Phase.DISCONNECTED, Phase.FAILED)
+        if profile is not None and profile.is_live and not offline:
+            parts.append(f"LIVE ({profile.name})")
+        self.setWindowTitle(" — ".join(parts))
+
     def _on_workspace_changed(self, name: str) -> None:
-        self.setWindowTitle(f"{APP_NAME} — {name}")
+        self._update_title()
         if name != self.settings.last_workspace:
             self.settings.last_workspace = name
             self.save_settings()

@@ -4,6 +4,7 @@
 inserted once per frame, so an error storm costs one `rowsInserted` per ~16 ms, not one per message.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -53,8 +54,14 @@ class MessagesModel(QAbstractTableModel):
         self._flush.setSingleShot(True)
         self._flush.setInterval(FRAME_MS)
         self._flush.timeout.connect(self.sync)
-        self._unsubscribe = log.subscribe(self._on_message)
-        self.destroyed.connect(lambda: self._unsubscribe())
+        self._unsubscribe: Callable[[], None] | None = log.subscribe(self._on_message)
+
+    def detach(self) -> None:
+        """Stop following the log (the panel is going away). Idempotent."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._flush.stop()
 
     def _on_message(self, _message: Message) -> None:
         if not self._flush.isActive():
@@ -221,6 +228,9 @@ class MessagesPanel(QWidget):
         """Keep showing the newest messages, unless the user scrolled up to read older ones."""
         if self._at_bottom:
             self.table.scrollToBottom()
+
+    def release_panel(self) -> None:
+        self.model.detach()
 
     def panel_state(self) -> dict[str, Any]:
         return {"filter": self.search.text(), "min_severity": int(self.severity.currentData())}

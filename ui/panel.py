@@ -6,7 +6,9 @@ A panel is any QWidget. It may opt in to:
 - linking (TWS colour groups): `show_contract(contract) -> None`, called when another panel of the
   same link colour picks a symbol, and/or a `contract_chosen` Signal(object) it emits when the user
   picks one in it. A panel with either gets a link colour chooser in its dock's title bar;
-- health: `has_live_data() -> bool`, True once its data streams (what `--self-test` waits for).
+- health: `has_live_data() -> bool`, True once its data streams (what `--self-test` waits for);
+- clean-up: `release_panel() -> None`, called when its dock is removed for good (a workspace
+  switch, or Remove panel): give back session handles (`handle.release()`), stop timers.
 """
 
 from dataclasses import dataclass
@@ -45,6 +47,11 @@ class LinkTarget(Protocol):
 @runtime_checkable
 class LiveDataPanel(Protocol):
     def has_live_data(self) -> bool: ...
+
+
+@runtime_checkable
+class ReleasablePanel(Protocol):
+    def release_panel(self) -> None: ...
 
 
 def chosen_signal(widget: QWidget) -> SignalInstance | None:

@@ -11,6 +11,7 @@ from terminal_app.workspace.layout import LayoutStore
 from tests.workspace.panels import SymbolPanel, symbol_kind
 from ui.docks import PanelKind
 from ui.main_window import MainWindow
+from ui.messages_dock import MessagesPanel
 from ui.shortcuts import collect_shortcuts
 from ui.themes import current_theme
 
@@ -179,3 +180,33 @@ def test_save_as_dialog_saves_without_blocking(window: MainWindow, qtbot: QtBot)
     dialog.accept()
     assert window.workspace.store.names() == ["Evening"]
     assert window.workspace.current_name == "Evening"
+
+
+def test_focus_in_a_linked_panel_makes_its_colour_active(window: MainWindow, qtbot: QtBot) -> None:
+    red = window.docks.open("sym")
+    blue = window.docks.open("sym", area="left")
+    window.docks.set_link(blue, "blue")
+    window.docks.set_link(red, "red")
+    assert window.links.active_color == "red"
+    window.activateWindow()
+    blue.widget().setFocus()
+    qtbot.waitUntil(lambda: window.links.active_color == "blue")
+    window.symbol_search.popup()
+    assert "blue link group" in window.symbol_search.target.text()
+    window.symbol_search.hide()
+
+
+def test_removing_a_panel_releases_it(window: MainWindow) -> None:
+    dock = window.docks.open("messages")
+    panel = dock.widget()
+    assert isinstance(panel, MessagesPanel)
+    window.docks.remove(dock)
+    window.session.messages.add_app("after removal")
+    assert panel.model._unsubscribe is None
+
+
+def test_delete_workspace(window: MainWindow) -> None:
+    window.workspace.save("A")
+    window.workspace.save("B")
+    window.workspace.delete("A")
+    assert window.workspace.store.names() == ["B"]
