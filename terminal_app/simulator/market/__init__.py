@@ -36,7 +36,7 @@ from ib_async import BarData, RealTimeBar
 
 from terminal_app.simulator.clock import SimClock
 from terminal_app.simulator.market import bars as history
-from terminal_app.simulator.market.bars import HistoricalDataError, HistoricalTickRow
+from terminal_app.simulator.market.bars import HistoricalDataError, HistoricalTickRow, last_second
 from terminal_app.simulator.market.book import Book, DepthOp, Level, top_sizes
 from terminal_app.simulator.market.calendar import is_open, previous_session, session_at
 from terminal_app.simulator.market.instruments import Instrument, Universe
@@ -183,7 +183,7 @@ class Market:
         now = self.clock.epoch()
         if live is None:
             path = self.path(con_id)
-            second = math.floor(now)
+            second = last_second(now)
             stats = self._session_stats(path, second)
             bid_t = path.bid_ticks(second)
             bid_size, ask_size = self._top_sizes(path, second)
@@ -218,7 +218,7 @@ class Market:
         if live is not None and live.book.bids:
             bids, asks = live.book.bids, live.book.asks
         else:
-            second = math.floor(self.clock.epoch())
+            second = last_second(self.clock.epoch())
             bids, asks = Book(self.seed, path.inst).snapshot(
                 second, path.bid_ticks(second), path.spread
             )
@@ -306,7 +306,7 @@ class Market:
 
     def _start_live(self, con_id: int) -> _Live:
         path = self.path(con_id)
-        second = math.floor(self.clock.epoch())
+        second = last_second(self.clock.epoch())
         live = _Live(path, Book(self.seed, path.inst), second, self._session_stats(path, second))
         self._set_quote(live, second)
         if path.inst.has_depth:
@@ -346,7 +346,7 @@ class Market:
         stats = _Stats()
         session = session_at(spec, second, False) or previous_session(spec, second, False)
         stats.trade_date = session.trade_date
-        today = history.bars(path, min(second, session.end - 1), "1 D", "1 day", what, False)
+        today = history.bars(path, min(second + 1, session.end), "1 D", "1 day", what, False)
         if today and today[-1].date == session.trade_date:
             bar = today[-1]
             stats.open, stats.high, stats.low = bar.open, bar.high, bar.low
@@ -357,7 +357,7 @@ class Market:
                 stats.last_time = float(second)
         # prevClose: the close of the previous regular session (stocks: 16:00 New York)
         prev = previous_session(spec, session.start, True)
-        closing = history.bars(path, prev.end - 1, "1 D", "1 day", what, True)
+        closing = history.bars(path, prev.end, "1 D", "1 day", what, True)
         if closing:
             stats.prev_close = closing[-1].close
         return stats
@@ -365,7 +365,7 @@ class Market:
     def step(self, now: float | None = None) -> int:
         """Advance every subscribed instrument to ``now`` (default: the clock); return events."""
         t = self.clock.epoch() if now is None else now
-        target = math.floor(t)
+        target = last_second(t)
         emitted = 0
         if self._paused:
             for live in self._live.values():

@@ -7,9 +7,10 @@
   like TWS. Only minutes inside sessions produce bars; ``use_rth`` uses the liquid session.
 - Intraday bars are stamped with their start (tz-aware UTC; the first bar of a session with the
   session open); daily bars with the trade date, weekly/monthly with their first trade date.
-- The bar containing ``end`` is partial: it covers the seconds up to ``end`` exactly as the live
-  feed printed them, so a chart's last history bar continues with the live ticks. WAP of bars
-  ≥ 1 min is volume-weighted over minutes by their typical price (exact per print below 1 min).
+- Everything in second ``s`` happens at ``s``; a request ending at ``end`` covers the seconds
+  before it, and the bar containing ``end`` is partial, exactly as the live feed printed it, so
+  a chart's last history bar continues with the live ticks. WAP of bars ≥ 1 min is
+  volume-weighted over minutes by their typical price (exact per print below 1 min).
 
 Limits (``HistoricalDataError`` = IB error 162 with TWS's texts): second bars at most 2000 bars
 per request; bars below one day at most 365 days ("Historical data request for greater than 365
@@ -74,6 +75,11 @@ class HistoricalDataError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def last_second(t: float) -> int:
+    """The last whole second that has happened before ``t`` (what ends at ``t`` excludes it)."""
+    return math.ceil(t) - 1
 
 
 def bar_seconds(bar_size: str) -> int:
@@ -168,50 +174,95 @@ def _second_rows(path: InstrumentPath, start_s: int, end_s: int, what: str, rth:
     return _Table(t, price, price, price, price, v, n, price * v.astype(float), valid)
 
 
-def _minute_rows(path: InstrumentPath, start: float, end: float, what: str, rth: bool) -> _Table:
-    """One row per minute from the minute containing ``start`` to the one containing ``end``;
-    the last minute holds only the seconds up to ``end``."""
-    spec = path.inst.sessions
-    m0, m1 = math.floor(start / 60), math.floor(end / 60)
-    cols: dict[str, list[np.ndarray]] = {k: [] for k in "tohlcvnq"}
+def _day_rows(
+    path: InstrumentPath, day: int, a: int, b: int, what: str, rth: bool
+) -> tuple[np.ndarray, ...] | None:
+    """Minutes [a, b) of UTC ``day``: (t, o, h, l, c, v, n, pv, valid); None if all closed."""
+    mask = session_mask(path.inst.sessions, day, rth)[a:b]
+    if not mask.any():
+        return None
     spread = path.spread
-    for day in range(m0 // MINUTES_PER_DAY, m1 // MINUTES_PER_DAY + 1):
+    s = path.summary(day)
+    sl = slice(a, b)
+    o, c = s.o[sl], s.c[sl]
+    h = np.maximum(o, c) + s.up[sl]
+    low = np.minimum(o, c) - s.down[sl]
+    if what == "TRADES":
+        oo, cc = 2 * (o + spread * s.side_open[sl]), 2 * (c + spread * s.side_close[sl])
+        hh, ll = 2 * (h + spread), 2 * low
+    else:
+        shift = {"MIDPOINT": spread, "ASK": 2 * spread}.get(what, 0)
+        oo, hh, ll, cc = 2 * o + shift, 2 * h + shift, 2 * low + shift, 2 * c + shift
+    t = (np.arange(a, b, dtype=np.int64) + day * MINUTES_PER_DAY) * 60
+    v, n = s.volume[sl], s.count[sl]
+    pv = (hh + ll + cc) / 3.0 * v
+    valid = mask & (n > 0) if what == "TRADES" else mask.copy()
+    return t, oo, hh, ll, cc, v, n, pv, valid
+
+
+def _session_reduced(
+    path: InstrumentPath, day: int, what: str, rth: bool
+) -> tuple[np.ndarray, ...]:
+    """A whole UTC day reduced to one row per session part (daily and longer bars); cached."""
+    key = (day, rth, what)
+    hit = path.history_cache.get(key)
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    rows = _day_rows(path, day, 0, MINUTES_PER_DAY, what, rth)
+    out: list[list[float]] = []
+    if rows is not None:
+        t, o, h, low, c, v, n, pv, valid = rows
+        t0 = day * DAY
+        for sess in sessions_between(path.inst.sessions, t0, t0 + DAY, rth):
+            a = max(0, math.ceil((sess.start - t0) / 60))
+            b = min(MINUTES_PER_DAY, math.ceil((sess.end - t0) / 60))
+            idx = np.flatnonzero(valid[a:b]) + a
+            if len(idx):
+                out.append(
+                    [t[idx[0]], o[idx[0]], h[idx].max(), low[idx].min(), c[idx[-1]],
+                     v[idx].sum(), n[idx].sum(), pv[idx].sum()]
+                )  # fmt: skip
+    arr = np.array(out, dtype=np.float64).reshape(-1, 8)
+    ints = [arr[:, i].astype(np.int64) for i in range(7)]
+    reduced = (*ints, arr[:, 7], np.ones(len(arr), dtype=bool))
+    if len(path.history_cache) > 8192:
+        path.history_cache.clear()
+    path.history_cache[key] = reduced
+    return reduced
+
+
+def _minute_rows(
+    path: InstrumentPath, start: float, end: float, what: str, rth: bool, whole_days: bool = False
+) -> _Table:
+    """One row per minute from the minute containing ``start`` to the one containing ``end``;
+    the last minute holds only the seconds before ``end``. With ``whole_days`` complete UTC days
+    before the last are pre-reduced per session (enough for daily and longer bars)."""
+    last_s = last_second(end)
+    m0, m1 = math.floor(start / 60), last_s // 60
+    parts: list[tuple[np.ndarray, ...]] = []
+    last_day = m1 // MINUTES_PER_DAY
+    for day in range(m0 // MINUTES_PER_DAY, last_day + 1):
         a = max(m0 - day * MINUTES_PER_DAY, 0)
         b = min(m1 - day * MINUTES_PER_DAY + 1, MINUTES_PER_DAY)
-        mask = session_mask(spec, day, rth)[a:b]
-        if not mask.any():
+        if whole_days and a == 0 and day < last_day:
+            parts.append(_session_reduced(path, day, what, rth))
             continue
-        s = path.summary(day)
-        sl = slice(a, b)
-        o, c = s.o[sl], s.c[sl]
-        h = np.maximum(o, c) + s.up[sl]
-        low = np.minimum(o, c) - s.down[sl]
-        if what == "TRADES":
-            oo, cc = 2 * (o + spread * s.side_open[sl]), 2 * (c + spread * s.side_close[sl])
-            hh, ll = 2 * (h + spread), 2 * low
-        else:
-            shift = {"MIDPOINT": spread, "ASK": 2 * spread}.get(what, 0)
-            oo, hh, ll, cc = 2 * o + shift, 2 * h + shift, 2 * low + shift, 2 * c + shift
-        cols["t"].append((np.arange(a, b, dtype=np.int64) + day * MINUTES_PER_DAY) * 60)
-        for key, arr in zip("ohlcvn", (oo, hh, ll, cc, s.volume[sl], s.count[sl]), strict=True):
-            cols[key].append(arr)
-        cols["q"].append(mask)
-    if not cols["t"]:
+        rows = _day_rows(path, day, a, b, what, rth)
+        if rows is not None:
+            parts.append(rows)
+    if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return _Table(empty, empty, empty, empty, empty, empty, empty, empty.astype(float), empty)
-    t, o, h, low, c, v, n = (np.concatenate(cols[k]) for k in "tohlcvn")
-    quoted = np.concatenate(cols["q"])
-    pv = (h + low + c) / 3.0 * v
-    if t[-1] == m1 * 60 and quoted[-1]:  # the minute in progress: only what has printed so far
-        last = _second_rows(path, m1 * 60, math.floor(end), what, rth)
+    t, o, h, low, c, v, n, pv, valid = (np.concatenate(x) for x in zip(*parts, strict=True))
+    if len(t) and t[-1] == m1 * 60:  # the minute in progress: only what has printed so far
+        last = _second_rows(path, m1 * 60, last_s, what, rth)
         sel = last.valid
-        if sel.any():
+        if valid[-1] and sel.any():
             o[-1], c[-1] = last.o[sel][0], last.c[sel][-1]
             h[-1], low[-1] = last.h[sel].max(), last.l[sel].min()
             v[-1], n[-1], pv[-1] = last.v.sum(), last.n.sum(), last.pv.sum()
         else:
-            quoted[-1] = False
-    valid = quoted & (n > 0) if what == "TRADES" else quoted
+            valid[-1] = False
     return _Table(t, o, h, low, c, v, n, pv, valid)
 
 
@@ -343,11 +394,11 @@ def bars(
     if span <= 0:
         return []
     if size < 60 and size > 0:
-        table = _second_rows(path, math.floor(start), math.floor(end_t), what, use_rth)
+        table = _second_rows(path, math.ceil(start), last_second(end_t), what, use_rth)
     elif size >= DAY or size < 0:
         # Daily bars cover whole sessions: the first session may have opened before ``start``.
         first = next_session(path.inst.sessions, start, use_rth)
-        table = _minute_rows(path, min(start, first.start), end_t, what, use_rth)
+        table = _minute_rows(path, min(start, first.start), end_t, what, use_rth, whole_days=True)
         start = min(start, first.start)
     else:
         table = _minute_rows(path, start, end_t, what, use_rth)
@@ -429,8 +480,8 @@ def historical_ticks(
             rows = [
                 r
                 for r in rows
-                if (r[0] >= anchor if forward else r[0] <= anchor)
-                and (limit is None or r[0] <= limit)
+                if (r[0] >= anchor if forward else r[0] < anchor)
+                and (limit is None or r[0] < limit)
             ]
             out.extend(x[1] for x in (rows if forward else reversed(rows)))
             if len(out) >= number:

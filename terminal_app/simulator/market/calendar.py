@@ -145,7 +145,9 @@ def trading_hours(spec: SessionSpec, t: float, rth: bool, days: int = 7) -> str:
         d = d0 + timedelta(days=offset)
         s = session_on(spec, d, rth)
         if s is None:
-            parts.append(f"{d:%Y%m%d}:CLOSED")
+            following = session_on(spec, d + timedelta(days=1), rth)
+            if following is None or datetime.fromtimestamp(following.start, tz).date() != d:
+                parts.append(f"{d:%Y%m%d}:CLOSED")  # (a Sunday evening open is listed with Monday)
             continue
         a = datetime.fromtimestamp(s.start, tz)
         b = datetime.fromtimestamp(s.end, tz)

@@ -320,7 +320,7 @@ class Universe:
         return out
 
     def matching_symbols(self, pattern: str) -> list[ContractDescription]:
-        """reqMatchingSymbols: symbol prefix matches first, then names containing the pattern.
+        """reqMatchingSymbols: symbol prefix matches first, then names with a word starting so.
 
         One entry per underlying: stocks, indices, a forex pair per conId, and each futures root
         once (its front contract). At most 16, like TWS.
@@ -339,7 +339,7 @@ class Universe:
             key = inst.localSymbol.replace(".", "") if inst.secType == "CASH" else inst.symbol
             if key.startswith(p) or inst.localSymbol.upper().startswith(p):
                 prefix.append(inst)
-            elif p in inst.longName.upper():
+            elif any(word.startswith(p) for word in inst.longName.upper().split()):
                 named.append(inst)
         derivatives = {"STK": [], "IND": ["FUT"], "CASH": [], "FUT": []}
         return [

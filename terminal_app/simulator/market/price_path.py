@@ -103,15 +103,28 @@ def anchor(seed: int, key: int, vol: float, day: int) -> float:
     return float(_anchor_block(seed, key, vol, day // _BLOCK)[day % _BLOCK])
 
 
-@functools.lru_cache(maxsize=64)
-def variance_profile(day: int) -> FloatArray:
-    """Per-minute variance weights of UTC ``day`` (sum 1): US cash hours move most."""
+@functools.lru_cache(maxsize=4096)
+def _new_york_offset_minutes(day: int) -> int:
     noon = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=day, hours=12)
     offset = noon.astimezone(zone("US/Eastern")).utcoffset() or timedelta(0)
-    offset_min = int(offset.total_seconds() // 60)
+    return int(offset.total_seconds() // 60)
+
+
+@functools.lru_cache(maxsize=4)
+def _profile(offset_min: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(weights, their square roots, cumulative fraction at each minute boundary)."""
     local_minute = (np.arange(MINUTES_PER_DAY) + offset_min) % MINUTES_PER_DAY
     w = np.where((local_minute >= 570) & (local_minute < 960), 1.0, _OFF_HOURS_VARIANCE)
-    return w / w.sum()
+    w = w / w.sum()
+    frac = np.concatenate(([0.0], np.cumsum(w)))
+    frac[-1] = 1.0
+    return w, np.sqrt(w), frac
+
+
+def variance_profile(day: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per-minute variance weights of UTC ``day`` (sum 1; US cash hours move most), their
+    square roots and the cumulative fraction at each minute boundary."""
+    return _profile(_new_york_offset_minutes(day))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -119,13 +132,13 @@ def minute_log_levels(seed: int, key: int, vol: float, day: int) -> FloatArray:
     """Log offsets at each minute boundary of ``day`` (1441 values, both anchors included)."""
     a0 = anchor(seed, key, vol, day)
     a1 = anchor(seed, key, vol, day + 1)
-    w = variance_profile(day)
+    _, sqrt_w, frac = variance_profile(day)
     sigma = vol / math.sqrt(365.0)
-    steps = _rng(seed, key, 1, day).standard_normal(MINUTES_PER_DAY) * (sigma * np.sqrt(w))
-    walk = np.concatenate(([0.0], np.cumsum(steps)))
-    frac = np.concatenate(([0.0], np.cumsum(w)))
-    frac[-1] = 1.0
-    return a0 + frac * (a1 - a0 + (0.0 - walk[-1])) + walk
+    walk = np.empty(MINUTES_PER_DAY + 1)
+    walk[0] = 0.0
+    np.cumsum(_rng(seed, key, 1, day).standard_normal(MINUTES_PER_DAY) * sqrt_w, out=walk[1:])
+    walk *= sigma
+    return a0 + frac * (a1 - a0 - walk[-1]) + walk
 
 
 # --- sessions as minute masks ---------------------------------------------------------------
@@ -221,6 +234,8 @@ class InstrumentPath:
         self._prints = inst.has_trades and inst.secType in _PRINT_UNIT
         self._days: dict[int, DaySummary] = {}
         self._minutes: dict[int, MinuteDetail] = {}
+        self.history_cache: dict[tuple[int, bool, str], object] = {}
+        """Scratch space of the bar builder (per-session aggregates of whole days)."""
 
     # Cached entries are small; bound them so a year of minute bars does not pin memory.
     _DAY_CACHE = 400
@@ -241,10 +256,9 @@ class InstrumentPath:
         levels = minute_log_levels(self.seed, self._path_key, inst.volatility, day)
         p = np.rint(np.exp(self._log_ref + levels)).astype(np.int64)
         rng = _rng(self.seed, self._own_key, 2, day)
-        w = variance_profile(day)
-        sigma_ticks = (
-            math.exp(self._log_ref) * inst.volatility / math.sqrt(365.0) * np.sqrt(w)
-        )  # per-minute stdev in ticks
+        sqrt_w = variance_profile(day)[1]
+        # per-minute stdev in ticks
+        sigma_ticks = math.exp(self._log_ref) * inst.volatility / math.sqrt(365.0) * sqrt_w
         excursion = np.abs(rng.standard_normal((2, MINUTES_PER_DAY))) * (0.6 * sigma_ticks)
         up = np.floor(excursion[0]).astype(np.int64)
         down = np.floor(excursion[1]).astype(np.int64)
