@@ -3,10 +3,19 @@ View → New panel menu and into the first-run default workspace (see `resources
 
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
+from ui.watchlist.panel import WatchlistPanel
 
 
 def builtin_kinds() -> list[PanelKind]:
     return [
+        PanelKind(
+            "watchlist",
+            "Watchlist",
+            WatchlistPanel,
+            area="left",
+            shortcut="Ctrl+Shift+W",
+            default_link="red",
+        ),
         PanelKind(
             "messages",
             "Messages",

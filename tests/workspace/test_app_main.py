@@ -60,7 +60,9 @@ async def test_last_workspace_is_saved_on_exit_and_restored_at_start(
     first = _window(tmp_path)
     run = asyncio.ensure_future(run_app(parse_args([]), first, connect=False))
     await wait_until(first.isVisible)
-    assert [d.objectName() for d in first.docks.docks()] == ["messages:1"]
+    default = [p.name for p in first.workspace.default().panels]
+    assert [d.objectName() for d in first.docks.docks()] == default
+    assert "messages:1" in default and "sym:1" not in default
     first.docks.open("messages")
     first.close()
     assert await asyncio.wait_for(run, 10) == 0
@@ -68,7 +70,7 @@ async def test_last_workspace_is_saved_on_exit_and_restored_at_start(
     second = _window(tmp_path)
     run = asyncio.ensure_future(run_app(parse_args([]), second, connect=False))
     await wait_until(second.isVisible)
-    assert [d.objectName() for d in second.docks.docks()] == ["messages:1", "messages:2"]
+    assert [d.objectName() for d in second.docks.docks()] == [*default, "messages:2"]
     second.close()
     assert await asyncio.wait_for(run, 10) == 0
 
