@@ -36,7 +36,10 @@ from ib_async import (
     TagValue,
 )
 
-from terminal_app.simulator.trading.engine import ExecutionRecord, Journal
+from terminal_app.simulator.account import Ledger
+from terminal_app.simulator.market import Market
+from terminal_app.simulator.trading.adapters import LedgerAccount, MarketVenue
+from terminal_app.simulator.trading.engine import ExecutionRecord, Journal, OrderEngine
 from terminal_app.simulator.trading.working import SavedOrder, WorkingOrder
 
 log = logging.getLogger(__name__)
@@ -319,6 +322,7 @@ def _order_body(saved: SavedOrder) -> dict[str, Any]:
         "last_fill_price": saved.last_fill_price,
         "triggered": saved.triggered,
         "trail_stop": saved.trail_stop,
+        "commission": str(saved.commission),
         "children": list(saved.children),
     }
 
@@ -337,6 +341,7 @@ def _saved_order(body: dict[str, Any]) -> SavedOrder:
         last_fill_price=float(body["last_fill_price"]),
         triggered=bool(body["triggered"]),
         trail_stop=body["trail_stop"],
+        commission=Decimal(body.get("commission", "0")),
         children=tuple(int(c) for c in body["children"]),
     )
 
@@ -348,3 +353,27 @@ def _execution_record(body: dict[str, Any]) -> ExecutionRecord:
         execution=_load(Execution, body["execution"], {}),
         report=_load(CommissionReport, body["report"], {}),
     )
+
+
+def open_engine(
+    market: Market, ledger: Ledger, state_dir: Path | None = None
+) -> tuple[OrderEngine, StateStore | None]:
+    """The gateway's order engine over `market` and `ledger`, with the paper account restored from
+    `state_dir` (and journaled there from now on) when one is given."""
+    venue, account = MarketVenue(market), LedgerAccount(ledger)
+    if state_dir is None:
+        return OrderEngine(venue, account), None
+    store = StateStore(state_dir)
+    state = store.load()
+    if state.account is not None:
+        ledger.load(state.account)
+    store.bind_account(ledger.export)
+    engine = OrderEngine(venue, account, journal=store)
+    engine.restore(state.orders, state.executions, state.next_ids, state.perm_id, state.exec_seq)
+    log.info(
+        "paper account restored from %s: %d working orders, %d executions",
+        store.path,
+        len(state.orders),
+        len(state.executions),
+    )
+    return engine, store

@@ -122,7 +122,7 @@ def test_stop_child_triggers_after_parent_fill() -> None:
     h.venue.trade(AAPL, 99.50)
     assert h.last_status(sl).status == "Filled"
     assert h.last_status(tp).status == "Cancelled"
-    assert h.account.positions[AAPL][0] == 0
+    assert h.ledger.position(AAPL) == 0
 
 
 def test_trail_child_with_order_class() -> None:

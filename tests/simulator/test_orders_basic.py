@@ -28,7 +28,7 @@ def test_market_order_walks_the_book_with_partial_fills_at_several_prices() -> N
     assert final.avg_fill_price == (100 * 100.02 + 150 * 100.03) / 250
     assert final.last_fill_price == 100.03
     assert fills[-1].execution.cumQty == 250 and fills[-1].execution.side == "BOT"
-    assert h.account.positions[AAPL][0] == Decimal(250)
+    assert h.ledger.position(AAPL) == Decimal(250)
     # TWS sequence: accepted, working, then fills, then the final openOrder and commissions.
     assert h.statuses(oid)[:2] == ["PreSubmitted", "Submitted"]
     assert len(h.commissions()) == 2

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,8 @@ def restarted(state_dir: Path) -> tuple[Harness, StateStore]:
 
 def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path) -> None:
     store = StateStore(tmp_path)
-    positions = {"AAPL": "0"}
-    store.bind_account(lambda: dict(positions))
     h = Harness(journal=store)
+    store.bind_account(h.ledger.export)
     h.venue.quote(AAPL, 100.00, 100.02, last=100.01)
     gtc = h.place(LimitOrder("BUY", 300, 99.00, tif="GTC", orderRef="keep me"), client_id=5)
     h.place(LimitOrder("BUY", 100, 98.00), client_id=5)  # DAY: not kept
@@ -47,7 +47,6 @@ def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path)
         client_id=6,
     )
     h.venue.trade(AAPL, 99.00, 100)  # partial fill of the GTC order
-    positions["AAPL"] = "100"
     trail = h.place(
         Order(action="SELL", totalQuantity=10, orderType="TRAIL", auxPrice=0.5, tif="GTC"),
         client_id=5,
@@ -58,7 +57,10 @@ def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path)
     store.close()
 
     h2, store2 = restarted(tmp_path)
-    assert store2.load().account == {"AAPL": "100"}
+    saved = store2.load().account
+    assert saved is not None
+    h2.ledger.load(saved)
+    assert h2.ledger.position(AAPL) == 107 == h.ledger.position(AAPL)
     opened = {o.order_id: (o, s) for o, s in h2.engine.open_orders()}
     assert set(opened) == {gtc, trail, adaptive}
     opened_gtc, status = opened[gtc]
@@ -123,9 +125,9 @@ WRITER = textwrap.dedent(
     h = Harness(journal=store)
     state = store.load()
     h.engine.restore(state.orders, state.executions, state.next_ids, state.perm_id, state.exec_seq)
-    done = len(state.executions)
-    # A big account document makes every commit a multi-page write.
-    store.bind_account(lambda: {"fills": done + len(h.account.postings), "pad": "x" * 20000})
+    if state.account is not None:
+        h.ledger.load(state.account)
+    store.bind_account(h.ledger.export)
     h.venue.quote(AAPL, 100.00, 100.02, last=100.01, sizes=(10**9,))
     oid = h.engine.next_order_id(1)
     while True:
@@ -166,7 +168,9 @@ def test_sigkill_mid_write_never_corrupts_the_state(tmp_path: Path) -> None:
         assert not any(".corrupt-" in p.name for p in state_dir.iterdir())
         # Each operation is atomic: an order, its id and its fill are all there or all absent.
         assert state.exec_seq == len(state.executions)
-        assert state.account is not None and state.account["fills"] == len(state.executions)
+        assert state.account is not None
+        (position,) = state.account["positions"]
+        assert Decimal(position["quantity"]) == len(state.executions)
         assert len(state.executions) >= seen_ids + lines - 1
         working = {o.order_id for o in state.orders}
         assert state.next_ids[1] > max(working)

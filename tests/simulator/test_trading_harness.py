@@ -1,7 +1,9 @@
 """A scripted venue and a simple account for driving the order engine in unit tests.
 
-The venue is the real instrument universe, clock and session calendar with a book the test sets by
-hand, so each test states exactly which prices the market shows and prints.
+`Harness`: the real instrument universe, clock, session calendar and ledger with a book the test
+sets by hand, so a test states exactly which prices the market shows and prints (precise
+scenarios: an OCA overfill, a print exactly at the limit). `MarketHarness`: everything real,
+including the simulator's `Market`, stepped second by second on a frozen clock.
 """
 
 from __future__ import annotations
@@ -12,11 +14,17 @@ from decimal import Decimal
 
 from ib_async import Contract, Order
 
+from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.clock import SimClock, resolve_start
 from terminal_app.simulator.market import Market
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.simulator.trading import Journal, OrderEngine
-from terminal_app.simulator.trading.adapters import MarketVenue, session_window, spec_of
+from terminal_app.simulator.trading.adapters import (
+    LedgerAccount,
+    MarketVenue,
+    session_window,
+    spec_of,
+)
 from terminal_app.simulator.trading.events import (
     CommissionEvent,
     EngineEvent,
@@ -27,16 +35,15 @@ from terminal_app.simulator.trading.events import (
 )
 from terminal_app.simulator.trading.ports import (
     Book,
-    FillPosting,
     InstrumentSpec,
     Level,
-    MarginImpact,
     Print,
     SessionWindow,
 )
 
 UNIVERSE = Universe.load(as_of=resolve_start("2026-11-24 10:00"))
 AAPL = 265598
+ACCOUNT = "DU1234567"
 
 
 def contract(symbol: str = "AAPL", sec_type: str = "STK") -> Contract:
@@ -106,61 +113,6 @@ class ScriptedVenue:
             watcher(trade)
 
 
-class SimpleAccount:
-    """Average-cost positions and Reg-T-like margin (50% initial, 25% maintenance of gross)."""
-
-    name = "DU1234567"
-
-    def __init__(self, venue: ScriptedVenue | None, cash: Decimal = Decimal(1_000_000)) -> None:
-        self.venue = venue
-        self.cash = cash
-        self.positions: dict[int, tuple[Decimal, Decimal]] = {}
-        self.postings: list[FillPosting] = []
-
-    def post(self, fill: FillPosting) -> Decimal | None:
-        self.postings.append(fill)
-        signed = fill.quantity if fill.side == "BOT" else -fill.quantity
-        position, cost = self.positions.get(fill.con_id, (Decimal(0), Decimal(0)))
-        realized: Decimal | None = None
-        if position and (position > 0) != (signed > 0):
-            closing = min(abs(signed), abs(position))
-            direction = 1 if position > 0 else -1
-            realized = closing * (fill.price - cost) * direction - fill.commission
-        new = position + signed
-        if new == 0:
-            cost = Decimal(0)
-        elif position == 0 or (position > 0) != (new > 0):
-            cost = fill.price
-        elif (position > 0) == (signed > 0):
-            cost = (position * cost + signed * fill.price) / new
-        self.positions[fill.con_id] = (new, cost)
-        self.cash -= signed * fill.price + fill.commission
-        return realized
-
-    def _gross(self, extra: dict[int, Decimal], price: Decimal) -> Decimal:
-        total = Decimal(0)
-        for con_id, (position, cost) in self.positions.items():
-            total += abs(position + extra.pop(con_id, Decimal(0))) * cost
-        for quantity in extra.values():
-            total += abs(quantity) * price
-        return total
-
-    def margin_impact(
-        self, con_id: int, signed_quantity: Decimal, price: Decimal, commission: Decimal
-    ) -> MarginImpact:
-        before = self._gross({}, price)
-        after = self._gross({con_id: signed_quantity}, price)
-        equity = self.cash + sum(p * c for p, c in self.positions.values())
-        return MarginImpact(
-            init_before=before / 2,
-            maint_before=before / 4,
-            equity_with_loan_before=equity,
-            init_after=after / 2,
-            maint_after=after / 4,
-            equity_with_loan_after=equity - commission,
-        )
-
-
 class Recorder:
     """Places orders on an engine and reads back the events it emitted."""
 
@@ -216,8 +168,9 @@ class Harness(Recorder):
     def __init__(self, start: str = "2026-11-24 10:00", journal: Journal | None = None) -> None:
         self.clock = SimClock(resolve_start(start), speed=0)
         self.venue = ScriptedVenue(self.clock)
-        self.account = SimpleAccount(self.venue)
-        self.engine = OrderEngine(self.venue, self.account, journal=journal)
+        # The real ledger (its marks come from the real market; fills from the scripted book).
+        self.ledger = Ledger(ACCOUNT, UNIVERSE, Market(UNIVERSE, self.clock, 7))
+        self.engine = OrderEngine(self.venue, LedgerAccount(self.ledger), journal=journal)
         self.events = []
         self.engine.add_listener(self.events.append)
         self.next_id = 1
@@ -233,8 +186,8 @@ class MarketHarness(Recorder):
     def __init__(self, start: str = "2026-11-24 10:00", seed: int = 7) -> None:
         self.clock = SimClock(resolve_start(start), speed=0)
         self.market = Market(UNIVERSE, self.clock, seed)
-        self.account = SimpleAccount(None)
-        self.engine = OrderEngine(MarketVenue(self.market), self.account)
+        self.ledger = Ledger(ACCOUNT, UNIVERSE, self.market)
+        self.engine = OrderEngine(MarketVenue(self.market), LedgerAccount(self.ledger))
         self.events = []
         self.engine.add_listener(self.events.append)
         self.next_id = 1

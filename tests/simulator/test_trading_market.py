@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ib_async import LimitOrder, MarketOrder, Order, StopOrder, TagValue
 
-from terminal_app.simulator.market import MarketEvent, Trade
+from terminal_app.simulator.market import MarketEvent, QuoteChange, Trade
 from terminal_app.simulator.trading.adapters import MarketVenue
 from tests.simulator.test_trading_harness import AAPL, MarketHarness, contract
 
@@ -54,18 +54,24 @@ def test_market_order_walks_the_real_book() -> None:
     assert h.fills(sell)[0].execution.price == bids[0].price
 
 
-def test_resting_limit_fills_at_its_price_only_after_a_print_through_it() -> None:
+def test_resting_limit_fills_only_once_the_market_reaches_it() -> None:
     h = MarketHarness()
-    prints = prints_of(h, AAPL)
-    quote = h.market.quote(AAPL)
-    limit = round(quote.bid - 0.05, 2)
+    seen: list[MarketEvent] = []
+    h.market.subscribe(AAPL, seen.append)
+    limit = round(h.market.quote(AAPL).bid - 0.05, 2)
     oid = h.place(LimitOrder("BUY", 100, limit))
     step_until(h, lambda: h.last_status(oid).status == "Filled")
     fill = h.fills(oid)[0].execution
-    assert fill.price == limit
-    assert any(p.price <= limit for p in prints)
-    first_through = next(p for p in prints if p.price <= limit)
-    assert fill.time.timestamp() >= first_through.time
+    assert fill.price <= limit
+    # The market's second s is delivered when the clock reaches s + 1.
+    reached = next(
+        e.time
+        for e in seen
+        if (isinstance(e, Trade) and e.price <= limit)
+        or (isinstance(e, QuoteChange) and e.ask <= limit)
+    )
+    assert fill.time.timestamp() == reached + 1
+    assert not any(f.execution.time.timestamp() <= reached for f in h.fills(oid))
 
 
 def test_stop_triggers_on_the_first_print_through_it() -> None:
@@ -75,7 +81,7 @@ def test_stop_triggers_on_the_first_print_through_it() -> None:
     oid = h.place(StopOrder("SELL", 100, stop))
     step_until(h, lambda: h.last_status(oid).status == "Filled")
     trigger = next(p for p in prints if p.price <= stop)
-    assert h.fills(oid)[0].execution.time.timestamp() == trigger.time
+    assert h.fills(oid)[0].execution.time.timestamp() == trigger.time + 1
 
 
 def test_trailing_stop_on_the_real_path_only_ratchets_up() -> None:
@@ -115,7 +121,7 @@ def test_bracket_on_the_real_path_ends_flat_with_one_exit() -> None:
     )
     statuses = {h.last_status(tp).status, h.last_status(sl).status}
     assert statuses == {"Filled", "Cancelled"}
-    assert h.account.positions[AAPL][0] == Decimal(0)
+    assert h.ledger.position(AAPL) == Decimal(0)
 
 
 def test_twap_on_the_real_market() -> None:

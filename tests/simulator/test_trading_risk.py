@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from ib_async import ExecutionFilter, LimitOrder, MarketOrder, Order
 from ib_async.util import UNSET_DOUBLE
 
 from terminal_app.simulator.trading.events import OpenOrderEvent
-from tests.simulator.test_trading_harness import AAPL, Harness, contract
+from tests.simulator.test_trading_harness import AAPL, Harness, MarketHarness, contract
 
 
 def market() -> Harness:
@@ -45,49 +46,63 @@ def test_bad_orders_are_rejected_with_ib_codes() -> None:
 
 
 def test_insufficient_buying_power_is_rejected_with_a_clear_message() -> None:
-    h = market()
-    oid = h.place(MarketOrder("BUY", 30_000))  # 3M of stock at 50% initial margin on 1M
+    h = MarketHarness()  # 1M cash; stocks need 25% initial margin: about 4.6M of AAPL
+    oid = h.place(MarketOrder("BUY", 20_000))
     code, text = h.errors(oid)[0]
     assert code == 201 and "EQUITY WITH LOAN VALUE" in text and "INITIAL MARGIN" in text
     assert not h.fills()
     ok = h.place(MarketOrder("BUY", 10_000))
     assert h.last_status(ok).status == "Filled"
+    again = h.place(MarketOrder("BUY", 10_000))  # now the position itself uses the margin
+    assert h.errors(again)[0][0] == 201
+    assert h.place(MarketOrder("SELL", 10_000)) and h.ledger.position(AAPL) == 0  # closing is fine
 
 
 def test_short_selling_stock_is_allowed() -> None:
     h = market()
     oid = h.place(MarketOrder("SELL", 100))
     assert h.last_status(oid).status == "Filled"
-    assert h.account.positions[AAPL][0] == Decimal(-100)
+    assert h.ledger.position(AAPL) == Decimal(-100)
 
 
 def test_what_if_reports_margin_and_commission_without_placing() -> None:
-    h = market()
-    oid = h.place(LimitOrder("BUY", 1000, 100.00, whatIf=True))
+    h = MarketHarness()
+    quote = h.market.quote(AAPL)
+    oid = h.place(LimitOrder("BUY", 1000, quote.bid, whatIf=True))
     (event,) = h.events
     assert isinstance(event, OpenOrderEvent) and event.order.whatIf and event.order_id == oid
     state = event.state
-    assert float(state.initMarginChange) == 50_000.0
-    assert float(state.maintMarginChange) == 25_000.0
-    assert float(state.equityWithLoanAfter) > 0
-    for value in (state.initMarginBefore, state.maintMarginAfter, state.equityWithLoanChange):
+    assert state.initMarginBefore == "0.00" and state.equityWithLoanBefore == "1000000.00"
+    assert state.initMarginChange == f"{0.25 * 1000 * quote.last:.2f}"  # the ledger's 25%
+    assert state.maintMarginChange == state.initMarginChange
+    for value in (state.initMarginAfter, state.maintMarginAfter, state.equityWithLoanChange):
         float(value)  # numeric strings, never empty
+    # Bought at the bid, marked at the last trade, less the commission.
+    expected_equity = 1_000_000 + 1000 * (quote.last - quote.bid) - 3.70
+    assert float(state.equityWithLoanAfter) == pytest.approx(expected_equity, abs=0.01)
     assert (
         state.commission == 3.70 and state.minCommission <= state.commission <= state.maxCommission
     )
-    assert not h.engine.open_orders() and not h.fills()
+    assert not h.engine.open_orders() and not h.fills() and h.ledger.position(AAPL) == 0
 
 
 def test_commissions_and_realized_pnl_on_closing_fills() -> None:
-    h = market()
-    h.place(MarketOrder("BUY", 1000))
-    h.venue.quote(AAPL, 101.00, 101.02, last=101.01, sizes=(100_000,))
-    h.place(MarketOrder("SELL", 400))
-    opening, closing = (c.report for c in h.commissions())
-    assert opening.commission == 3.70 and opening.realizedPNL == UNSET_DOUBLE
-    assert closing.commission == 1.48
-    assert closing.realizedPNL == round(400 * (101.00 - 100.02) - 1.48, 2)
-    assert h.account.positions[AAPL] == (Decimal(600), Decimal("100.02"))
+    h = MarketHarness()
+    buy = h.place(MarketOrder("BUY", 1000))
+    bought = [(f.execution.shares, f.execution.price) for f in h.fills(buy)]
+    opening = [c.report for c in h.commissions()]
+    assert len(opening) == len(bought) and all(r.realizedPNL == UNSET_DOUBLE for r in opening)
+    # The 0.35 minimum is per order: the executions together pay 1000 × 0.0037.
+    assert sum(r.commission for r in opening) == pytest.approx(3.70)
+    h.step(600)
+    sell = h.place(MarketOrder("SELL", 400))
+    sold = [(f.execution.shares, f.execution.price) for f in h.fills(sell)]
+    closing = [c.report for c in h.commissions()][len(opening) :]
+    # IB's average cost includes the opening commissions.
+    avg_cost = (sum(q * p for q, p in bought) + sum(r.commission for r in opening)) / 1000
+    for (q, p), report in zip(sold, closing, strict=True):
+        assert report.realizedPNL == pytest.approx(q * (p - avg_cost) - report.commission, abs=0.01)
+    assert h.ledger.position(AAPL) == 600
 
 
 def test_futures_and_forex_commissions() -> None:

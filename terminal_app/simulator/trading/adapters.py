@@ -10,12 +10,13 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from terminal_app.simulator.market import Market, MarketEvent, Trade
+from terminal_app.simulator.account import Ledger
+from terminal_app.simulator.market import Market, MarketEvent, QuoteChange, Trade
 from terminal_app.simulator.market.calendar import next_session, session_on
 from terminal_app.simulator.market.instruments import Instrument
 from terminal_app.simulator.market.price_path import DAY, InstrumentPath
 
-from .ports import Book, InstrumentSpec, Level, Print, SessionWindow
+from .ports import Book, FillPosting, InstrumentSpec, Level, MarginImpact, Print, SessionWindow
 
 BOOK_ROWS = 20
 
@@ -90,10 +91,12 @@ class MarketVenue:
         def forward(event: MarketEvent) -> None:
             if isinstance(event, Trade):
                 on_print(Print(event.price, Decimal(repr(event.size))))
-            else:
+            elif isinstance(event, QuoteChange):
                 on_print(None)
 
-        return self._market.subscribe(con_id, forward)
+        # A depth subscription keeps the market's live book moving (`Market.depth` of a live
+        # instrument is otherwise the book of the second it was first subscribed).
+        return self._market.subscribe(con_id, forward, depth=True)
 
     def session(self, con_id: int, at: datetime) -> SessionWindow:
         return session_window(self._market.instrument(con_id), at)
@@ -129,3 +132,32 @@ def _volume_upto(volume: npt.NDArray[np.float64], seconds: float) -> float:
     if minute < len(volume):
         whole += float(volume[minute]) * (seconds / 60 - minute)
     return whole
+
+
+class LedgerAccount:
+    """`Account` over the simulator's `Ledger` (postings, realized PnL, margin what-ifs)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+
+    @property
+    def name(self) -> str:
+        return self._ledger.account
+
+    def post(self, fill: FillPosting) -> Decimal | None:
+        return self._ledger.post_execution(
+            fill.con_id, fill.side, fill.quantity, fill.price, fill.commission, fill.time
+        )
+
+    def margin_impact(
+        self, con_id: int, signed_quantity: Decimal, price: Decimal, commission: Decimal
+    ) -> MarginImpact:
+        m = self._ledger.margin_impact(con_id, signed_quantity, price, commission)
+        return MarginImpact(
+            init_before=m.init_before,
+            maint_before=m.maint_before,
+            equity_with_loan_before=m.equity_with_loan_before,
+            init_after=m.init_after,
+            maint_after=m.maint_after,
+            equity_with_loan_after=m.equity_with_loan_after,
+        )

@@ -30,10 +30,12 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
-def commission(spec: InstrumentSpec, quantity: Decimal, price: Decimal) -> Decimal:
-    """Commission for one execution of `quantity` at `price`."""
+def commission(spec: InstrumentSpec, quantity: Decimal, notional: Decimal) -> Decimal:
+    """Commission for an order that has traded `quantity` for `notional` (price × quantity, no
+    multiplier) so far. Minimums and caps apply per order, as IB charges them: an execution pays
+    the order's total so far minus what its earlier executions paid."""
     quantity = abs(quantity)
-    value = quantity * price * spec.multiplier
+    value = abs(notional) * spec.multiplier
     if spec.sec_type == "STK":
         raw = quantity * Decimal("0.0037")
         return _money(min(max(raw, Decimal("0.35")), value * Decimal("0.01")))
@@ -48,9 +50,7 @@ def commission(spec: InstrumentSpec, quantity: Decimal, price: Decimal) -> Decim
 
 
 def order_commission(spec: InstrumentSpec, quantity: Decimal, price: Decimal) -> CommissionQuote:
-    """What whatIf reports: filled at once (minimum) versus filled in many small pieces
-    that each pay the per-execution minimum (maximum, capped at 1% of value for stocks)."""
-    single = commission(spec, quantity, price)
-    pieces = max(int(quantity / 100), 1) if spec.sec_type == "STK" else 1
-    worst = sum((commission(spec, quantity / pieces, price) for _ in range(pieces)), Decimal(0))
-    return CommissionQuote(single, single, max(single, _money(worst)))
+    """What whatIf reports: the whole order at `price` (the minimum; the same for the maximum
+    unless per-share rates change with the fill pattern, which this schedule does not model)."""
+    due = commission(spec, quantity, quantity * price)
+    return CommissionQuote(due, due, due)

@@ -123,7 +123,6 @@ class OrderEngine:
         self._unwatch: dict[int, Callable[[], None]] = {}
         self._completed: list[WorkingOrder] = []
         self._executions: list[ExecutionRecord] = []
-        self._commissions: dict[Key, Decimal] = {}
         self._max_ids: dict[int, int] = {}
         self._perm_id = 1_000_000
         self._exec_seq = 0
@@ -171,6 +170,7 @@ class OrderEngine:
                 last_fill_price=saved.last_fill_price,
                 triggered=saved.triggered,
                 trail_stop=saved.trail_stop,
+                commission=saved.commission,
                 children=[(saved.client_id, child) for child in saved.children],
             )
             try:
@@ -767,7 +767,7 @@ class OrderEngine:
         self._exec_seq += 1
         exec_id = f"{wo.perm_id:08x}.{self._exec_seq:08x}.01.01"
         side = "BOT" if wo.is_buy else "SLD"
-        fee = commission(wo.spec, quantity, Decimal(repr(price)))
+        fee = max(commission(wo.spec, wo.filled, wo.notional) - wo.commission, Decimal(0))
         realized = self._account.post(
             FillPosting(
                 con_id=wo.spec.con_id,
@@ -779,7 +779,7 @@ class OrderEngine:
                 exec_id=exec_id,
             )
         )
-        self._commissions[wo.key] = self._commissions.get(wo.key, Decimal(0)) + fee
+        wo.commission += fee
         execution = Execution(
             execId=exec_id,
             time=now,
@@ -957,8 +957,8 @@ class OrderEngine:
 
     def _open_event(self, wo: WorkingOrder) -> OpenOrderEvent:
         state = OrderState(status=wo.status, commissionCurrency="USD")
-        if wo.key in self._commissions:
-            state.commission = float(self._commissions[wo.key])
+        if wo.filled:
+            state.commission = float(wo.commission)
         return OpenOrderEvent(wo.client_id, wo.order_id, wo.contract, self._order_copy(wo), state)
 
     def _status_event(self, wo: WorkingOrder) -> OrderStatusEvent:

@@ -43,6 +43,7 @@ class WorkingOrder:
     status: str = OrderStatus.PendingSubmit
     filled: Decimal = Decimal(0)
     notional: Decimal = Decimal(0)
+    commission: Decimal = Decimal(0)
     last_fill_price: float = 0.0
     why_held: str = ""
     staged: bool = False
@@ -115,6 +116,7 @@ class WorkingOrder:
             last_fill_price=self.last_fill_price,
             triggered=self.triggered,
             trail_stop=self.trail_stop,
+            commission=self.commission,
             children=tuple(order_id for _, order_id in self.children),
         )
 
@@ -135,4 +137,5 @@ class SavedOrder:
     last_fill_price: float
     triggered: bool
     trail_stop: float | None
+    commission: Decimal = Decimal(0)
     children: tuple[int, ...] = ()
