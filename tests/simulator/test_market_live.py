@@ -1,0 +1,194 @@
+"""The live market: events in order, sessions, depth diffs, determinism, pause, flood, run()."""
+
+import asyncio
+import itertools
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from terminal_app.simulator.clock import SimClock
+from terminal_app.simulator.market import DepthChange, Market, MarketEvent, QuoteChange, Trade
+from terminal_app.simulator.market.book import (
+    ASK_SIDE,
+    BID_SIDE,
+    DELETE,
+    INSERT,
+    UPDATE,
+    Level,
+    depth_diff,
+)
+from terminal_app.simulator.market.instruments import Universe
+from tests.waiting import wait_until
+
+NY = ZoneInfo("America/New_York")
+START = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
+AAPL, EURUSD, SPX = 265598, 12087792, 416904
+
+
+@pytest.fixture(scope="module")
+def universe() -> Universe:
+    return Universe.load(as_of=START)
+
+
+def make_market(universe: Universe, seed: int = 7, start: datetime = START) -> Market:
+    return Market(universe, SimClock(start, speed=0), seed)
+
+
+def run_seconds(market: Market, seconds: int) -> None:
+    for _ in range(seconds):
+        market.clock.advance(1)
+        market.step()
+
+
+def test_quote_snapshot(universe):
+    market = make_market(universe)
+    q = market.quote(AAPL)
+    assert q.ask - q.bid == pytest.approx(0.01) and q.bidSize > 0 and q.askSize > 0
+    assert q.low <= q.last <= q.high and q.volume > 0 and q.prevClose > 0
+    assert q.low <= q.vwap <= q.high
+    fx = market.quote(EURUSD)
+    assert fx.ask - fx.bid == pytest.approx(0.00005) and fx.volume == 0
+    assert fx.last != fx.last  # nan: forex has no last price
+    bids, asks = market.depth(AAPL, 10)
+    assert len(bids) == len(asks) == 10
+    assert bids[0].price == q.bid and asks[0].price == q.ask
+    assert all(a.price < b.price for a, b in itertools.pairwise(asks))
+    assert all(a.price > b.price for a, b in itertools.pairwise(bids))
+    assert market.book_levels(AAPL, "BUY") == market.depth(AAPL, 1000)[1]
+
+
+def test_events_arrive_in_order_and_match_the_quote(universe):
+    market = make_market(universe)
+    events: list[MarketEvent] = []
+    unsubscribe = market.subscribe(AAPL, events.append)
+    run_seconds(market, 20)
+    assert {type(e) for e in events} == {QuoteChange, Trade}
+    times = [e.time for e in events]
+    assert times == sorted(times)
+    last_quote = [e for e in events if isinstance(e, QuoteChange)][-1]
+    q = market.quote(AAPL)
+    assert (q.bid, q.ask, q.bidSize, q.askSize) == (
+        last_quote.bid,
+        last_quote.ask,
+        last_quote.bidSize,
+        last_quote.askSize,
+    )
+    trades = [e for e in events if isinstance(e, Trade)]
+    assert q.last == trades[-1].price and q.volume == trades[-1].volume
+    for t in trades:  # a trade prints at the bid or the ask of its second
+        quote = [e for e in events if isinstance(e, QuoteChange) and e.time <= t.time][-1]
+        assert t.price in (quote.bid, quote.ask)
+    unsubscribe()
+    count = len(events)
+    run_seconds(market, 5)
+    assert len(events) == count
+    assert market.watched() == []
+
+
+def test_same_seed_same_live_path(universe):
+    def record(seed: int) -> list[MarketEvent]:
+        market = make_market(universe, seed)
+        events: list[MarketEvent] = []
+        market.subscribe(AAPL, events.append)
+        run_seconds(market, 30)
+        return events
+
+    assert record(7) == record(7)
+    assert record(7) != record(9)
+
+
+def test_no_trades_outside_trading_hours(universe):
+    night = datetime(2026, 11, 24, 21, 0, tzinfo=NY)
+    market = make_market(universe, start=night)
+    events: list[MarketEvent] = []
+    market.subscribe(AAPL, events.append)
+    run_seconds(market, 30)
+    assert events == []
+    assert market.quote(AAPL).bid > 0  # the quote stays
+    fx: list[MarketEvent] = []
+    market.subscribe(EURUSD, fx.append)
+    run_seconds(market, 10)
+    assert fx and all(isinstance(e, QuoteChange) for e in fx)
+
+
+def test_index_prints_values_without_quotes(universe):
+    market = make_market(universe)
+    events: list[MarketEvent] = []
+    market.subscribe(SPX, events.append)
+    run_seconds(market, 30)
+    assert events and all(isinstance(e, Trade) and e.size == 0 for e in events)
+
+
+def test_depth_diff_rules():
+    a, b, c = Level(10.0, 1), Level(9.99, 2), Level(9.98, 3)
+    assert depth_diff(BID_SIDE, [], [a, b]) == [
+        d for d in depth_diff(BID_SIDE, [], [a, b]) if d.operation == INSERT
+    ]
+    assert [(d.position, d.operation) for d in depth_diff(BID_SIDE, [], [a, b])] == [
+        (0, INSERT),
+        (1, INSERT),
+    ]
+    ops = depth_diff(ASK_SIDE, [a, b, c], [Level(10.0, 5), b])
+    assert [(d.position, d.operation, d.size) for d in ops] == [(0, UPDATE, 5), (2, DELETE, 3)]
+    assert depth_diff(BID_SIDE, [a, b], [a, b]) == []
+    grow = depth_diff(BID_SIDE, [a], [b, a, c])
+    assert [(d.position, d.operation) for d in grow] == [(0, UPDATE), (1, INSERT), (2, INSERT)]
+
+
+def test_live_depth_changes_apply_by_position(universe):
+    market = make_market(universe)
+    events: list[MarketEvent] = []
+    market.subscribe(AAPL, events.append, depth=True)
+    bids, asks = market.depth(AAPL, 1000)
+    book = {ASK_SIDE: {i: (lv.price, lv.size) for i, lv in enumerate(asks)}}
+    book[BID_SIDE] = {i: (lv.price, lv.size) for i, lv in enumerate(bids)}
+    run_seconds(market, 15)
+    depth = [e for e in events if isinstance(e, DepthChange)]
+    assert depth
+    for change in depth:  # apply like ib_async: rows keyed by position, no shifting
+        for op in change.ops:
+            rows = book[op.side]
+            if op.operation == INSERT:
+                assert op.position == len(rows)
+            if op.operation == DELETE:
+                assert op.position == len(rows) - 1
+                rows.pop(op.position)
+            else:
+                rows[op.position] = (op.price, op.size)
+    bids, asks = market.depth(AAPL, 1000)
+    assert [book[BID_SIDE][i] for i in range(len(bids))] == [(lv.price, lv.size) for lv in bids]
+    assert [book[ASK_SIDE][i] for i in range(len(asks))] == [(lv.price, lv.size) for lv in asks]
+
+
+def test_pause_resume_and_flood(universe):
+    market = make_market(universe)
+    events: list[MarketEvent] = []
+    market.subscribe(AAPL, events.append)
+    market.pause()
+    run_seconds(market, 10)
+    assert events == [] and market.paused
+    market.resume()
+    run_seconds(market, 2)
+    assert events
+    assert events[0].time == market.clock.epoch() - 2  # resumed from "now", nothing replayed
+
+
+@pytest.mark.asyncio
+async def test_run_follows_the_clock_and_floods(universe):
+    market = Market(universe, SimClock(START, speed=20), 7)
+    events: list[MarketEvent] = []
+    market.subscribe(AAPL, events.append)
+    market.flood(2000)
+    task = asyncio.ensure_future(market.run())
+    try:
+        await wait_until(
+            lambda: len(events) >= 300 and any(isinstance(e, Trade) for e in events),
+            message="run() printed trades and flood quotes",
+        )
+    finally:
+        market.stop()
+        await asyncio.wait_for(task, 2)
+    assert any(isinstance(e, Trade) for e in events)
+    flood = [e for e in events if isinstance(e, QuoteChange) and e.time % 1]
+    assert flood, "flood events arrive between the path's seconds"
