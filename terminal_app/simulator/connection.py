@@ -14,14 +14,14 @@ import logging
 import socket
 import time
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from terminal_app.simulator.handlers.timers import Repeater
 from terminal_app.simulator.protocol import framing
 from terminal_app.simulator.protocol.codec import DecodeError, F, UnknownRequest, decode, encode
 from terminal_app.simulator.protocol.requests import REQUESTS, UNSUPPORTED
-from terminal_app.tasks import TaskOwner
 
 if TYPE_CHECKING:
     from terminal_app.simulator.server import Server
@@ -62,13 +62,14 @@ class Connection:
         self.auto_open_orders = False
         self.subscriptions: dict[int, Subscription] = {}
         self.history_times: deque[float] = deque()
-        self.tasks = TaskOwner(f"connection {self.peer}")
+        self.loop = server.loop
         self.closed = False
         self._frames = framing.FrameReader()
         self._out = bytearray()
         self._flush_pending = False
-        self._rate_window: deque[float] = deque()
-        self._rate_warned_at = 0.0
+        self._rate_second = 0
+        self._rate_count = 0
+        self._rate_warned = False
         sock = writer.get_extra_info("socket")
         if sock is not None:
             # Dead peers (half-open sockets) are eventually noticed by the kernel.
@@ -88,24 +89,42 @@ class Connection:
         self._out += framing.encode_fields(encode(name, self.version, **values))
         if not self._flush_pending:
             self._flush_pending = True
-            asyncio.get_running_loop().call_soon(self._flush)
+            self.loop.call_soon(self._flush)
 
     def error(self, req_id: int, code: int, text: str, reject_json: str = "") -> None:
         self.send("error", reqId=req_id, code=code, text=text, advancedOrderRejectJson=reject_json)
+
+    def send_raw(self, data: bytes) -> None:
+        """Queue bytes as they are (fault injection: malformed frames)."""
+        if self.closed:
+            return
+        self._out += data
+        if not self._flush_pending:
+            self._flush_pending = True
+            self.loop.call_soon(self._flush)
 
     def _flush(self) -> None:
         self._flush_pending = False
         if self.closed or not self._out:
             return
+        data = bytes(self._out)
+        self._out.clear()
+        latency = self.server.gateway.control.latency_s
+        if latency > 0:
+            self.loop.call_later(latency, self._write, data)
+        else:
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        if self.closed:
+            return
         try:
-            self.writer.write(bytes(self._out))
+            self.writer.write(data)
         except (ConnectionError, RuntimeError) as exc:
             log.info("%r: write failed: %s", self, exc)
             self.close()
             return
-        self._out.clear()
-        transport = self.writer.transport
-        if transport.get_write_buffer_size() > MAX_BACKLOG:
+        if self.writer.transport.get_write_buffer_size() > MAX_BACKLOG:
             log.warning(
                 "%r: client is not reading (backlog over %d bytes), dropping it", self, MAX_BACKLOG
             )
@@ -133,17 +152,19 @@ class Connection:
     def count(self, *kinds: str) -> int:
         return sum(1 for sub in self.subscriptions.values() if sub.kind in kinds)
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        return self.tasks.spawn(coro, name=f"{name} [{self.peer}]")
+    def repeat(self, step: Callable[[], float | None], first_delay: float, name: str) -> Repeater:
+        return Repeater(self.loop, step, first_delay, name=f"{name} [{self.peer}]")
 
     # ------------------------------------------------------------ life cycle
 
     async def serve(self) -> None:
         """Run the client to the end: handshake, then requests until it leaves or misbehaves."""
+        # A client that never completes the handshake (half-open socket, port scanner) is dropped.
+        deadline = self.loop.call_later(HANDSHAKE_TIMEOUT_S, self._handshake_expired)
         try:
-            async with asyncio.timeout(HANDSHAKE_TIMEOUT_S):
-                if not await self._handshake():
-                    return
+            if not await self._handshake():
+                return
+            deadline.cancel()
             while not self.closed:
                 data = await self.reader.read(65536)
                 if not data:
@@ -154,12 +175,16 @@ class Connection:
                         break
         except framing.FramingError as exc:
             log.warning("%r: protocol violation (%s), closing this client", self, exc)
-        except TimeoutError:
-            log.warning("%r: no handshake within %.0fs, closing", self, HANDSHAKE_TIMEOUT_S)
         except (ConnectionError, OSError) as exc:
             log.info("%r: connection lost: %s", self, exc)
         finally:
-            await self._teardown()
+            deadline.cancel()
+            self._teardown()
+
+    def _handshake_expired(self) -> None:
+        if self.client_id is None and not self.closed:
+            log.warning("%r: no handshake within %.0fs, closing", self, HANDSHAKE_TIMEOUT_S)
+            self.close()
 
     async def _handshake(self) -> bool:
         """API prefix and version range, then startApi; False when the client was refused."""
@@ -265,22 +290,22 @@ class Connection:
         self.error(req_id, ERR_NOT_SUPPORTED, f"{name} is not supported by the simulated gateway")
 
     def _over_rate(self) -> bool:
-        """TWS's 50 messages/s limit: excess messages are answered with error 100 and dropped."""
-        now = time.monotonic()
-        window = self._rate_window
-        window.append(now)
-        while window and now - window[0] > 1.0:
-            window.popleft()
-        if len(window) <= MAX_MESSAGES_PER_S:
+        """TWS's 50 messages/s limit, counted per clock second: the excess gets error 100 and is
+        dropped (ib_async paces itself to 45/s and never trips it)."""
+        second = int(time.monotonic())
+        if second != self._rate_second:
+            self._rate_second, self._rate_count, self._rate_warned = second, 0, False
+        self._rate_count += 1
+        if self._rate_count <= MAX_MESSAGES_PER_S:
             return False
-        if now - self._rate_warned_at > 1.0:
-            self._rate_warned_at = now
+        if not self._rate_warned:
+            self._rate_warned = True
             log.warning("%r: over %d messages/s", self, MAX_MESSAGES_PER_S)
             self.error(
                 -1,
                 ERR_RATE,
                 "Max rate of messages per second has been exceeded:"
-                f"max={MAX_MESSAGES_PER_S} rec={len(window)}",
+                f"max={MAX_MESSAGES_PER_S} rec={self._rate_count}",
             )
         return True
 
@@ -296,7 +321,7 @@ class Connection:
             self._out.clear()
             self.writer.close()
 
-    async def _teardown(self) -> None:
+    def _teardown(self) -> None:
         self.close()
         for sub in list(self.subscriptions.values()):
             try:
@@ -304,11 +329,7 @@ class Connection:
             except Exception:
                 log.exception("%r: stopping a %s subscription failed", self, sub.kind)
         self.subscriptions.clear()
-        await self.tasks.cancel_all()
         self.server.release(self)
-        with contextlib.suppress(Exception):
-            async with asyncio.timeout(1.0):
-                await self.writer.wait_closed()
         log.info("%r: disconnected", self)
 
 

@@ -7,22 +7,31 @@ connection and dispatched here to the handler registered for their name (`handle
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
 from datetime import datetime
 
+from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.clock import SimClock, resolve_start
 from terminal_app.simulator.config import SimConfig
 from terminal_app.simulator.connection import ERR_NOT_SUPPORTED, Connection
+from terminal_app.simulator.faults import GatewayControl
 from terminal_app.simulator.handlers import HANDLERS
+from terminal_app.simulator.handlers.orders import route_event
+from terminal_app.simulator.handlers.timers import Repeater
+from terminal_app.simulator.market import Market
 from terminal_app.simulator.market.calendar import zone
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.simulator.protocol.codec import Request
 from terminal_app.simulator.server import Server
-from terminal_app.tasks import TaskOwner
+from terminal_app.simulator.store import open_engine
 
 log = logging.getLogger(__name__)
 
 TWS_ZONE = "America/New_York"
+IDLE_STEP_S = 0.25  # longest pause between market steps (a clock change shows within it)
+FLOOD_STEP_S = 0.005
 # Farm-status notices TWS sends after start-up: market data, HMDS, sec-def farms OK.
 FARM_STATUS = (
     (2104, "Market data farm connection is OK:usfarm"),
@@ -36,16 +45,24 @@ class SimulatedGateway:
         self.config = config or SimConfig()
         self.clock = SimClock(resolve_start(self.config.start), self.config.speed)
         self.universe = Universe.load(as_of=self.clock.now())
+        self.market = Market(self.universe, self.clock, self.config.seed)
+        self.ledger = Ledger(
+            self.config.account, self.universe, self.market, self.config.starting_cash
+        )
+        self.engine, self.store = open_engine(self.market, self.ledger, self.config.state_dir)
+        self.engine.add_listener(lambda event: route_event(self, event))
         self.server = Server(self)
-        self.tasks = TaskOwner("simulated gateway")
+        self.control = GatewayControl(self)
+        self._driver: Repeater | None = None
+        self.host = "127.0.0.1"
         self._port = 0
-        # Highest order id each clientId has used: nextValidId is always above it.
-        self._order_ids: dict[int, int] = {}
 
     # ------------------------------------------------------------ life cycle
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        self.host = host
         self._port = await self.server.start(host, port)
+        self._driver = Repeater(asyncio.get_running_loop(), self._advance, name="market clock")
         log.info(
             "simulated gateway listening on %s:%d (seed %d, speed %g, clock %s)",
             host,
@@ -61,9 +78,23 @@ class SimulatedGateway:
         return self._port
 
     async def stop(self) -> None:
+        if self._driver is not None:
+            self._driver.cancel()
+            self._driver = None
         await self.server.stop()
-        await self.tasks.cancel_all()
+        self.engine.close()
+        if self.store is not None:
+            self.store.close()
         log.info("simulated gateway stopped")
+
+    def _advance(self) -> float:
+        """Move the market to the clock; returns host seconds until the next simulated second."""
+        self.market.step()
+        self.engine.poll()
+        wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1)
+        if self.control.flood_rate > 0:
+            return min(wait, FLOOD_STEP_S)
+        return min(wait, IDLE_STEP_S)
 
     # ------------------------------------------------------------ sessions
 
@@ -73,11 +104,8 @@ class SimulatedGateway:
         return f"{local:%Y%m%d %H:%M:%S} {TWS_ZONE}"
 
     def next_valid_id(self, client_id: int) -> int:
-        return self._order_ids.get(client_id, 0) + 1
-
-    def note_order_id(self, client_id: int, order_id: int) -> None:
-        if order_id > self._order_ids.get(client_id, 0):
-            self._order_ids[client_id] = order_id
+        """Above every order id this clientId has used (kept across restarts with --state)."""
+        return self.engine.next_order_id(client_id)
 
     def on_client_started(self, conn: Connection) -> None:
         """startApi accepted: accounts, next order id and the farm notices, as TWS sends them."""

@@ -22,8 +22,16 @@ class Server:
         self.by_client_id: dict[int, Connection] = {}
         self._server: asyncio.Server | None = None
         self._serving: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The loop the server was started on (connections schedule their output on it)."""
+        assert self._loop is not None, "server not started"
+        return self._loop
 
     async def start(self, host: str, port: int) -> int:
+        self._loop = asyncio.get_running_loop()
         self._server = await asyncio.start_server(self._accept, host, port, reuse_address=True)
         return int(self._server.sockets[0].getsockname()[1])
 

@@ -28,6 +28,21 @@ def handles(*names: str) -> Callable[[Handler], Handler]:
 
 
 # Importing the modules fills HANDLERS.
-from terminal_app.simulator.handlers import contracts  # noqa: E402
+from terminal_app.simulator.handlers import (  # noqa: E402
+    account,
+    contracts,
+    history,
+    market_data,
+    orders,
+)
 
-__all__ = ["HANDLERS", "Handler", "contracts", "handles"]
+__all__ = [
+    "HANDLERS",
+    "Handler",
+    "account",
+    "contracts",
+    "handles",
+    "history",
+    "market_data",
+    "orders",
+]

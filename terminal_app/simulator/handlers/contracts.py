@@ -10,8 +10,11 @@ from ib_async.objects import DepthMktDataDescription
 from terminal_app.simulator.handlers import handles
 
 if TYPE_CHECKING:
+    from ib_async import Contract
+
     from terminal_app.simulator.connection import Connection
     from terminal_app.simulator.gateway import SimulatedGateway
+    from terminal_app.simulator.market.instruments import Instrument
     from terminal_app.simulator.protocol.codec import Request
 
 log = logging.getLogger(__name__)
@@ -94,3 +97,21 @@ def depth_exchanges(gw: SimulatedGateway, conn: Connection, req: Request) -> Non
 def sec_def_opt_params(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     """The universe lists no options: TWS then answers with the end message only."""
     conn.send("securityDefinitionOptionParameterEnd", reqId=int(req["reqId"]))
+
+
+def resolve(
+    gw: SimulatedGateway, conn: Connection, req_id: int, contract: Contract
+) -> Instrument | None:
+    """The one instrument a data request names; otherwise error 200 (unknown or ambiguous)."""
+    matches = gw.universe.match(contract)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        text = (
+            f"The contract description specified for {contract.symbol} is ambiguous; "
+            f"{len(matches)} contracts match"
+        )
+    else:
+        text = "No security definition has been found for the request"
+    conn.error(req_id, ERR_NO_SECURITY, text)
+    return None

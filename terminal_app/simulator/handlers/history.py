@@ -1,0 +1,281 @@
+"""Historical data: bars (with keepUpToDate), head timestamp, historical ticks, and IB's pacing.
+
+Pacing like IB: more than 60 historical requests within 10 minutes from one client → error 162
+(the request is refused, not queued). Dates go out the way TWS formats them: daily and longer
+bars as `YYYYMMDD`; intraday bars with formatDate 1 as `YYYYMMDD HH:MM:SS America/New_York`, with
+formatDate 2 as epoch seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+from ib_async import BarData
+
+from terminal_app.simulator.handlers import handles
+from terminal_app.simulator.handlers.contracts import resolve
+from terminal_app.simulator.market import HistoricalDataError
+from terminal_app.simulator.market.calendar import zone
+
+if TYPE_CHECKING:
+    from terminal_app.simulator.connection import Connection
+    from terminal_app.simulator.gateway import SimulatedGateway
+    from terminal_app.simulator.market.instruments import Instrument
+    from terminal_app.simulator.protocol.codec import Request
+
+log = logging.getLogger(__name__)
+
+ERR_HISTORY = 162
+ERR_VALIDATION = 321
+HISTORY = "history"
+TWS_ZONE = "America/New_York"
+HMDS = "Historical Market Data Service error message:"
+# keepUpToDate: how often (host seconds) the bar in progress is checked for changes.
+UPDATE_INTERVAL_S = 0.5
+
+
+def _paced(gw: SimulatedGateway, conn: Connection, req_id: int) -> bool:
+    """Count one historical request; False (and error 162) when it exceeds IB's pacing."""
+    now = time.monotonic()
+    times = conn.history_times
+    window = gw.config.history_window_s
+    while times and now - times[0] > window:
+        times.popleft()
+    if len(times) >= gw.config.history_requests_per_window:
+        log.warning("%r: historical data pacing violation (reqId %d)", conn, req_id)
+        conn.error(
+            req_id,
+            ERR_HISTORY,
+            f"{HMDS}Historical data request pacing violation: "
+            f"more than {gw.config.history_requests_per_window} requests in "
+            f"{window / 60:g} minutes",
+        )
+        return False
+    times.append(now)
+    return True
+
+
+def parse_end(text: str) -> datetime | None:
+    """endDateTime as clients send it: empty (now), `YYYYMMDD[ -]HH:MM:SS[ zone]`, `YYYYMMDD`.
+
+    A dash form is UTC (IB's rule); a zone-less time is TWS's zone (New York here).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if "-" in text[:9] and len(text) >= 17:
+        return datetime.strptime(text[:17], "%Y%m%d-%H:%M:%S").replace(tzinfo=UTC)
+    parts = text.split()
+    if len(parts) == 1 and len(text) == 8:
+        return datetime.strptime(text, "%Y%m%d").replace(tzinfo=zone(TWS_ZONE))
+    local = datetime.strptime(" ".join(parts[:2]), "%Y%m%d %H:%M:%S")
+    tz = zone(parts[2]) if len(parts) > 2 else zone(TWS_ZONE)
+    return local.replace(tzinfo=tz)
+
+
+def format_bar_date(value: date | datetime, format_date: int) -> str:
+    if not isinstance(value, datetime):
+        return value.strftime("%Y%m%d")
+    if format_date == 2:
+        return str(int(value.timestamp()))
+    return f"{value.astimezone(zone(TWS_ZONE)):%Y%m%d %H:%M:%S} {TWS_ZONE}"
+
+
+def _wire_bar(bar: BarData, format_date: int) -> BarData:
+    return BarData(
+        date=format_bar_date(bar.date, format_date),  # type: ignore[arg-type]
+        open=bar.open,
+        high=bar.high,
+        low=bar.low,
+        close=bar.close,
+        volume=bar.volume,
+        average=bar.average,
+        barCount=bar.barCount,
+    )
+
+
+def _window_text(t: datetime) -> str:
+    return f"{t.astimezone(zone(TWS_ZONE)):%Y%m%d %H:%M:%S} {TWS_ZONE}"
+
+
+@handles("reqHistoricalData")
+def req_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    req_id = int(req["reqId"])
+    keep = bool(req["keepUpToDate"])
+    if not _paced(gw, conn, req_id):
+        return
+    inst = resolve(gw, conn, req_id, req["contract"])
+    if inst is None:
+        return
+    try:
+        end = parse_end(req["endDateTime"])
+    except ValueError:
+        conn.error(
+            req_id,
+            ERR_VALIDATION,
+            f"Error validating request: endDateTime {req['endDateTime']!r} is not a valid date",
+        )
+        return
+    if keep and end is not None:
+        conn.error(
+            req_id,
+            ERR_VALIDATION,
+            "Error validating request: keepUpToDate requires an empty endDateTime",
+        )
+        return
+    bar_size, what, rth = str(req["barSizeSetting"]), str(req["whatToShow"]), bool(req["useRTH"])
+    format_date = int(req["formatDate"] or 1)
+    try:
+        bars = gw.market.bars(inst.conId, end, str(req["durationStr"]), bar_size, what, rth)
+    except HistoricalDataError as exc:
+        conn.error(req_id, exc.code, exc.message)
+        return
+    end_t = end or gw.clock.now()
+    start_t = bars[0].date if bars else end_t
+    if not isinstance(start_t, datetime):
+        start_t = datetime(start_t.year, start_t.month, start_t.day, tzinfo=zone(TWS_ZONE))
+    conn.send(
+        "historicalData",
+        reqId=req_id,
+        start=_window_text(start_t),
+        end=_window_text(end_t),
+        bars=[_wire_bar(b, format_date) for b in bars],
+    )
+    if keep:
+        stream = BarUpdates(
+            gw, conn, req_id, inst, bar_size, what, rth, format_date, bars[-1] if bars else None
+        )
+        repeater = conn.repeat(stream.step, UPDATE_INTERVAL_S, f"keepUpToDate {req_id}")
+        conn.subscribe(req_id, HISTORY, repeater.cancel)
+
+
+@dataclass
+class BarUpdates:
+    """keepUpToDate: the bar in progress whenever it changes (historicalDataUpdate, id 90)."""
+
+    gw: SimulatedGateway
+    conn: Connection
+    req_id: int
+    inst: Instrument
+    bar_size: str
+    what: str
+    rth: bool
+    format_date: int
+    sent: BarData | None
+
+    def step(self) -> float | None:
+        try:
+            bar = self.gw.market.current_bar(self.inst.conId, self.bar_size, self.what, self.rth)
+        except HistoricalDataError as exc:
+            self.conn.error(self.req_id, exc.code, exc.message)
+            return None
+        sent = self.sent
+        if bar is not None and bar != sent and (sent is None or _key(bar.date) >= _key(sent.date)):
+            self.sent = bar
+            self.conn.send(
+                "historicalDataUpdate", reqId=self.req_id, bar=_wire_bar(bar, self.format_date)
+            )
+        return UPDATE_INTERVAL_S
+
+
+def _key(value: date | datetime) -> float:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
+
+
+@handles("cancelHistoricalData")
+def cancel_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    req_id = int(req["reqId"])
+    if not conn.unsubscribe(req_id, HISTORY):
+        log.info("%r: cancelHistoricalData for reqId %d that is not streaming", conn, req_id)
+
+
+@handles("reqHeadTimeStamp")
+def req_head_timestamp(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    req_id = int(req["reqId"])
+    inst = resolve(gw, conn, req_id, req["contract"])
+    if inst is None:
+        return
+    try:
+        head = gw.market.head_timestamp(inst.conId, str(req["whatToShow"]), bool(req["useRTH"]))
+    except HistoricalDataError as exc:
+        conn.error(req_id, exc.code, exc.message)
+        return
+    conn.send(
+        "headTimestamp", reqId=req_id, timestamp=format_bar_date(head, int(req["formatDate"] or 1))
+    )
+
+
+@handles("cancelHeadTimeStamp")
+def cancel_head_timestamp(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    """Head timestamps are answered at once: nothing is left to cancel."""
+
+
+@handles("reqHistoricalTicks")
+def req_historical_ticks(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    req_id = int(req["reqId"])
+    if not _paced(gw, conn, req_id):
+        return
+    inst = resolve(gw, conn, req_id, req["contract"])
+    if inst is None:
+        return
+    try:
+        start = parse_end(req["startDateTime"])
+        end = parse_end(req["endDateTime"])
+    except ValueError:
+        conn.error(req_id, ERR_VALIDATION, "Error validating request: bad start or end time")
+        return
+    what = str(req["whatToShow"]).upper()
+    try:
+        rows = cast(
+            "list[Any]",
+            gw.market.historical_ticks(
+                inst.conId, start, end, int(req["numberOfTicks"]), what, bool(req["useRth"])
+            ),
+        )
+    except HistoricalDataError as exc:
+        conn.error(req_id, exc.code, exc.message)
+        return
+    ticks: list[Any]
+    if what == "TRADES":
+        ticks = [
+            SimpleNamespace(
+                time=int(r.time.timestamp()),
+                mask=_last_mask(r),
+                price=r.price,
+                size=r.size,
+                exchange=r.exchange or inst.primaryExchange or inst.exchange,
+                specialConditions=r.specialConditions,
+            )
+            for r in rows
+        ]
+        conn.send("historicalTicksLast", reqId=req_id, ticks=ticks, done=True)
+    elif what == "BID_ASK":
+        ticks = [
+            SimpleNamespace(
+                time=int(r.time.timestamp()),
+                mask=0,
+                priceBid=r.priceBid,
+                priceAsk=r.priceAsk,
+                sizeBid=r.sizeBid,
+                sizeAsk=r.sizeAsk,
+            )
+            for r in rows
+        ]
+        conn.send("historicalTicksBidAsk", reqId=req_id, ticks=ticks, done=True)
+    else:
+        ticks = [
+            SimpleNamespace(time=int(r.time.timestamp()), price=r.price, size=r.size) for r in rows
+        ]
+        conn.send("historicalTicks", reqId=req_id, ticks=ticks, done=True)
+
+
+def _last_mask(row: Any) -> int:
+    attrib = row.tickAttribLast
+    return int(attrib.pastLimit) | (int(attrib.unreported) << 1)

@@ -1,0 +1,148 @@
+"""Market data end to end: the real ib_async client against the simulated gateway over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+from ib_async import IB, Contract, Forex, Stock, Ticker
+
+from terminal_app.simulator.gateway import SimulatedGateway
+from tests.sim_fixtures import connected_ib, running_gateway, sim_config
+from tests.waiting import wait_until
+
+pytestmark = pytest.mark.asyncio
+
+AAPL = Stock("AAPL", "SMART", "USD")
+
+
+async def qualified(ib: IB, contract: Contract) -> Contract:
+    [result] = await ib.qualifyContractsAsync(contract)
+    assert isinstance(result, Contract)
+    return result
+
+
+def errors_of(ib: IB) -> list[tuple[int, int]]:
+    seen: list[tuple[int, int]] = []
+    ib.errorEvent += lambda req_id, code, text, contract: seen.append((req_id, code))
+    return seen
+
+
+async def test_level_one_snapshot_and_stream(sim_ib: IB, sim_gateway: SimulatedGateway) -> None:
+    aapl = await qualified(sim_ib, AAPL)
+    ticker = sim_ib.reqMktData(aapl, "233,165")
+    await wait_until(lambda: ticker.bid > 0 and ticker.last > 0 and ticker.low52week > 0, 5)
+    assert ticker.marketDataType == 1
+    assert 0 < ticker.bid < ticker.ask and ticker.bidSize > 0 and ticker.askSize > 0
+    assert ticker.ask - ticker.bid < 0.05
+    assert ticker.low <= ticker.last <= ticker.high and ticker.close > 0 and ticker.open > 0
+    assert ticker.volume > 0 and ticker.rtVolume > 0 and ticker.vwap > 0
+    assert ticker.low52week <= ticker.low13week <= ticker.high13week <= ticker.high52week
+    assert ticker.avVolume > 0
+    updates = 0
+
+    def on_update(t: Ticker) -> None:
+        nonlocal updates
+        updates += 1
+
+    ticker.updateEvent += on_update
+    await wait_until(lambda: updates >= 2, 5, "no streaming updates")
+    sim_ib.cancelMktData(aapl)
+    await wait_until(lambda: lines(sim_gateway, "mktData") == 0, 5)
+
+
+def lines(gateway: SimulatedGateway, *kinds: str) -> int:
+    """Streams of these kinds the server holds for all its clients."""
+    return sum(c.count(*kinds) for c in gateway.server.clients())
+
+
+async def test_snapshot_ends_with_tick_snapshot_end(
+    sim_ib: IB, sim_gateway: SimulatedGateway
+) -> None:
+    aapl = await qualified(sim_ib, AAPL)
+    [ticker] = await asyncio.wait_for(sim_ib.reqTickersAsync(aapl), 5)
+    assert ticker.bid > 0 and ticker.ask > ticker.bid and ticker.last > 0
+    assert lines(sim_gateway, "mktData") == 0  # a snapshot leaves no line open
+
+
+async def test_delayed_market_data_type(sim_ib: IB) -> None:
+    sim_ib.reqMarketDataType(3)
+    eur = await qualified(sim_ib, Forex("EURUSD"))
+    ticker = sim_ib.reqMktData(eur)
+    await wait_until(lambda: ticker.marketDataType == 3 and ticker.bid > 0, 5)
+    assert ticker.ask > ticker.bid
+
+
+async def test_unknown_contract_market_data_gets_200(sim_ib: IB) -> None:
+    errors = errors_of(sim_ib)
+    sim_ib.reqMktData(Contract(conId=99999999, exchange="SMART"))
+    await wait_until(lambda: any(code == 200 for _, code in errors), 5)
+
+
+async def test_market_data_line_limit_is_101() -> None:
+    async with running_gateway() as gateway, connected_ib(gateway) as ib:
+        errors = errors_of(ib)
+        aapl = await qualified(ib, AAPL)
+        tickers = [ib.reqMktData(aapl) for _ in range(101)]
+        await wait_until(lambda: any(code == 101 for _, code in errors), 10)
+        assert [code for _, code in errors if code == 101] == [101]
+        assert gateway.server.by_client_id[1].count("mktData") == 100
+        assert len(tickers) == 101
+
+
+async def test_depth_rows_stay_consistent() -> None:
+    async with running_gateway(sim_config(speed=20)) as gateway, connected_ib(gateway) as ib:
+        aapl = await qualified(ib, AAPL)
+        ticker = ib.reqMktDepth(aapl, numRows=5)
+        changes = 0
+
+        def on_update(t: Ticker) -> None:
+            nonlocal changes
+            changes += len(t.domTicks)
+
+        ticker.updateEvent += on_update
+        await wait_until(lambda: changes > 40, 10, "depth did not move")
+        bids = [level.price for level in ticker.domBids]
+        asks = [level.price for level in ticker.domAsks]
+        assert len(bids) == len(asks) == 5
+        assert bids == sorted(bids, reverse=True) and asks == sorted(asks)
+        assert bids[0] < asks[0]
+        assert all(level.size > 0 for level in ticker.domBids + ticker.domAsks)
+        ib.cancelMktDepth(aapl)
+        await wait_until(lambda: lines(gateway, "depth") == 0, 5)
+
+
+async def test_tick_by_tick_kinds_and_limit() -> None:
+    async with running_gateway(sim_config(speed=10)) as gateway, connected_ib(gateway) as ib:
+        errors = errors_of(ib)
+        aapl = await qualified(ib, AAPL)
+        msft = await qualified(ib, Stock("MSFT", "SMART", "USD"))
+        last = ib.reqTickByTickData(aapl, "Last")
+        bid_ask = ib.reqTickByTickData(aapl, "BidAsk")
+        mid = ib.reqTickByTickData(msft, "MidPoint")
+        seen: dict[str, int] = {"last": 0, "bidask": 0, "mid": 0}
+        last.updateEvent += lambda t: seen.__setitem__("last", seen["last"] + len(t.tickByTicks))
+        bid_ask.updateEvent += lambda t: seen.__setitem__(
+            "bidask", seen["bidask"] + len(t.tickByTicks)
+        )
+        mid.updateEvent += lambda t: seen.__setitem__("mid", seen["mid"] + len(t.tickByTicks))
+        await wait_until(lambda: all(v >= 3 for v in seen.values()), 10, f"ticks: {seen}")
+        tick = bid_ask.tickByTicks[-1] if bid_ask.tickByTicks else None
+        assert tick is None or tick.bidPrice < tick.askPrice  # type: ignore[union-attr]
+        ib.reqTickByTickData(msft, "AllLast")
+        await wait_until(lambda: any(code == 10190 for _, code in errors), 5)
+
+
+async def test_realtime_bars_every_five_seconds() -> None:
+    async with running_gateway(sim_config(speed=30)) as gateway, connected_ib(gateway) as ib:
+        aapl = await qualified(ib, AAPL)
+        bars = ib.reqRealTimeBars(aapl, 5, "TRADES", False)
+        await wait_until(lambda: len(bars) >= 3, 10)
+        times = [b.time.timestamp() for b in bars]
+        assert all(b - a == 5 for a, b in itertools.pairwise(times))
+        for bar in bars:
+            assert bar.low <= min(bar.open_, bar.close) <= max(bar.open_, bar.close) <= bar.high
+            assert bar.volume > 0 and bar.count > 0
+        ib.cancelRealTimeBars(bars)
+        await wait_until(lambda: lines(gateway, "realTimeBars") == 0, 5)

@@ -1,0 +1,120 @@
+"""IB's own `ibapi` 9.81 client (offers up to version 157) against the simulated gateway.
+
+ibapi is synchronous: its reader runs in a thread, and the test waits on its callbacks with
+`asyncio.to_thread` so the server keeps running on the test's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from ibapi.client import EClient
+from ibapi.contract import Contract as IBContract
+from ibapi.wrapper import EWrapper
+
+from terminal_app.simulator.gateway import SimulatedGateway
+
+pytestmark = pytest.mark.asyncio
+
+
+class App(EWrapper, EClient):  # type: ignore[misc]
+    """Records every callback by name; `wait(name)` blocks until one has arrived."""
+
+    def __init__(self) -> None:
+        EWrapper.__init__(self)
+        EClient.__init__(self, wrapper=self)
+        self.calls: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        self.cond = threading.Condition()
+
+    def _record(self, name: str, *args: Any) -> None:
+        with self.cond:
+            self.calls[name].append(args)
+            self.cond.notify_all()
+
+    def wait(self, name: str, count: int = 1, timeout: float = 5.0) -> list[tuple[Any, ...]]:
+        with self.cond:
+            ok = self.cond.wait_for(lambda: len(self.calls[name]) >= count, timeout)
+        assert ok, f"no {name} callback within {timeout}s (got {sorted(self.calls)})"
+        return self.calls[name]
+
+    def nextValidId(self, orderId: int) -> None:
+        self._record("nextValidId", orderId)
+
+    def managedAccounts(self, accountsList: str) -> None:
+        self._record("managedAccounts", accountsList)
+
+    def currentTime(self, time: int) -> None:
+        self._record("currentTime", time)
+
+    def error(self, reqId: int, errorCode: int, errorString: str, *rest: Any) -> None:
+        self._record("error", reqId, errorCode, errorString)
+
+    def contractDetails(self, reqId: int, contractDetails: Any) -> None:
+        self._record("contractDetails", reqId, contractDetails)
+
+    def contractDetailsEnd(self, reqId: int) -> None:
+        self._record("contractDetailsEnd", reqId)
+
+    def tickPrice(self, reqId: int, tickType: int, price: float, attrib: Any) -> None:
+        self._record("tickPrice", reqId, tickType, price)
+
+    def tickSize(self, reqId: int, tickType: int, size: int) -> None:
+        self._record("tickSize", reqId, tickType, size)
+
+    def historicalData(self, reqId: int, bar: Any) -> None:
+        self._record("historicalData", reqId, bar)
+
+    def historicalDataEnd(self, reqId: int, start: str, end: str) -> None:
+        self._record("historicalDataEnd", reqId, start, end)
+
+    def position(self, account: str, contract: Any, position: Any, avgCost: float) -> None:
+        self._record("position", account, contract, position, avgCost)
+
+    def positionEnd(self) -> None:
+        self._record("positionEnd")
+
+
+def stock(symbol: str) -> IBContract:
+    contract = IBContract()
+    contract.symbol, contract.secType = symbol, "STK"
+    contract.exchange, contract.currency = "SMART", "USD"
+    return contract
+
+
+async def run_app(port: int) -> tuple[App, threading.Thread]:
+    app = App()
+    await asyncio.to_thread(app.connect, "127.0.0.1", port, 3)
+    thread = threading.Thread(target=app.run, daemon=True)
+    thread.start()
+    return app, thread
+
+
+async def test_ibapi_handshake_at_157_and_basic_requests(sim_gateway: SimulatedGateway) -> None:
+    app, thread = await run_app(sim_gateway.port)
+    try:
+        assert app.serverVersion() == 157
+        await asyncio.to_thread(app.wait, "nextValidId")
+        assert app.calls["managedAccounts"] == [("DU1234567",)]
+        farm_codes = {c[1] for c in await asyncio.to_thread(app.wait, "error", 3)}
+        assert {2104, 2106, 2158} <= farm_codes  # 5-field errors arrive at 157
+
+        app.reqCurrentTime()
+        [(epoch,)] = await asyncio.to_thread(app.wait, "currentTime")
+        assert abs(epoch - sim_gateway.clock.epoch()) < 2
+
+        app.reqContractDetails(7, stock("AAPL"))
+        await asyncio.to_thread(app.wait, "contractDetailsEnd")
+        [(req_id, details)] = app.calls["contractDetails"]
+        assert req_id == 7 and details.contract.symbol == "AAPL" and details.minTick > 0
+
+        app.reqContractDetails(8, stock("NOPE"))
+        errors = await asyncio.to_thread(app.wait, "error", 4)
+        assert (8, 200) in {(e[0], e[1]) for e in errors}
+    finally:
+        app.disconnect()
+        await asyncio.to_thread(thread.join, 5)
+    assert not thread.is_alive()
