@@ -152,3 +152,19 @@ def test_injected_rejections_hit_the_next_n_orders() -> None:
     c = h.place(MarketOrder("BUY", 1))
     assert h.errors(a) == [(201, "Order rejected - reason:chaos")] and h.errors(b)
     assert h.last_status(c).status == "Filled"
+
+
+def test_held_order_without_margin_when_released_goes_inactive() -> None:
+    h = MarketHarness()
+    touch = round(h.market.quote(AAPL).bid - 0.05, 2)
+    held = h.place(Order(action="BUY", totalQuantity=10_000, orderType="MIT", auxPrice=touch))
+    assert h.last_status(held).status == "PreSubmitted"
+    h.place(MarketOrder("BUY", 9_000))  # accepted: pending orders do not reserve margin
+    for _ in range(3600):
+        if h.last_status(held).status != "PreSubmitted":
+            break
+        h.step()
+    assert h.last_status(held).status == "Inactive"
+    code, text = h.errors(held)[-1]
+    assert code == 201 and "INITIAL MARGIN" in text
+    assert not h.fills(held) and h.ledger.position(AAPL) == 9_000

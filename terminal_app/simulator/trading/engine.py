@@ -222,14 +222,14 @@ class OrderEngine:
             rejection = errors.cancel_not_possible(order_id, wo.status)
             self._emit(ErrorEvent(client_id, order_id, rejection.code, rejection.text))
         else:
-            self._finish(wo, OrderStatus.Cancelled, reason="")
+            self._cancel(wo, reason="")
         self._commit()
 
     def global_cancel(self) -> None:
         """reqGlobalCancel: every working order of the account, whoever placed it."""
         for wo in list(self._orders.values()):
             if not wo.done:
-                self._finish(wo, OrderStatus.Cancelled, reason="Global Cancel")
+                self._cancel(wo, reason="Global Cancel")
         self._commit()
 
     def open_orders(
@@ -534,7 +534,7 @@ class OrderEngine:
             self._auction_close(wo, book, now)
             return
         if wo.expires_at is not None and now >= wo.expires_at:
-            self._finish(wo, OrderStatus.Cancelled, reason="Order expired")
+            self._cancel(wo, reason="Order expired")
             return
         if held_by_parent:
             self._set_status(wo, OrderStatus.PreSubmitted)
@@ -562,6 +562,12 @@ class OrderEngine:
         if wo.algo is not None and now < wo.algo.start:
             self._set_status(wo, OrderStatus.PreSubmitted)
             return
+        if wo.status != OrderStatus.Submitted and (wo.triggered or parent is not None):
+            try:  # IB checks margin again when a held order is released to the market
+                self._check_buying_power(wo)
+            except Rejection as exc:
+                self._deactivate(wo, exc)
+                return
         self._set_status(wo, OrderStatus.Submitted)
         self._work(wo, book, trade, now, taken)
 
@@ -644,7 +650,7 @@ class OrderEngine:
         wanted = self._algo_quantity(wo, book, now) if wo.algo is not None else wo.remaining
         if priced and wanted > 0:
             if tif == "FOK" and self._available(wo, book, limit, taken) < wo.remaining:
-                self._finish(wo, OrderStatus.Cancelled, reason="Fill-or-kill not fillable")
+                self._cancel(wo, reason="Fill-or-kill not fillable")
                 return
             for quantity, price in self._take(wo, book, limit, wanted, taken):
                 self._fill(wo, quantity, price, liquidity=2)
@@ -655,14 +661,14 @@ class OrderEngine:
         if wo.done:
             return
         if tif in ("IOC", "FOK"):
-            self._finish(wo, OrderStatus.Cancelled, reason="Immediate-or-cancel remainder")
+            self._cancel(wo, reason="Immediate-or-cancel remainder")
         elif (
             wo.algo is not None
             and wo.algo.schedules
             and now >= wo.algo.end
             and not wo.algo.allow_past_end
         ):
-            self._finish(wo, OrderStatus.Cancelled, reason="Algo end time reached")
+            self._cancel(wo, reason="Algo end time reached")
         else:
             self._persist(wo)
 
@@ -747,7 +753,7 @@ class OrderEngine:
         if price is not None and _within(price, limit, wo.is_buy):
             self._fill(wo, wo.remaining, price, liquidity=3)
         else:
-            self._finish(wo, OrderStatus.Cancelled, reason="Not filled in the closing auction")
+            self._cancel(wo, reason="Not filled in the closing auction")
 
     def _auction_open(
         self, wo: WorkingOrder, book: Book, taken: dict[tuple[str, float], Decimal]
@@ -757,7 +763,7 @@ class OrderEngine:
         for quantity, price in self._take(wo, book, wo.limit, wo.remaining, taken):
             self._fill(wo, quantity, price, liquidity=3)
         if not wo.done:
-            self._finish(wo, OrderStatus.Cancelled, reason="Not filled at the open")
+            self._cancel(wo, reason="Not filled at the open")
 
     # ----------------------------------------------------------------- fills
 
@@ -824,7 +830,7 @@ class OrderEngine:
         if peers:
             if oca_type == 1:
                 for peer in peers:
-                    self._finish(peer, OrderStatus.Cancelled, reason="OCA group")
+                    self._cancel(peer, reason="OCA group")
             else:
                 # Proportional to what each still had to do before this fill.
                 before = wo.remaining + quantity
@@ -868,7 +874,7 @@ class OrderEngine:
     def _reduce(self, wo: WorkingOrder, cut: Decimal) -> None:
         new_total = wo.total - cut
         if new_total <= wo.filled:
-            self._finish(wo, OrderStatus.Cancelled, reason="OCA group")
+            self._cancel(wo, reason="OCA group")
             return
         wo.order.totalQuantity = float(new_total)
         self._emit(self._open_event(wo))
@@ -885,22 +891,27 @@ class OrderEngine:
         self._emit(self._status_event(wo))
         self._persist(wo)
 
-    def _finish(self, wo: WorkingOrder, status: str, reason: str) -> None:
-        """Cancel (or deactivate) an order, its children too, telling the client why."""
+    def _cancel(self, wo: WorkingOrder, reason: str) -> None:
+        """Cancel an order (202 tells the client why); its children go with it."""
+        self._finish(
+            wo, OrderStatus.Cancelled, errors.ORDER_CANCELLED, errors.cancelled_text(reason)
+        )
+
+    def _deactivate(self, wo: WorkingOrder, rejection: Rejection) -> None:
+        """TWS rejected an order that was already working: Inactive, with the reason."""
+        self._finish(wo, OrderStatus.Inactive, rejection.code, rejection.text)
+
+    def _finish(self, wo: WorkingOrder, status: str, code: int, text: str) -> None:
         was_staged = wo.staged
         wo.staged = False
         self._complete(wo, status)
         if not was_staged:
             self._emit(self._status_event(wo))
-        self._emit(
-            ErrorEvent(
-                wo.client_id, wo.order_id, errors.ORDER_CANCELLED, errors.cancelled_text(reason)
-            )
-        )
+        self._emit(ErrorEvent(wo.client_id, wo.order_id, code, text))
         for child_key in wo.children:
             child = self._orders.get(child_key)
             if child is not None and not child.done:
-                self._finish(child, status, reason="Parent order cancelled")
+                self._cancel(child, reason="Parent order is no longer working")
 
     def _complete(self, wo: WorkingOrder, status: str) -> None:
         wo.status = status
