@@ -4,6 +4,7 @@ order gate, history queue and message log. See the package docstring for the pub
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -72,7 +73,7 @@ class SessionSettings:
     history_timeout: float = 60.0
     pacing: PacingRules = field(default_factory=PacingRules)
     violation_cooldown: float = 60.0
-    farm_grace: float = 3.0  # after a farm is OK again: wait this long for data, then resubscribe
+    farm_grace: float = 3.0  # after 2104: quotes without an update this long are re-requested
 
 
 class BrokerSession(QObject):
@@ -104,6 +105,7 @@ class BrokerSession(QObject):
             self.settings.violation_cooldown,
             on_change=self.historyQueueChanged.emit,
         )
+        self.history_scheduler.pause()  # until connected
         self._profile: ConnectionProfile | None = None
         self._state = DISCONNECTED
         self._trading: tuple[bool, str] = (False, DISCONNECTED.text)
@@ -111,6 +113,7 @@ class BrokerSession(QObject):
         self._connecting = False
         self._ib_link_down = False  # TWS <-> IB servers (1100 until 1101/1102)
         self._duplicate_id = asyncio.Event()
+        self._handshake_lost = asyncio.Event()  # socket closed before the API was ready
         self._broken_farms: dict[str, set[str]] = {"market": set(), "hmds": set()}
         self._lines: dict[Hashable, Line] = {}
         self._by_value: dict[int, list[Line]] = {}  # id(live ib_async object) -> lines
@@ -243,6 +246,7 @@ class BrokerSession(QObject):
         assert profile is not None
         host, port = self._endpoint()
         self._duplicate_id.clear()
+        self._handshake_lost.clear()
         self._connecting = True
         # ib_async's start-up fetch only tolerates timeouts: an error on one of its requests
         # must not fail the whole connect, so request errors raise only once we are connected.
@@ -258,22 +262,26 @@ class BrokerSession(QObject):
             )
         )
         duplicate = asyncio.ensure_future(self._duplicate_id.wait())
+        lost = asyncio.ensure_future(self._handshake_lost.wait())
         try:
-            await asyncio.wait({connect, duplicate}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({connect, duplicate, lost}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            self._connecting = False
-            self.ib.RaiseRequestErrors = True
             duplicate.cancel()
+            lost.cancel()
             if not connect.done():
                 connect.cancel()
                 with contextlib.suppress(BaseException):
                     await connect
+            self._connecting = False  # only now: the abort above may emit disconnectedEvent
+            self.ib.RaiseRequestErrors = True
         if self._duplicate_id.is_set():
             raise SessionError(
                 f"client id {profile.client_id} is already in use at {host}:{port} (IB 326); "
                 "choose another client id",
                 fatal=True,
             )
+        if connect.cancelled():  # aborted: the socket closed (ib_async would wait its timeout)
+            raise SessionError(f"{host}:{port} closed the connection during the API handshake")
         exc = connect.exception()
         if exc is None:
             return
@@ -448,7 +456,12 @@ class BrokerSession(QObject):
         use_rth: bool = False,
         end: str = "",
     ) -> list[BarData]:
-        """One-off historical bars through the paced queue (HistoryError on IB refusal)."""
+        """One-off historical bars through the paced queue (HistoryError on IB refusal).
+
+        While reconnecting the request waits in the queue; with no connection at all it fails.
+        """
+        if self._state.phase in (Phase.DISCONNECTED, Phase.FAILED):
+            raise ConnectionError(f"Not connected ({self._state.text})")
         spec = BarsSpec(duration, bar_size, what_to_show, use_rth)
         key = replace(self._history_key(contract, spec), end=end)
         return await self.history_scheduler.request(key, contract)
@@ -710,6 +723,8 @@ class BrokerSession(QObject):
 
     def _on_api_error(self, text: str) -> None:
         self.messages.add_app(f"Gateway connection: {text}")
+        if self._connecting and "API connection failed" not in text:
+            self._handshake_lost.set()  # the peer closed or reset the socket mid-handshake
 
     def _on_error(self, req_id: int, code: int, text: str, contract: Contract | None) -> None:
         message = self.messages.add_ib(req_id, code, text, contract)
@@ -737,30 +752,37 @@ class BrokerSession(QObject):
                     line.set_stale(True)
         elif code in (codes.MARKET_FARM_OK, codes.HMDS_FARM_OK):
             farm = "market" if code == codes.MARKET_FARM_OK else "hmds"
+            was_broken = bool(self._broken_farms[farm])
             self._broken_farms[farm].discard(farm_name(text))
-            if not self._broken_farms[farm]:
-                self._spawn(self._after_farm_ok(farm), f"{farm} farm recheck")
+            if was_broken and not self._broken_farms[farm]:
+                self._unmark_stale(farm)
+                if farm == "market":
+                    self._spawn(self._recheck_quotes(time.monotonic()), "market farm recheck")
         elif req_id in self._by_req_id and message.severity is Severity.ERROR:
             self._by_req_id[req_id].set_error(f"{code}: {text}")
 
-    def _unmark_stale(self) -> None:
-        """1102, data maintained: lines that had data are current again (unless a farm is down)."""
+    def _unmark_stale(self, farm: str | None = None) -> None:
+        """Farm OK (2104/2106) or 1102 (data kept): lines that had data are current again,
+        unless their farm is still down. `farm` None: every farm."""
         for line in self._lines.values():
-            farm = FARM_OF[line.kind]
-            if farm is not None and self._broken_farms.get(farm):
+            line_farm = FARM_OF[line.kind]
+            if farm is not None and line_farm != farm:
+                continue
+            if line_farm is not None and self._broken_farms.get(line_farm):
                 continue
             if line.active and line.value is not None and not line.error:
                 line.set_stale(False)
 
-    async def _after_farm_ok(self, farm: str) -> None:
-        """A farm is back (2104/2106): its lines leave STALE with their next update. Lines that
-        got none within the grace period are requested again, since IB does not promise to
-        resume every subscription after a farm outage."""
+    async def _recheck_quotes(self, ok_at: float) -> None:
+        """IB does not promise to resume every quote after a market farm outage: lines with no
+        update within the grace period after 2104 go STALE and are requested again."""
         await asyncio.sleep(self.settings.farm_grace)
-        if self._broken_farms[farm] or not self.is_connected:
+        if self._broken_farms["market"] or not self.is_connected:
             return
         for line in list(self._lines.values()):
-            if FARM_OF[line.kind] == farm and line.active and line.stale and not line.error:
+            quiet = line.updated_at < ok_at
+            if FARM_OF[line.kind] == "market" and line.active and quiet and not line.error:
+                line.set_stale(True)
                 self._unsubscribe(line)
                 self._subscribe(line)
 

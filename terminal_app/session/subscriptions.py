@@ -7,6 +7,7 @@ and the line is cancelled when the last handle goes. ib_async replaces its Ticke
 objects when it reconnects, so panels read `handle.value` on every signal instead of keeping it.
 """
 
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import Enum
@@ -58,6 +59,7 @@ class Line:
         self.error = ""  # last error IB reported for this subscription
         self.handles: list[LiveHandle] = []
         self.req_id = 0  # IB request id, when known (PnL, errors)
+        self.updated_at = 0.0  # time.monotonic() of the last update
 
     def set_value(self, value: Any) -> None:
         self.value = value
@@ -78,6 +80,7 @@ class Line:
 
     def notify(self, *args: Any) -> None:
         """Data arrived: clear STALE and tell every holder."""
+        self.updated_at = time.monotonic()
         self.set_stale(False)
         for handle in list(self.handles):
             handle.updated.emit(self.value)

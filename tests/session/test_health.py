@@ -52,10 +52,24 @@ async def test_market_farm_down_marks_quotes_stale_until_data_flows(
     await wait_until(lambda: quote.stale)
     assert not chart.stale  # the historical farm is fine
     sim_gateway.control.inject_error(2104, "Market data farm connection is OK:usfarm")
-    sim_gateway.control.resume_feed()
     await wait_until(lambda: not quote.stale)
     assert flips == [True, False]
     assert [m.code for m in session.messages if m.code in (2103, 2104)][-2:] == [2103, 2104]
+    sim_gateway.control.resume_feed()
+
+
+@pytest.mark.asyncio
+async def test_quotes_silent_after_the_farm_is_back_are_requested_again(
+    session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
+) -> None:
+    quote = await live_ticker(session, tap)
+    requests = tap.count(wire.REQ_MKT_DATA)
+    sim_gateway.control.pause_feed()
+    sim_gateway.control.farm_blip()  # 2103 then 2104, and no data flows afterwards
+    await wait_until(lambda: tap.count(wire.REQ_MKT_DATA) == requests + 1)
+    assert tap.count(wire.CANCEL_MKT_DATA) == 1
+    sim_gateway.control.resume_feed()
+    await wait_until(lambda: not quote.stale)
 
 
 @pytest.mark.asyncio

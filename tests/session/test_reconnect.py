@@ -84,12 +84,12 @@ async def test_reconnects_after_the_gateway_stops_and_restarts(
     tap = WireTap(port)
     await tap.start()
     try:
-        quote, _trade = await trading_with_a_quote(session, tap.port)
+        quote, trade = await trading_with_a_quote(session, tap.port)
         await gateway.stop()
         await wait_until(lambda: session.state.phase is Phase.RECONNECTING)
         # Nothing listens: attempts fail and back off (capped), each announced.
         await wait_until(lambda: session.state.attempt >= 3)
-        assert "nothing accepts connections" in session.state.reason
+        assert "closed the connection during the API handshake" in session.state.reason
         gateway = SimulatedGateway(config)
         await gateway.start("127.0.0.1", port)
         await wait_until(lambda: session.state.phase is Phase.CONNECTED, timeout=15)
@@ -97,6 +97,10 @@ async def test_reconnects_after_the_gateway_stops_and_restarts(
         assert tap.count(wire.REQ_MKT_DATA) == 2
         assert tap.count(wire.PLACE_ORDER) == 1  # nothing re-sent
         assert tap.count(wire.REQ_OPEN_ORDERS) == 2  # re-synced
+        # The GTC order survived the restart (the gateway keeps its state) and is shown again.
+        await wait_until(
+            lambda: [t.order.orderId for t in session.open_trades()] == [trade.order.orderId]
+        )
     finally:
         await tap.stop()
         await gateway.stop()

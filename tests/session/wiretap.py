@@ -59,7 +59,11 @@ class WireTap:
         return [f[0] for f in self.frames if f[1] == msg_id]
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:  # the gateway is down: close on the client, as a dead TWS port would
+            writer.close()
+            return
         self._writers |= {writer, up_writer}
         loop = asyncio.get_running_loop()
         for coro in (self._client_to_server(reader, up_writer), self._pipe(up_reader, writer)):

@@ -1,0 +1,76 @@
+"""Contract resolution, symbol search and one-off history through the session."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from ib_async import Contract, Future, Stock
+
+from terminal_app.session import BrokerSession, ContractError, ProfileKind, make_profile
+from terminal_app.simulator.gateway import SimulatedGateway
+from tests.session import wiretap as wire
+from tests.session.wiretap import WireTap
+
+
+@pytest_asyncio.fixture
+async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
+    t = WireTap(sim_gateway.port)
+    await t.start()
+    yield t
+    await t.stop()
+
+
+@pytest_asyncio.fixture
+async def connected(session: BrokerSession, tap: WireTap) -> BrokerSession:
+    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=tap.port))
+    return session
+
+
+@pytest.mark.asyncio
+async def test_qualify_completes_a_contract_and_explains_failures(
+    connected: BrokerSession,
+) -> None:
+    typed = Stock("AAPL", "SMART", "USD")
+    aapl = await connected.qualify(typed)
+    assert aapl.conId == 265598 and aapl.exchange == "SMART" and aapl.primaryExchange
+    assert typed.conId == 0  # the caller's object is left alone
+    with pytest.raises(ContractError, match="check symbol"):
+        await connected.qualify(Stock("NOSUCHSYM", "SMART", "USD"))
+    with pytest.raises(ContractError, match="ambiguous") as err:
+        await connected.qualify(Future("ES", exchange="CME"))
+    assert len(err.value.candidates) > 1
+
+
+@pytest.mark.asyncio
+async def test_symbol_search_lists_type_exchange_currency_description_and_expiries(
+    connected: BrokerSession,
+) -> None:
+    matches = await connected.search_symbols("AAPL")
+    first = matches[0]
+    assert first.contract.symbol == "AAPL" and first.sec_type == "STK"
+    assert first.currency == "USD" and first.exchange and first.description
+    futures = await connected.search_symbols("ES")
+    es = next(m for m in futures if m.contract.symbol == "ES")
+    assert es.expiries and list(es.expiries) == sorted(es.expiries)
+    with pytest.raises(ContractError, match="No instrument matches 'QQQQZZZ'"):
+        await connected.search_symbols("QQQQZZZ")
+    with pytest.raises(ContractError):
+        await connected.search_symbols("  ")
+
+
+@pytest.mark.asyncio
+async def test_history_goes_through_the_paced_queue_and_merges_repeats(
+    connected: BrokerSession, tap: WireTap
+) -> None:
+    aapl = await connected.qualify(Stock("AAPL", "SMART", "USD"))
+    bars = await connected.history(aapl, "3600 S", "5 mins")
+    assert len(bars) > 0 and bars[-1].close > 0
+    again = await connected.history(aapl, "3600 S", "5 mins")
+    assert again == list(bars)
+    assert tap.count(wire.REQ_HISTORICAL_DATA) == 1  # the identical repeat was not sent
+
+
+@pytest.mark.asyncio
+async def test_history_without_a_connection_fails_at_once(session: BrokerSession) -> None:
+    with pytest.raises(ConnectionError, match="Not connected"):
+        await session.history(Contract(conId=265598), "1 D", "1 min")
