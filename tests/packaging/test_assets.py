@@ -1,0 +1,110 @@
+"""The packaging assets and the smoke test's own rules; fast (no build: that is
+`packaging/smoke_test.py`, run by `.ci/run`)."""
+
+import configparser
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage, QImageReader
+
+ROOT = Path(__file__).resolve().parents[2]
+ICONS = ROOT / "resources" / "icons"
+
+
+def _load(name: str) -> ModuleType:
+    """packaging/ is not a package (it would shadow the PyPI `packaging` library): load by path."""
+    spec = importlib.util.spec_from_file_location(
+        f"_ib_packaging_{name}", ROOT / "packaging" / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+make_icons = _load("make_icons")
+smoke = _load("smoke_test")
+
+
+def _pixels(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    data = np.frombuffer(bytes(image.constBits()), dtype=np.uint8)
+    return data.reshape(image.height(), image.bytesPerLine())[:, : image.width() * 4].astype(int)
+
+
+def test_committed_png_is_the_svg_rendered_at_256_px(qapp: object) -> None:
+    committed = QImage(str(ICONS / "ib-terminal.png"))
+    assert (committed.width(), committed.height()) == (256, 256)
+    fresh = QImage.fromData(make_icons.render_png(ICONS / "ib-terminal.svg", 256))
+    # Same picture (anti-aliasing may differ by a level or two between Qt builds).
+    assert np.abs(_pixels(committed) - _pixels(fresh)).mean() < 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "sizes"),
+    [("ib-terminal.ico", make_icons.ICO_SIZES), ("ib-terminal.icns", tuple(make_icons.ICNS_TYPES))],
+)
+def test_windows_and_macos_icons_hold_every_size(
+    qapp: object, name: str, sizes: tuple[int, ...]
+) -> None:
+    reader = QImageReader(str(ICONS / name))
+    found = set()
+    for index in range(reader.imageCount()):
+        assert reader.jumpToImage(index)
+        image = reader.read()
+        assert not image.isNull(), reader.errorString()
+        found.add(image.width())
+    assert found == set(sizes)
+
+
+def test_desktop_entry_launches_the_app_with_its_icon() -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(ROOT / "resources" / "ib-terminal.desktop", encoding="utf-8")
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application"
+    assert entry["Exec"].split()[0] == entry["TryExec"] == "ib-terminal"
+    assert entry["Terminal"] == "false"
+    assert (ICONS / f"{entry['Icon']}.svg").is_file()
+    assert (ICONS / f"{entry['Icon']}.png").is_file()
+    assert entry["Categories"].endswith(";") and "Finance" in entry["Categories"].split(";")
+
+
+@pytest.mark.parametrize(
+    ("module", "is_test"),
+    [
+        ("pandas.tests.frame.test_api", True),
+        ("terminal_app.simulator.test_helpers", True),
+        ("_pytest.python", True),
+        ("pytestqt.qtbot", True),
+        ("ibapi.client", True),
+        ("PyInstaller.loader", True),
+        ("numpy._core._multiarray_tests", False),  # numpy imports it itself
+        ("numpy.testing", False),
+        ("terminal_app.cli", False),
+        ("ui.watchlist.panel", False),
+    ],
+)
+def test_smoke_test_flags_test_modules(module: str, is_test: bool) -> None:
+    assert smoke.is_test_module(module) is is_test
+
+
+@pytest.mark.parametrize(
+    ("path", "is_test"),
+    [
+        ("_internal/pandas/tests/io/data.csv", True),
+        ("_internal/terminal_app/test_x.pyc", True),
+        ("_internal/conftest.py", True),
+        ("_internal/_pytest/__init__.pyc", True),
+        ("_internal/numpy/_core/_multiarray_tests.cpython-311-x86_64-linux-gnu.so", False),
+        ("_internal/resources/layouts/default.json", False),
+        ("ib-terminal", False),
+    ],
+)
+def test_smoke_test_flags_test_files(path: str, is_test: bool) -> None:
+    assert smoke.is_test_file(Path(path)) is is_test
