@@ -21,7 +21,7 @@ from terminal_app.simulator.gateway import SimulatedGateway
 pytestmark = pytest.mark.asyncio
 
 
-class App(EWrapper, EClient):  # type: ignore[misc]
+class App(EWrapper, EClient):
     """Records every callback by name; `wait(name)` blocks until one has arrived."""
 
     def __init__(self) -> None:
