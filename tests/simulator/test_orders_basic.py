@@ -226,3 +226,18 @@ def test_trailing_percent_buy_and_trail_limit_offset() -> None:
     h.venue.quote(AAPL, 101.02, 101.04)
     h.venue.trade(AAPL, 101.00)  # triggered: limit = stop + 0.05 = 101.05
     assert [f.execution.price for f in h.fills(oid)] == [101.04]
+
+
+def test_prices_an_order_type_does_not_use_are_ignored() -> None:
+    """Some clients send lmtPrice 0 with a MKT order; a REL with limit 0 has no cap."""
+    h = quoted()
+    mkt = h.place(
+        Order(action="BUY", totalQuantity=10, orderType="MKT", lmtPrice=0.0, auxPrice=0.0)
+    )
+    assert h.last_status(mkt).status == "Filled"
+    rel = h.place(
+        Order(action="BUY", totalQuantity=10, orderType="REL", lmtPrice=0.0, auxPrice=0.0)
+    )
+    assert not h.errors(rel) and h.last_status(rel).status == "Submitted"
+    h.venue.trade(AAPL, 99.99)
+    assert h.fills(rel)[0].execution.price == 100.00  # pegged to the bid, no cap

@@ -30,6 +30,7 @@ from .events import (
     OpenOrderEvent,
     OrderStatusEvent,
 )
+from .order_fields import NEEDS_AUX, clone, quantity_of, uses_limit
 from .ports import (
     Account,
     Book,
@@ -56,7 +57,7 @@ from .pricing import (
 )
 from .times import format_ib_time, parse_ib_time
 from .validation import validate
-from .working import TRIGGERED_TYPES, SavedOrder, WorkingOrder, clone, quantity_of
+from .working import TRIGGERED_TYPES, SavedOrder, WorkingOrder
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +200,9 @@ class OrderEngine:
         """placeOrder: a new order, a modification (same id), or a whatIf request."""
         self._note_id(client_id, order_id)
         try:
-            if self._injection is not None:
-                self._consume_injection()
             existing = self._orders.get((client_id, order_id))
+            if self._injection is not None and existing is None and not order.whatIf:
+                self._consume_injection()
             if order.whatIf:
                 self._emit(self._what_if_event(client_id, order_id, contract, order))
             elif existing is not None:
@@ -408,9 +409,11 @@ class OrderEngine:
         return impact, quote
 
     def _reference_price(self, con_id: int, order: Order) -> float:
-        for value in (order.lmtPrice, order.auxPrice):
-            if is_set(value) and order.orderType.upper() not in ("TRAIL", "REL", "PEG MID"):
-                return float(value)  # type: ignore[arg-type]
+        """The price margin is checked at: the limit, else the stop, else the market."""
+        if uses_limit(order):
+            return float(order.lmtPrice)  # type: ignore[arg-type]
+        if order.orderType.upper() in NEEDS_AUX:
+            return float(order.auxPrice)  # type: ignore[arg-type]
         book = self._venue.book(con_id)
         side = book.ask if order.action.upper() == "BUY" else book.bid
         for price in (side, book.last, book.mid):
@@ -451,7 +454,8 @@ class OrderEngine:
             raise
         if wo.staged:
             if order.transmit:
-                self._transmit(wo)
+                parent = self._orders.get(wo.parent_key) if wo.parent_key else None
+                self._transmit(parent if parent is not None and parent.staged else wo)
             return
         self._emit(self._open_event(wo))
         self._emit(self._status_event(wo))
@@ -616,11 +620,11 @@ class OrderEngine:
             else:
                 limit = wo.limit
         elif order_type == "REL":
-            limit = relative_price(book, wo.is_buy, wo.aux or 0.0, wo.limit or None, tick)
+            limit = relative_price(book, wo.is_buy, wo.aux or 0.0, wo.limit, tick)
             if limit is None:
                 return False, None
         elif order_type == "PEG MID":
-            limit = midpoint_price(book, wo.is_buy, wo.aux or 0.0, wo.limit or None, tick)
+            limit = midpoint_price(book, wo.is_buy, wo.aux or 0.0, wo.limit, tick)
             if limit is None:
                 return False, None
         else:
@@ -919,7 +923,10 @@ class OrderEngine:
         wo.completed_status = status if status != OrderStatus.Cancelled else "Cancelled by Trader"
         self._untrack(wo)
         self._completed.append(wo)
-        del self._completed[:-_COMPLETED_KEPT]
+        if len(self._completed) > _COMPLETED_KEPT:
+            for old in self._completed[:-_COMPLETED_KEPT]:
+                self._orders.pop(old.key, None)
+            del self._completed[:-_COMPLETED_KEPT]
         self._journal.drop_order(wo.key)
 
     def _persist(self, wo: WorkingOrder) -> None:

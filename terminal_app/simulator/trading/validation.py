@@ -9,10 +9,10 @@ from decimal import Decimal
 from ib_async import Order
 
 from .errors import off_tick, rejected, unsupported
+from .order_fields import NEEDS_AUX, NEEDS_LIMIT, quantity_of, uses_limit
 from .ports import InstrumentSpec
 from .pricing import VALID_TRIGGER_METHODS, is_set, on_tick
 from .times import parse_ib_time
-from .working import quantity_of
 
 ORDER_TYPES = frozenset(
     {
@@ -30,8 +30,6 @@ ORDER_TYPES = frozenset(
         "PEG MID",
     }
 )
-NEEDS_LIMIT = frozenset({"LMT", "STP LMT", "LIT", "LOC"})
-NEEDS_AUX = frozenset({"STP", "STP LMT", "MIT", "LIT"})
 TIFS = frozenset({"DAY", "GTC", "IOC", "FOK", "GTD", "OPG"})
 _ACTIONS = frozenset({"BUY", "SELL", "SSHORT"})
 
@@ -68,10 +66,13 @@ def validate(order: Order, spec: InstrumentSpec, now: datetime) -> None:
         raise rejected(f"A {order_type} order needs a trigger price (auxPrice)")
     if order_type in ("TRAIL", "TRAIL LIMIT"):
         _validate_trail(order, order_type)
-    _price_ok(order.lmtPrice, spec, "limit price")
-    if order_type not in ("TRAIL", "TRAIL LIMIT", "REL", "PEG MID"):
+    # Prices an order type does not use are ignored (clients send 0 or "unset" there).
+    if uses_limit(order):
+        _price_ok(order.lmtPrice, spec, "limit price")
+    if order_type in NEEDS_AUX:
         _price_ok(order.auxPrice, spec, "stop price")
-    _price_ok(order.trailStopPrice, spec, "trail stop price")
+    if order_type in ("TRAIL", "TRAIL LIMIT"):
+        _price_ok(order.trailStopPrice, spec, "trail stop price")
     if order.triggerMethod not in VALID_TRIGGER_METHODS:
         raise rejected(f"Invalid trigger method {order.triggerMethod}")
     tif = (order.tif or "DAY").upper()

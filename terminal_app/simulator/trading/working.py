@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from ib_async import Contract, Order, OrderStatus
 
 from .algos import AlgoRun
+from .order_fields import quantity_of, uses_limit
 from .ports import InstrumentSpec, SessionWindow
 from .pricing import is_set
 
 TRIGGERED_TYPES = frozenset({"STP", "STP LMT", "MIT", "LIT", "TRAIL", "TRAIL LIMIT"})
 HELD_TYPES = TRIGGERED_TYPES | {"MOC", "LOC"}
-
-
-def clone(order: Order, **changes: Any) -> Order:
-    """A plain `Order` copy (ib_async's LimitOrder & co. cannot go through dataclasses.replace)."""
-    values = {f.name: copy.copy(getattr(order, f.name)) for f in dataclasses.fields(Order)}
-    values.update(changes)
-    return Order(**values)
-
-
-def quantity_of(order: Order) -> Decimal:
-    return Decimal(repr(float(order.totalQuantity)))
 
 
 @dataclass
@@ -87,7 +74,10 @@ class WorkingOrder:
 
     @property
     def limit(self) -> float | None:
-        return float(self.order.lmtPrice) if is_set(self.order.lmtPrice) else None  # type: ignore[arg-type]
+        """The limit price if this order type uses one (None = market, or no cap)."""
+        if not uses_limit(self.order):
+            return None
+        return float(self.order.lmtPrice)  # type: ignore[arg-type]
 
     @property
     def aux(self) -> float | None:
