@@ -20,7 +20,7 @@ def builtin_kinds() -> list[PanelKind]:
             "messages",
             "Messages",
             lambda ctx: MessagesPanel(ctx.session.messages),
-            area="bottom",
+            area="left",
             shortcut="Ctrl+Shift+M",
         ),
     ]

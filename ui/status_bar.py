@@ -83,7 +83,8 @@ class TerminalStatus(QWidget):
             for badge in (self.live_badge, self.sim_badge, self.readonly_badge):
                 badge.hide()
             return
-        self.profile.setText(f"{profile.name} · {profile.endpoint} · client {profile.client_id}")
+        where = "" if profile.is_simulated else f" · {profile.endpoint}"
+        self.profile.setText(f"{profile.name}{where} · client {profile.client_id}")
         self.live_badge.setVisible(profile.is_live)
         self.sim_badge.setVisible(profile.is_simulated)
         self.readonly_badge.setVisible(profile.read_only)
@@ -137,9 +138,9 @@ class TerminalStatus(QWidget):
             self._tasks.spawn(self._sync_server_time(fetch), name="server-time")
         if self._probe is not None and self._probe.running:
             stats = self._probe.stats()
-            self.lag.setText(f"Lag {stats.p99 * 1000:.0f} ms")
-            worst = stats.p99
-            color = "#e5484d" if worst > LAG_BAD_S else "#e0a100" if worst > LAG_WARN_S else ""
+            self.lag.setText(f"Lag {stats.last * 1000:.0f} ms")
+            now = stats.last
+            color = "#e5484d" if now > LAG_BAD_S else "#e0a100" if now > LAG_WARN_S else ""
             self.lag.setStyleSheet(f"color: {color};" if color else "")
             self.lag.setToolTip(
                 f"Event-loop lag, last {stats.samples} samples: now {stats.last * 1000:.0f} ms, "

@@ -9,8 +9,8 @@ Problems (corrupt file, a panel that cannot take its state back) become messages
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Signal
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from terminal_app.workspace.layout import (
     DEFAULT_NAME,
@@ -93,6 +93,8 @@ class WorkspaceController(QObject):
                     self.message.emit(f"{dock.windowTitle()}: saved state not usable ({exc})")
             if workspace.window_state is None:
                 dock.setVisible(entry.visible)
+        if workspace.window_state is None:
+            self._arrange_fresh()
         if workspace.geometry is not None:
             self._window.restoreGeometry(QByteArray(workspace.geometry))
         if workspace.window_state is not None and not self._window.restoreState(
@@ -100,6 +102,31 @@ class WorkspaceController(QObject):
         ):
             self.message.emit(f"Workspace {workspace.name!r}: dock positions could not be read.")
         self._set_current(workspace.name)
+
+    def _arrange_fresh(self) -> None:
+        """Sizes for a layout without saved geometry: in each side column the first panel (a
+        watchlist, a chart) gets most of the height; the right column most of the width."""
+        window = self._window
+        if not window.isVisible():  # sizes only hold once the window is laid out
+            QTimer.singleShot(0, self._arrange_fresh)
+            return
+        columns: dict[Qt.DockWidgetArea, list[QDockWidget]] = {}
+        for dock in self._docks.docks():
+            if not dock.isHidden():
+                columns.setdefault(window.dockWidgetArea(dock), []).append(dock)
+        height = window.height()
+        for docks in columns.values():
+            if len(docks) > 1:
+                rest = height * 2 // 5 // (len(docks) - 1)
+                sizes = [height * 3 // 5] + [rest] * (len(docks) - 1)
+                window.resizeDocks(docks, sizes, Qt.Orientation.Vertical)
+        left = columns.get(Qt.DockWidgetArea.LeftDockWidgetArea)
+        right = columns.get(Qt.DockWidgetArea.RightDockWidgetArea)
+        if left and right:
+            width = window.width()
+            window.resizeDocks(
+                [left[0], right[0]], [width * 2 // 5, width * 3 // 5], Qt.Orientation.Horizontal
+            )
 
     # -- named workspaces --------------------------------------------------------------------
 
