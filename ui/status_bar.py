@@ -139,8 +139,8 @@ class TerminalStatus(QWidget):
         if self._probe is not None and self._probe.running:
             stats = self._probe.stats()
             self.lag.setText(f"Lag {stats.last * 1000:.0f} ms")
-            now = stats.last
-            color = "#e5484d" if now > LAG_BAD_S else "#e0a100" if now > LAG_WARN_S else ""
+            lag = stats.last
+            color = "#e5484d" if lag > LAG_BAD_S else "#e0a100" if lag > LAG_WARN_S else ""
             self.lag.setStyleSheet(f"color: {color};" if color else "")
             self.lag.setToolTip(
                 f"Event-loop lag, last {stats.samples} samples: now {stats.last * 1000:.0f} ms, "

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from terminal_app.session.broker import BrokerSession, SessionSettings
 from terminal_app.session.contracts import SymbolMatch
 from terminal_app.session.profiles import ProfileKind, make_profile
-from terminal_app.session.state import Backoff, Phase
+from terminal_app.session.state import Backoff, ConnectionState, Phase
 from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.workspace.layout import LayoutStore
 from tests.sim_fixtures import running_gateway, sim_config
@@ -200,3 +201,21 @@ async def test_symbol_search_while_offline_says_so(window: MainWindow) -> None:
     search.search_now()
     await wait_until(lambda: "Not connected" in search.status.text(), 5)
     assert search.model.rowCount() == 0
+
+
+@pytest.mark.asyncio
+async def test_status_clock_shows_server_time_and_ticks(window: MainWindow) -> None:
+    server = datetime(2026, 11, 24, 15, 30, 0, tzinfo=UTC)
+
+    async def server_time() -> datetime:
+        return server
+
+    window.session.server_time = server_time  # type: ignore[attr-defined]
+    window.status.show_state(ConnectionState(Phase.CONNECTED))
+    window.status.set_server_time_source(server_time)
+    await wait_until(lambda: window.status.server_now() is not None)
+    shown = window.status.server_now()
+    assert shown is not None and timedelta(0) <= shown - server < timedelta(seconds=2)
+    assert window.status.clock.text() == shown.astimezone().strftime("%H:%M:%S %Z")
+    window.status.show_state(ConnectionState(Phase.RECONNECTING, "lost"))
+    assert window.status.server_now() is None
