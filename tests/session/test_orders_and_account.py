@@ -68,7 +68,7 @@ async def test_fills_positions_and_pnl_reach_the_session(connected: BrokerSessio
     await wait_until(lambda: trade.orderStatus.status == "Filled")
     await wait_until(lambda: fills and positions)
     assert connected.fills() and any(p.contract.conId == aapl.conId for p in connected.positions())
-    await wait_until(lambda: account.pnl is not None and single.pnl is not None and not single.stale)
+    await wait_until(lambda: None not in (account.pnl, single.pnl) and not single.stale)
     assert account.pnl is not None and account.pnl.account == SIM_ACCOUNT
     assert any(v.tag == "NetLiquidation" for v in connected.account_values())
     account.release()
