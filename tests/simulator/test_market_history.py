@@ -146,6 +146,13 @@ def test_limits_are_refused_like_ib(market):
     with pytest.raises(HistoricalDataError, match="Time length exceed max") as err:
         market.bars(AAPL, MONDAY_CLOSE, "1 D", "1 secs", "TRADES", True)
     assert err.value.code == 162
+    with pytest.raises(HistoricalDataError, match="Time length exceed max"):
+        market.bars(AAPL, MONDAY_CLOSE, "2 D", "5 secs", "TRADES", False)
+    with pytest.raises(HistoricalDataError, match="Time length exceed max"):
+        market.bars(AAPL, MONDAY_CLOSE, "6 Y", "1 day", "TRADES", False)
+    with pytest.raises(HistoricalDataError, match="Time length exceed max"):
+        market.bars(EURUSD, MONDAY_CLOSE, "1 Y", "1 min", "MIDPOINT", False)
+    assert len(market.bars(AAPL, MONDAY_CLOSE, "1 D", "5 secs", "TRADES", True)) > 4000
     with pytest.raises(HistoricalDataError) as bad:
         market.bars(AAPL, MONDAY_CLOSE, "1 D", "7 mins", "TRADES", True)
     assert bad.value.code == 321
@@ -157,7 +164,7 @@ def test_history_starts_at_the_head_timestamp(universe, market):
     es = es_front(universe)
     head = market.head_timestamp(es, "TRADES", False)
     assert head.year == 2024
-    bars = market.bars(es, MONDAY_CLOSE, "5 Y", "1 month", "TRADES", False)
+    bars = market.bars(es, MONDAY_CLOSE, "4 Y", "1 month", "TRADES", False)
     assert bars[0].date >= head.date()
 
 

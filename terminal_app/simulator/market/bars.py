@@ -12,10 +12,11 @@
   a chart's last history bar continues with the live ticks. WAP of bars ≥ 1 min is
   volume-weighted over minutes by their typical price (exact per print below 1 min).
 
-Limits (``HistoricalDataError`` = IB error 162 with TWS's texts): second bars at most 2000 bars
-per request; bars below one day at most 365 days ("Historical data request for greater than 365
-days rejected.") and at most 150,000 bars; daily and longer at most 10 years. Within these the
-largest requests take well under a second (numbers in the module's benchmark notes).
+Limits on the requested span (``HistoricalDataError`` = IB error 162 with TWS's texts, checked
+before any work): "1 secs" bars at most 2000 S, other second bars at most one day; bars below a
+day at most 365 days ("Historical data request for greater than 365 days rejected.") and at most
+100,000 bars; daily and longer at most 5 years ("Time length exceed max."). The largest allowed
+requests take 0.1-0.4 s on first use (2-core CI machine) and are cached by day afterwards.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from terminal_app.simulator.market.calendar import (
 )
 from terminal_app.simulator.market.price_path import (
     MINUTES_PER_DAY,
+    DaySummary,
     FloatArray,
     InstrumentPath,
     IntArray,
@@ -60,12 +62,14 @@ BAR_SIZES: dict[str, int] = {
     "4 hours": 14400, "8 hours": 28800, "1 day": DAY, "1 week": WEEK, "1 month": MONTH,
 }  # fmt: skip
 WHAT_TO_SHOW = ("TRADES", "MIDPOINT", "BID", "ASK")
-MAX_SECOND_BARS = 2000
-MAX_INTRADAY_BARS = 150_000
+MAX_ONE_SECOND_SPAN = 2000
+MAX_SECONDS_BAR_SPAN = DAY
+MAX_INTRADAY_BARS = 100_000
 MAX_INTRADAY_DAYS = 365
-MAX_DAILY_YEARS = 10
+MAX_DAILY_YEARS = 5
 _DURATION = re.compile(r"^\s*(\d+)\s*([SDWMY])\s*$", re.IGNORECASE)
 HMDS = "Historical Market Data Service error message:"
+_CHUNK_DAYS = 128
 
 
 class HistoricalDataError(Exception):
@@ -175,14 +179,20 @@ def _second_rows(path: InstrumentPath, start_s: int, end_s: int, what: str, rth:
 
 
 def _day_rows(
-    path: InstrumentPath, day: int, a: int, b: int, what: str, rth: bool
+    path: InstrumentPath,
+    day: int,
+    a: int,
+    b: int,
+    what: str,
+    rth: bool,
+    summary: DaySummary | None = None,
 ) -> tuple[np.ndarray, ...] | None:
     """Minutes [a, b) of UTC ``day``: (t, o, h, l, c, v, n, pv, valid); None if all closed."""
     mask = session_mask(path.inst.sessions, day, rth)[a:b]
     if not mask.any():
         return None
     spread = path.spread
-    s = path.summary(day)
+    s = summary or path.summary(day)
     sl = slice(a, b)
     o, c = s.o[sl], s.c[sl]
     h = np.maximum(o, c) + s.up[sl]
@@ -201,14 +211,14 @@ def _day_rows(
 
 
 def _session_reduced(
-    path: InstrumentPath, day: int, what: str, rth: bool
+    path: InstrumentPath, day: int, what: str, rth: bool, summary: DaySummary | None = None
 ) -> tuple[np.ndarray, ...]:
     """A whole UTC day reduced to one row per session part (daily and longer bars); cached."""
     key = (day, rth, what)
     hit = path.history_cache.get(key)
     if hit is not None:
-        return hit  # type: ignore[return-value]
-    rows = _day_rows(path, day, 0, MINUTES_PER_DAY, what, rth)
+        return hit
+    rows = _day_rows(path, day, 0, MINUTES_PER_DAY, what, rth, summary)
     out: list[list[float]] = []
     if rows is not None:
         t, o, h, low, c, v, n, pv, valid = rows
@@ -240,16 +250,26 @@ def _minute_rows(
     last_s = last_second(end)
     m0, m1 = math.floor(start / 60), last_s // 60
     parts: list[tuple[np.ndarray, ...]] = []
-    last_day = m1 // MINUTES_PER_DAY
-    for day in range(m0 // MINUTES_PER_DAY, last_day + 1):
-        a = max(m0 - day * MINUTES_PER_DAY, 0)
-        b = min(m1 - day * MINUTES_PER_DAY + 1, MINUTES_PER_DAY)
-        if whole_days and a == 0 and day < last_day:
-            parts.append(_session_reduced(path, day, what, rth))
-            continue
-        rows = _day_rows(path, day, a, b, what, rth)
-        if rows is not None:
-            parts.append(rows)
+    first_day, last_day = m0 // MINUTES_PER_DAY, m1 // MINUTES_PER_DAY
+    spec = path.inst.sessions
+    days = [d for d in range(first_day, last_day + 1) if session_mask(spec, d, rth).any()]
+
+    def whole(day: int) -> bool:  # a complete day that daily bars can take pre-reduced
+        return whole_days and day < last_day and (day > first_day or m0 % MINUTES_PER_DAY == 0)
+
+    for i in range(0, len(days), _CHUNK_DAYS):
+        chunk = days[i : i + _CHUNK_DAYS]
+        todo = [d for d in chunk if not (whole(d) and (d, rth, what) in path.history_cache)]
+        summaries = dict(zip(todo, path.summaries(todo), strict=True))
+        for day in chunk:
+            if whole(day):
+                parts.append(_session_reduced(path, day, what, rth, summaries.get(day)))
+                continue
+            a = max(m0 - day * MINUTES_PER_DAY, 0)
+            b = min(m1 - day * MINUTES_PER_DAY + 1, MINUTES_PER_DAY)
+            rows = _day_rows(path, day, a, b, what, rth, summaries.get(day))
+            if rows is not None:
+                parts.append(rows)
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return _Table(empty, empty, empty, empty, empty, empty, empty, empty.astype(float), empty)
@@ -322,7 +342,7 @@ def _aggregate(
         wap = np.where(v > 0, pv / np.maximum(v, 1) * half, (h + low + c) / 3.0 * half)
         if path.inst.secType == "IND":
             n = np.zeros_like(n)
-        vols, counts, waps = v.tolist(), n.tolist(), [round(x, 8) for x in wap.tolist()]
+        vols, counts, waps = v.tolist(), n.tolist(), np.round(wap, 8).tolist()
     else:
         vols = counts = [-1] * len(first)
         waps = [-1.0] * len(first)
@@ -333,22 +353,16 @@ def _aggregate(
         ]
     else:
         stamps = [labels[int(i)] for i in session_idx[first].tolist()]
+
+    def prices(x: np.ndarray) -> list[float]:
+        return np.round(x * half, 10).tolist()
+
     return [
-        BarData(
-            date=d,
-            open=round(oo * half, 10),
-            high=round(hh * half, 10),
-            low=round(ll * half, 10),
-            close=round(cc * half, 10),
-            volume=vv,
-            average=ww,
-            barCount=nn,
-        )
+        BarData(d, oo, hh, ll, cc, vv, ww, nn)
         for d, oo, hh, ll, cc, vv, ww, nn in zip(
-            stamps, o.tolist(), h.tolist(), low.tolist(), c.tolist(), vols, waps, counts,
-            strict=True,
+            stamps, prices(o), prices(h), prices(low), prices(c), vols, waps, counts, strict=True
         )
-    ]  # fmt: skip
+    ]
 
 
 def check_what_to_show(path: InstrumentPath, what: str) -> str:
@@ -379,18 +393,22 @@ def bars(
     what = check_what_to_show(path, what_to_show)
     size = bar_seconds(bar_size)
     end_t = _epoch(end)
-    start = max(window_start(path, end_t, duration, use_rth), head_timestamp(path, use_rth))
-    span = end_t - start
+    requested = window_start(path, end_t, duration, use_rth)
+    span = end_t - requested
     if 0 < size < DAY and span > MAX_INTRADAY_DAYS * DAY:
         raise HistoricalDataError(
             f"{HMDS}Historical data request for greater than 365 days rejected."
         )
-    if (0 < size < 60 and span / size > MAX_SECOND_BARS) or (
-        0 < size < DAY and span / size > MAX_INTRADAY_BARS
-    ):
+    too_long = (
+        (size == 1 and span > MAX_ONE_SECOND_SPAN)
+        or (0 < size < 60 and span > MAX_SECONDS_BAR_SPAN)
+        or (0 < size < DAY and span / size > MAX_INTRADAY_BARS)
+        or ((size >= DAY or size < 0) and span > MAX_DAILY_YEARS * 366 * DAY)
+    )
+    if too_long:
         raise HistoricalDataError(f"{HMDS}Time length exceed max.")
-    if (size >= DAY or size < 0) and span > MAX_DAILY_YEARS * 366 * DAY:
-        raise HistoricalDataError(f"{HMDS}Time length exceed max.")
+    start = max(requested, head_timestamp(path, use_rth))
+    span = end_t - start
     if span <= 0:
         return []
     if size < 60 and size > 0:

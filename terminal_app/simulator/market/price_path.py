@@ -31,8 +31,10 @@ from __future__ import annotations
 import functools
 import math
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -127,48 +129,59 @@ def variance_profile(day: int) -> tuple[FloatArray, FloatArray, FloatArray]:
     return _profile(_new_york_offset_minutes(day))
 
 
-@functools.lru_cache(maxsize=2048)
-def minute_log_levels(seed: int, key: int, vol: float, day: int) -> FloatArray:
-    """Log offsets at each minute boundary of ``day`` (1441 values, both anchors included)."""
-    a0 = anchor(seed, key, vol, day)
-    a1 = anchor(seed, key, vol, day + 1)
-    _, sqrt_w, frac = variance_profile(day)
-    sigma = vol / math.sqrt(365.0)
-    walk = np.empty(MINUTES_PER_DAY + 1)
-    walk[0] = 0.0
-    np.cumsum(_rng(seed, key, 1, day).standard_normal(MINUTES_PER_DAY) * sqrt_w, out=walk[1:])
-    walk *= sigma
-    return a0 + frac * (a1 - a0 - walk[-1]) + walk
-
-
 # --- sessions as minute masks ---------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
+def _day_shape(tz_id: str, day: int) -> tuple[int, int, int, int]:
+    """What decides a UTC day's session layout (holidays are not modelled): the weekday and the
+    zone's UTC offsets around it."""
+    tz = zone(tz_id)
+
+    def offset(d: int) -> int:
+        noon = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=d, hours=12)
+        return int((noon.astimezone(tz).utcoffset() or timedelta()).total_seconds())
+
+    return day % 7, offset(day - 1), offset(day), offset(day + 1)
+
+
+_MASKS: dict[tuple[SessionSpec, bool, tuple[int, int, int, int]], BoolArray] = {}
+_PROFILES: dict[tuple[SessionSpec, float, tuple[int, int, int, int]], FloatArray] = {}
+
+
 def session_mask(spec: SessionSpec, day: int, rth: bool) -> BoolArray:
-    """Minutes of UTC ``day`` whose start lies inside a session."""
-    t0 = day * DAY
-    mask = np.zeros(MINUTES_PER_DAY, dtype=bool)
-    for s in sessions_between(spec, t0, t0 + DAY, rth):
-        a = max(0, math.ceil((s.start - t0) / 60))
-        b = min(MINUTES_PER_DAY, math.ceil((s.end - t0) / 60))
-        mask[a:b] = True
+    """Minutes of UTC ``day`` whose start lies inside a session (read-only, shared)."""
+    key = (spec, rth, _day_shape(spec.timeZoneId, day))
+    mask = _MASKS.get(key)
+    if mask is None:
+        t0 = day * DAY
+        mask = np.zeros(MINUTES_PER_DAY, dtype=bool)
+        for s in sessions_between(spec, t0, t0 + DAY, rth):
+            a = max(0, math.ceil((s.start - t0) / 60))
+            b = min(MINUTES_PER_DAY, math.ceil((s.end - t0) / 60))
+            mask[a:b] = True
+        mask.flags.writeable = False
+        _MASKS[key] = mask
     return mask
 
 
-@functools.lru_cache(maxsize=4096)
 def volume_profile(spec: SessionSpec, day: int, extended_weight: float) -> FloatArray:
     """Share of a trade date's volume in each minute: U-shaped over the liquid session."""
-    t0 = day * DAY
-    liquid = session_mask(spec, day, True)
-    trading = session_mask(spec, day, False)
-    w = np.where(trading, extended_weight / 390.0, 0.0)
-    for s in sessions_between(spec, t0, t0 + DAY, True):
-        length = (s.end - s.start) / 60
-        x = (np.arange(MINUTES_PER_DAY) + (t0 - s.start) / 60) / length
-        inside = liquid & (x >= 0) & (x < 1)
-        shape = 0.6 + 2.2 * np.exp(-8 * x) + 1.2 * np.exp(-10 * (1 - x))
-        w = np.where(inside, shape / length, w)
+    key = (spec, extended_weight, _day_shape(spec.timeZoneId, day))
+    w = _PROFILES.get(key)
+    if w is None:
+        t0 = day * DAY
+        liquid = session_mask(spec, day, True)
+        trading = session_mask(spec, day, False)
+        w = np.where(trading, extended_weight / 390.0, 0.0)
+        for s in sessions_between(spec, t0, t0 + DAY, True):
+            length = (s.end - s.start) / 60
+            x = (np.arange(MINUTES_PER_DAY) + (t0 - s.start) / 60) / length
+            inside = liquid & (x >= 0) & (x < 1)
+            shape = 0.6 + 2.2 * np.exp(-8 * x) + 1.2 * np.exp(-10 * (1 - x))
+            w = np.where(inside, shape / length, w)
+        w.flags.writeable = False
+        _PROFILES[key] = w
     return w
 
 
@@ -220,8 +233,32 @@ class MinuteDetail:
         return self.sizes[start : start + int(self.prints[second])]
 
 
+class _Lru(OrderedDict[Any, Any]):
+    """A small LRU shared by all instruments so memory stays bounded however many are charted."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: Any, value: Any) -> None:
+        self[key] = value
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+    def hit(self, key: Any) -> Any:
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+
+_DAY_CACHE = _Lru(1024)  # ~45 KB a day
+_MINUTE_CACHE = _Lru(16384)  # ~2.5 KB a minute
+_BATCH_DAYS = 128
+
+
 class InstrumentPath:
-    """One instrument's view of the shared path (cached per day and per minute)."""
+    """One instrument's view of the shared path (days and minutes cached, LRU)."""
 
     def __init__(self, seed: int, inst: Instrument) -> None:
         self.seed = seed
@@ -232,65 +269,82 @@ class InstrumentPath:
         self._own_key = inst.conId & 0xFFFFFFFF
         self._log_ref = math.log(inst.ref_price * inst.price_factor / inst.minTick)
         self._prints = inst.has_trades and inst.secType in _PRINT_UNIT
-        self._days: dict[int, DaySummary] = {}
-        self._minutes: dict[int, MinuteDetail] = {}
-        self.history_cache: dict[tuple[int, bool, str], object] = {}
+        self.history_cache: dict[tuple[int, bool, str], Any] = {}
         """Scratch space of the bar builder (per-session aggregates of whole days)."""
 
-    # Cached entries are small; bound them so a year of minute bars does not pin memory.
-    _DAY_CACHE = 400
-    _MINUTE_CACHE = 4096
-
     def summary(self, day: int) -> DaySummary:
-        hit = self._days.get(day)
-        if hit is not None:
-            return hit
-        if len(self._days) >= self._DAY_CACHE:
-            self._days.pop(next(iter(self._days)))
-        s = self._compute_summary(day)
-        self._days[day] = s
-        return s
+        return self.summaries([day])[0]
 
-    def _compute_summary(self, day: int) -> DaySummary:
+    def summaries(self, days: list[int]) -> list[DaySummary]:
+        """Summaries of ``days``; missing ones are computed together (vectorized)."""
+        ident = (self.seed, self.inst.conId)
+        found = {d: _DAY_CACHE.hit((*ident, d)) for d in days}
+        missing = [d for d, v in found.items() if v is None]
+        for i in range(0, len(missing), _BATCH_DAYS):
+            chunk = missing[i : i + _BATCH_DAYS]
+            for d, summary in zip(chunk, self._compute_summaries(chunk), strict=True):
+                found[d] = summary
+                _DAY_CACHE.put((*ident, d), summary)
+        return [found[d] for d in days]
+
+    def _compute_summaries(self, days: list[int]) -> list[DaySummary]:
         inst = self.inst
-        levels = minute_log_levels(self.seed, self._path_key, inst.volatility, day)
+        n = len(days)
+        sigma = inst.volatility / math.sqrt(365.0)
+        a0 = np.array([anchor(self.seed, self._path_key, inst.volatility, d) for d in days])
+        a1 = np.array([anchor(self.seed, self._path_key, inst.volatility, d + 1) for d in days])
+        profiles = [variance_profile(d) for d in days]
+        sqrt_w = np.stack([pr[1] for pr in profiles])
+        frac = np.stack([pr[2] for pr in profiles])
+        shocks = np.empty((n, MINUTES_PER_DAY))
+        u = np.empty((n, 4, MINUTES_PER_DAY))
+        noise = np.empty((n, MINUTES_PER_DAY))
+        for i, d in enumerate(days):
+            shocks[i] = _rng(self.seed, self._path_key, 1, d).standard_normal(MINUTES_PER_DAY)
+            rng = _rng(self.seed, self._own_key, 2, d)
+            u[i] = rng.random((4, MINUTES_PER_DAY))
+            if self._prints:
+                noise[i] = rng.standard_normal(MINUTES_PER_DAY)
+        # minute levels: a variance-weighted bridge between the day's anchors
+        walk = np.zeros((n, MINUTES_PER_DAY + 1))
+        np.cumsum(shocks * sqrt_w, axis=1, out=walk[:, 1:])
+        walk *= sigma
+        levels = a0[:, None] + frac * (a1 - a0 - walk[:, -1])[:, None] + walk
         p = np.rint(np.exp(self._log_ref + levels)).astype(np.int64)
-        rng = _rng(self.seed, self._own_key, 2, day)
-        sqrt_w = variance_profile(day)[1]
-        # per-minute stdev in ticks
-        sigma_ticks = math.exp(self._log_ref) * inst.volatility / math.sqrt(365.0) * sqrt_w
-        excursion = np.abs(rng.standard_normal((2, MINUTES_PER_DAY))) * (0.6 * sigma_ticks)
-        up = np.floor(excursion[0]).astype(np.int64)
-        down = np.floor(excursion[1]).astype(np.int64)
-        sides = rng.integers(0, 2, size=(2, MINUTES_PER_DAY), dtype=np.int64)
-        quoted = session_mask(inst.sessions, day, False)
+        # excursions beyond the minute's open/close: exponential, mean half a minute's stdev
+        sigma_ticks = math.exp(self._log_ref) * sigma * sqrt_w
+        up = (-np.log1p(-u[:, 0]) * (0.5 * sigma_ticks)).astype(np.int32)
+        down = (-np.log1p(-u[:, 1]) * (0.5 * sigma_ticks)).astype(np.int32)
+        sides = (u[:, 2:] < 0.5).astype(np.int8)
+        quoted = np.stack([session_mask(inst.sessions, d, False) for d in days])
         if self._prints:
-            share = volume_profile(
-                inst.sessions, day, _EXTENDED_VOLUME_WEIGHT.get(inst.secType, 0.1)
-            )
-            noise = np.exp(rng.standard_normal(MINUTES_PER_DAY) * 0.5 - 0.125)
+            weight = _EXTENDED_VOLUME_WEIGHT.get(inst.secType, 0.1)
+            share = np.stack([volume_profile(inst.sessions, d, weight) for d in days])
             unit = _PRINT_UNIT[inst.secType]
-            volume = np.rint(inst.adv * share * noise / unit).astype(np.int64) * unit
-            count = np.clip(volume // (unit * 3), 4, _MAX_PRINTS_PER_MINUTE)
-            volume = np.where(quoted, np.maximum(volume, count * unit), 0)
-            count = np.where(quoted, count, 0)
+            lots = np.rint(inst.adv * share * np.exp(noise * 0.5 - 0.125) / unit).astype(np.int64)
+            count = np.clip(lots // 3, 4, _MAX_PRINTS_PER_MINUTE)
+            volume = np.where(quoted, np.maximum(lots, count) * unit, 0)
+            count = np.where(quoted, count, 0).astype(np.int32)
         elif inst.secType == "IND":  # a value update every second, no volume
-            volume = np.zeros(MINUTES_PER_DAY, dtype=np.int64)
-            count = np.where(quoted, 60, 0).astype(np.int64)
+            volume = np.zeros((n, MINUTES_PER_DAY), dtype=np.int64)
+            count = np.where(quoted, 60, 0).astype(np.int32)
         else:  # forex: quotes only
-            volume = np.zeros(MINUTES_PER_DAY, dtype=np.int64)
-            count = np.zeros(MINUTES_PER_DAY, dtype=np.int64)
-        return DaySummary(p, up, down, sides[0], sides[1], volume, count, quoted)
+            volume = np.zeros((n, MINUTES_PER_DAY), dtype=np.int64)
+            count = np.zeros((n, MINUTES_PER_DAY), dtype=np.int32)
+        return [
+            DaySummary(
+                p[i], up[i], down[i], sides[i, 0], sides[i, 1], volume[i], count[i], quoted[i]
+            )
+            for i in range(n)
+        ]
 
     def detail(self, minute: int) -> MinuteDetail:
-        hit = self._minutes.get(minute)
-        if hit is not None:
-            return hit
-        if len(self._minutes) >= self._MINUTE_CACHE:
-            self._minutes.pop(next(iter(self._minutes)))
-        d = self._compute_detail(minute)
-        self._minutes[minute] = d
-        return d
+        key = (self.seed, self.inst.conId, minute)
+        hit: MinuteDetail | None = _MINUTE_CACHE.hit(key)
+        if hit is None:
+            hit = self._compute_detail(minute)
+            _MINUTE_CACHE.put(key, hit)
+        return hit
 
     def _compute_detail(self, minute: int) -> MinuteDetail:
         day, m = divmod(minute, MINUTES_PER_DAY)
