@@ -16,6 +16,7 @@ Connection (`BrokerSession`)
         Phase: DISCONNECTED, CONNECTING, CONNECTED, RECONNECTING (attempt 0 = TWS lost IB,
         code 1100), FAILED.
     session.profile, session.accounts(), session.is_connected
+    await session.server_time() -> datetime  (ConnectionError / TimeoutError)
     session.trading_allowed / session.trading_reason   (False while not CONNECTED, during 1100,
         or on a read-only profile; the reason is the text to show on disabled order controls)
     session.simulator: the embedded SimulatedGateway while the simulated profile is in use

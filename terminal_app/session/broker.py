@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, TypeVar
 
 from ib_async import (
@@ -152,6 +153,13 @@ class BrokerSession(QObject):
 
     def accounts(self) -> list[str]:
         return list(self.ib.managedAccounts()) if self.ib.isConnected() else []
+
+    async def server_time(self) -> datetime:
+        """The gateway's clock (reqCurrentTime; the simulator's clock need not be wall time).
+        Raises ConnectionError when not connected, TimeoutError when it does not answer."""
+        if not self.ib.isConnected():
+            raise ConnectionError(f"Not connected ({self._state.text})")
+        return await asyncio.wait_for(self.ib.reqCurrentTimeAsync(), self.settings.request_timeout)
 
     def report_error(self, text: str) -> None:
         """Sink for app-side errors: `install_exception_handler(loop, session.report_error)`."""

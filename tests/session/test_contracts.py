@@ -74,3 +74,15 @@ async def test_history_goes_through_the_paced_queue_and_merges_repeats(
 async def test_history_without_a_connection_fails_at_once(session: BrokerSession) -> None:
     with pytest.raises(ConnectionError, match="Not connected"):
         await session.history(Contract(conId=265598), "1 D", "1 min")
+
+
+@pytest.mark.asyncio
+async def test_server_time_is_the_gateways_clock(
+    connected: BrokerSession, sim_gateway: SimulatedGateway
+) -> None:
+    server = await connected.server_time()
+    assert server.tzinfo is not None
+    assert abs((server - sim_gateway.clock.now()).total_seconds()) < 5
+    await connected.close_connection()
+    with pytest.raises(ConnectionError):
+        await connected.server_time()
