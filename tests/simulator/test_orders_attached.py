@@ -136,3 +136,33 @@ def test_trail_child_with_order_class() -> None:
     h.venue.trade(AAPL, 101.00)
     h.venue.trade(AAPL, 99.99)
     assert h.last_status(trail).status == "Filled"
+
+
+def test_exits_work_as_far_as_the_parent_has_filled() -> None:
+    h = Harness()
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01, sizes=(1000,))
+    parent, tp, sl = bracket(h, 99.90, 100.50, 99.00, qty=300)
+    h.venue.trade(AAPL, 99.90, 100)  # the parent fills 100 of 300
+    assert h.last_status(parent).filled == 100
+    assert h.last_status(tp).status == "Submitted"
+    h.venue.quote(AAPL, 100.60, 100.62, sizes=(1000,))  # the take-profit could do 300...
+    assert h.last_status(tp).filled == 100  # ...but only 100 are bought
+    assert h.last_status(sl).remaining == 200  # the stop shrank with it (OCA)
+    assert h.ledger.position(AAPL) == 0
+
+
+def test_cancelled_partly_filled_parent_leaves_exits_for_the_filled_part() -> None:
+    h = Harness()
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01, sizes=(1000,))
+    parent, tp, sl = bracket(h, 99.90, 101.00, 99.00, qty=300)
+    h.venue.trade(AAPL, 99.90, 100)
+    h.engine.cancel(1, parent)
+    assert h.last_status(parent).status == "Cancelled"
+    for child in (tp, sl):
+        status = h.last_status(child)
+        assert status.status in ("Submitted", "PreSubmitted") and status.remaining == 100
+        assert h.open_orders(child)[-1].order.totalQuantity == 100
+    h.venue.quote(AAPL, 98.90, 98.92)
+    h.venue.trade(AAPL, 98.95)
+    assert h.last_status(sl).status == "Filled" and h.last_status(tp).status == "Cancelled"
+    assert h.ledger.position(AAPL) == 0

@@ -533,7 +533,8 @@ class OrderEngine:
         taken: dict[tuple[str, float], Decimal],
     ) -> None:
         parent = self._orders.get(wo.parent_key) if wo.parent_key else None
-        held_by_parent = parent is not None and parent.status != OrderStatus.Filled
+        # Attached orders work as soon as (and as far as) their parent has filled.
+        held_by_parent = parent is not None and parent.filled == 0
         if wo.order_type in ("MOC", "LOC") and not held_by_parent:
             self._auction_close(wo, book, now)
             return
@@ -652,6 +653,9 @@ class OrderEngine:
         priced, limit = self._limit_now(wo, book, now)
         tif = (wo.order.tif or "DAY").upper()
         wanted = self._algo_quantity(wo, book, now) if wo.algo is not None else wo.remaining
+        room = self._room(wo)
+        if room is not None:
+            wanted = min(wanted, room)
         if priced and wanted > 0:
             if tif == "FOK" and self._available(wo, book, limit, taken) < wo.remaining:
                 self._cancel(wo, reason="Fill-or-kill not fillable")
@@ -846,12 +850,28 @@ class OrderEngine:
                         self._deferred_reductions.append((peer, cut))
                     else:
                         self._reduce(peer, cut)
-        if wo.status == OrderStatus.Filled:
+        if wo.children:
             # Children on this contract are next in the running pass; others need their own.
             for con_id in {
                 self._orders[k].spec.con_id for k in wo.children if k in self._orders
             } - self._evaluating:
                 self._evaluate(con_id, None)
+
+    def _room(self, wo: WorkingOrder) -> Decimal | None:
+        """How much an attached order may still fill while its parent is partly filled: the
+        parent's filled quantity less what the exits under it have done (its own share of the
+        parent for a child in its own OCA group); None when the parent is not in the way."""
+        parent = self._orders.get(wo.parent_key) if wo.parent_key else None
+        if parent is None or parent.done:
+            return None
+        if wo.order.ocaGroup:
+            share = _to_increment(parent.filled * wo.total / parent.total, wo.spec.size_increment)
+            return max(min(share - wo.filled, wo.remaining), Decimal(0))
+        exits = sum(
+            (self._orders[k].filled for k in parent.children if k in self._orders),
+            Decimal(0),
+        )
+        return max(min(parent.filled - exits, wo.remaining), Decimal(0))
 
     def _oca_peers(self, wo: WorkingOrder) -> tuple[list[WorkingOrder], int]:
         """Orders that share `wo`'s OCA group: an explicit ocaGroup (type from ocaType, 0 = 1), or
@@ -914,8 +934,35 @@ class OrderEngine:
         self._emit(ErrorEvent(wo.client_id, wo.order_id, code, text))
         for child_key in wo.children:
             child = self._orders.get(child_key)
-            if child is not None and not child.done:
+            if child is None or child.done:
+                continue
+            if wo.filled == 0:
                 self._cancel(child, reason="Parent order is no longer working")
+            else:  # the exits stay, sized to what the parent did fill
+                self._resize_child(child, wo)
+
+    def _resize_child(self, child: WorkingOrder, parent: WorkingOrder) -> None:
+        if child.order.ocaGroup:
+            size = parent.filled * child.total / parent.total
+        else:
+            exits = sum(
+                (self._orders[k].filled for k in parent.children if k in self._orders),
+                Decimal(0),
+            )
+            size = child.filled + parent.filled - exits
+        new_total = _to_increment(size, child.spec.size_increment)
+        if new_total <= child.filled:
+            if child.filled > 0:
+                child.order.totalQuantity = float(child.filled)
+                self._complete(child, OrderStatus.Filled)
+                self._emit(self._status_event(child))
+            else:
+                self._cancel(child, reason="Parent order is no longer working")
+            return
+        child.order.totalQuantity = float(new_total)
+        self._emit(self._open_event(child))
+        self._emit(self._status_event(child))
+        self._persist(child)
 
     def _complete(self, wo: WorkingOrder, status: str) -> None:
         wo.status = status
