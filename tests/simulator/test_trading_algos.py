@@ -127,3 +127,22 @@ def test_bad_algos_are_rejected_ib_style() -> None:
         code, text = h.errors(oid)[0]
         assert code == 201 and text.startswith("Order rejected - reason:")
     assert not h.engine.open_orders()
+
+
+def test_twap_matching_same_side_posts_passively() -> None:
+    h = market()
+    oid = h.place(
+        algo(
+            MarketOrder("BUY", 1000),
+            "Twap",
+            strategyType="Matching Same Side",
+            endTime="10:10:00 US/Eastern",
+        )
+    )
+    assert not h.fills(oid)  # resting on the bid, not crossing the spread
+    h.venue.trade(AAPL, 100.00, 500)
+    assert [(f.execution.shares, f.execution.price) for f in h.fills(oid)] == [(50, 100.00)]
+    h.advance(300)
+    h.venue.trade(AAPL, 99.99, 5000)  # through its price: catches up with the schedule
+    assert h.last_status(oid).filled == 550
+    assert h.fills(oid)[-1].execution.price == 100.00

@@ -51,6 +51,7 @@ class AlgoRun:
     max_pct_vol: float | None = None
     exponent: float = 1.0
     adaptive: tuple[float, float] | None = None
+    style: str = "Marketable"
     start_volume: Decimal | None = None
 
     @property
@@ -79,15 +80,25 @@ class AlgoRun:
         traded = max(market_volume - self.start_volume, Decimal(0))
         return (traded * Decimal(repr(self.max_pct_vol))).to_integral_value(rounding=ROUND_FLOOR)
 
-    def adaptive_price(self, book: Book, is_buy: bool, now: datetime) -> float | None:
-        """Adaptive: start between the near side and the far side per priority, then walk across."""
-        if self.adaptive is None or book.bid is None or book.ask is None:
-            return None
-        first, per_minute = self.adaptive
-        minutes = max((now - self.start).total_seconds(), 0.0) / 60.0
-        share = min(first + per_minute * minutes, 1.0)
-        spread = book.ask - book.bid
-        return book.bid + share * spread if is_buy else book.ask - share * spread
+    def child_price(self, book: Book, is_buy: bool, now: datetime) -> tuple[bool, float | None]:
+        """(priced, price) of the algo's next child: None = as marketable as the order allows;
+        not priced when the style needs a quote the market does not show."""
+        if self.adaptive is not None:
+            if book.bid is None or book.ask is None:
+                return False, None
+            first, per_minute = self.adaptive
+            minutes = max((now - self.start).total_seconds(), 0.0) / 60.0
+            share = min(first + per_minute * minutes, 1.0)
+            spread = book.ask - book.bid
+            return True, book.bid + share * spread if is_buy else book.ask - share * spread
+        if self.style == "Matching Midpoint":
+            return book.mid is not None, book.mid
+        if self.style == "Matching Same Side":
+            side = book.bid if is_buy else book.ask
+            return side is not None, side
+        if self.style == "Matching Last":
+            return book.last is not None, book.last
+        return True, None
 
 
 def _param_map(params: list[TagValue]) -> dict[str, str]:
@@ -133,6 +144,7 @@ def build(
         kind = values.get("strategyType", "Marketable")
         if kind not in _TWAP_TYPES:
             raise rejected(f"Invalid Twap strategyType {kind!r}")
+        run.style = kind
     if "maxPctVol" in values:
         try:
             pct = float(values["maxPctVol"])

@@ -630,16 +630,13 @@ class OrderEngine:
                 return False, None
         else:
             limit = wo.limit
-        if wo.algo is not None and wo.algo.adaptive is not None:
-            adaptive = wo.algo.adaptive_price(book, wo.is_buy, now)
-            if adaptive is None:
+        if wo.algo is not None:
+            priced, child = wo.algo.child_price(book, wo.is_buy, now)
+            if not priced:
                 return False, None
-            adaptive = round_to_tick(adaptive, tick, up=wo.is_buy)
-            limit = (
-                adaptive
-                if limit is None
-                else (min(limit, adaptive) if wo.is_buy else max(limit, adaptive))
-            )
+            if child is not None:  # the algo's own (more passive) price, within the limit
+                child = round_to_tick(child, tick, up=not wo.is_buy)
+                limit = child if limit is None else _passive(limit, child, wo.is_buy)
         return True, limit
 
     def _work(
@@ -1063,6 +1060,10 @@ def _within(price: float, limit: float | None, is_buy: bool) -> bool:
     if limit is None:
         return True
     return price <= limit if is_buy else price >= limit
+
+
+def _passive(a: float, b: float, is_buy: bool) -> float:
+    return min(a, b) if is_buy else max(a, b)
 
 
 def _to_increment(quantity: Decimal, increment: Decimal) -> Decimal:
