@@ -8,12 +8,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from terminal_app import APP_NAME, __version__
 from terminal_app.ib_errors import Severity
 from terminal_app.loop_lag import LoopLagProbe
-from terminal_app.session.broker import BrokerSession
+from terminal_app.session.broker import BrokerSession, OrderRefused
 from terminal_app.session.profiles import ConnectionProfile
 from terminal_app.session.state import ConnectionState, Phase
 from terminal_app.tasks import TaskOwner
@@ -65,6 +72,7 @@ class MainWindow(QMainWindow):
 
         menu_bar = self.menuBar()
         self.file_menu = menu_bar.addMenu("&File")
+        self.orders_menu = menu_bar.addMenu("&Orders")
         self.workspace_menu = menu_bar.addMenu("&Workspace")
         self.view_menu = menu_bar.addMenu("&View")
         self.help_menu = menu_bar.addMenu("&Help")
@@ -78,6 +86,7 @@ class MainWindow(QMainWindow):
         self.workspace.workspace_changed.connect(self._on_workspace_changed)
 
         self._add_connection_actions()
+        self._add_order_actions()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -139,6 +148,50 @@ class MainWindow(QMainWindow):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
 
+    def _add_order_actions(self) -> None:
+        self.cancel_all_action = QAction("&Cancel all open orders…", self)
+        self.cancel_all_action.setShortcut("Ctrl+Shift+X")
+        self.cancel_all_action.setToolTip("Global cancel: every open order of the account")
+        self.cancel_all_action.triggered.connect(self.confirm_cancel_all)
+        self.orders_menu.addAction(self.cancel_all_action)
+        self.session.tradingChanged.connect(self._on_trading)
+        self._on_trading(self.session.trading_allowed, self.session.trading_reason)
+
+    def _on_trading(self, allowed: bool, reason: str) -> None:
+        self.cancel_all_action.setEnabled(allowed)
+        self.cancel_all_action.setStatusTip(reason)
+
+    def confirm_cancel_all(self) -> QMessageBox:
+        """Global cancel after a (non-blocking) confirmation: it reaches orders of every client."""
+        count = len(self.session.open_trades())
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Cancel all open orders?",
+            f"Send a global cancel for every open order of the account ({count} known to this "
+            "terminal; orders placed from TWS or other API clients are cancelled too).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def clicked(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self._cancel_all()
+
+        box.buttonClicked.connect(clicked)
+        box.finished.connect(box.deleteLater)
+        box.open()
+        self.cancel_all_box = box
+        return box
+
+    def _cancel_all(self) -> None:
+        try:
+            self.session.global_cancel()
+        except OrderRefused as exc:
+            self.notify(f"Global cancel not sent: {exc}", Severity.ERROR)
+            return
+        self.notify("Global cancel sent.", Severity.INFO)
+
     def show_connection_dialog(self) -> ConnectionDialog:
         dialog = ConnectionDialog(self.session.profile, self)
         dialog.connect_requested.connect(self.request_connect)
@@ -165,10 +218,7 @@ class MainWindow(QMainWindow):
         self.status.show_state(state)
         self.status.show_profile(self.session.profile)
         self.status.show_accounts(self.session.accounts() if connected else [])
-        # BrokerSession.server_time() (reqCurrentTime) is requested from the session owner; until
-        # it exists the clock stays hidden rather than showing the local time as server time.
-        fetch = getattr(self.session, "server_time", None) if connected else None
-        self.status.set_server_time_source(fetch)
+        self.status.set_server_time_source(self.session.server_time if connected else None)
         self._update_title()
         busy = state.phase in (Phase.CONNECTED, Phase.CONNECTING, Phase.RECONNECTING)
         self.disconnect_action.setEnabled(busy)

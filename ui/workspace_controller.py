@@ -160,6 +160,12 @@ class WorkspaceController(QObject):
         self._store.delete(name)
         self.message.emit(f"Workspace {name!r} deleted.")
 
+    def switch_to(self, name: str) -> None:
+        """Open another workspace from the menu: the current one is saved first, as TWS does."""
+        if name != self._current:
+            self.save()
+        self.restore(name)
+
     def reset_to_default(self) -> None:
         self.apply(self.default())
 
@@ -188,7 +194,7 @@ class WorkspaceController(QObject):
             action = self._open_menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(name == self._current)
-            action.triggered.connect(lambda _=False, n=name: self.restore(n))
+            action.triggered.connect(lambda _=False, n=name: self.switch_to(n))
         if not names:
             self._open_menu.addAction("(no saved workspaces)").setEnabled(False)
 

@@ -2,18 +2,18 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from ib_async import Contract
+from ib_async import Contract, LimitOrder, Stock
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from terminal_app.session.broker import BrokerSession, SessionSettings
 from terminal_app.session.contracts import SymbolMatch
 from terminal_app.session.profiles import ProfileKind, make_profile
-from terminal_app.session.state import Backoff, ConnectionState, Phase
+from terminal_app.session.state import Backoff, Phase
 from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.workspace.layout import LayoutStore
 from tests.sim_fixtures import running_gateway, sim_config
@@ -67,12 +67,18 @@ async def test_status_bar_follows_connect_drop_and_cancelled_reconnect(
         assert "Custom" in status.profile.text() and "client 17" in status.profile.text()
         assert not status.live_badge.isHidden() and status.sim_badge.isHidden()
         assert status.account.text() == "DU1234567"
+        # The simulator's clock (a fixed 2026-11-24 10:00 New York start), not the wall clock.
+        await wait_until(lambda: status.server_now() is not None, 5)
+        server = status.server_now()
+        assert server is not None and server.date() == date(2026, 11, 24)
+        assert status.clock.text() == server.astimezone().strftime("%H:%M:%S %Z")
         assert status.cancel_button.isHidden()
         assert not window.cancel_reconnect_action.isEnabled()
 
         await gateway.stop()
         await wait_until(lambda: window.session.state.phase is Phase.RECONNECTING, 10)
         assert status.state.text() == "● Reconnecting"
+        assert status.server_now() is None
         assert not status.cancel_button.isHidden()
         assert window.cancel_reconnect_action.isEnabled()
         status.cancel_button.click()
@@ -204,18 +210,23 @@ async def test_symbol_search_while_offline_says_so(window: MainWindow) -> None:
 
 
 @pytest.mark.asyncio
-async def test_status_clock_shows_server_time_and_ticks(window: MainWindow) -> None:
-    server = datetime(2026, 11, 24, 15, 30, 0, tzinfo=UTC)
-
-    async def server_time() -> datetime:
-        return server
-
-    window.session.server_time = server_time  # type: ignore[attr-defined]
-    window.status.show_state(ConnectionState(Phase.CONNECTED))
-    window.status.set_server_time_source(server_time)
-    await wait_until(lambda: window.status.server_now() is not None)
-    shown = window.status.server_now()
-    assert shown is not None and timedelta(0) <= shown - server < timedelta(seconds=2)
-    assert window.status.clock.text() == shown.astimezone().strftime("%H:%M:%S %Z")
-    window.status.show_state(ConnectionState(Phase.RECONNECTING, "lost"))
-    assert window.status.server_now() is None
+async def test_cancel_all_asks_then_cancels_open_orders(
+    window: MainWindow, gateway: SimulatedGateway
+) -> None:
+    assert not window.cancel_all_action.isEnabled()
+    try:
+        await _connected(window, gateway.port)
+        assert window.cancel_all_action.isEnabled()
+        contract = await window.session.qualify(Stock("AAPL", "SMART", "USD"))
+        trade = window.session.place_order(contract, LimitOrder("BUY", 1, 1.00))
+        await wait_until(lambda: trade.orderStatus.status in ("Submitted", "PreSubmitted"), 10)
+        box = window.confirm_cancel_all()
+        assert "1 known to this terminal" in box.text()
+        box.button(QMessageBox.StandardButton.No).click()
+        box = window.confirm_cancel_all()
+        box.button(QMessageBox.StandardButton.Yes).click()
+        await wait_until(lambda: trade.orderStatus.status == "Cancelled", 10)
+        assert trade.orderStatus.status == "Cancelled"
+    finally:
+        await window.session.close()
+    assert not window.cancel_all_action.isEnabled()

@@ -207,6 +207,17 @@ def test_removing_a_panel_releases_it(window: MainWindow) -> None:
     assert panel.model._unsubscribe is None
 
 
+def test_switching_workspaces_saves_the_current_one(window: MainWindow) -> None:
+    window.workspace.save("Other")
+    window.workspace.save("Mine")
+    window.docks.open("notes")
+    window.workspace.switch_to("Other")
+    assert window.workspace.current_name == "Other"
+    assert _names(window) == []
+    window.workspace.switch_to("Mine")
+    assert _names(window) == ["notes:1"]
+
+
 def test_delete_workspace(window: MainWindow) -> None:
     window.workspace.save("A")
     window.workspace.save("B")
