@@ -10,6 +10,7 @@ import pytest_asyncio
 from ib_async import Contract, LimitOrder, Stock
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from terminal_app.loop_lag import LoopLagProbe
 from terminal_app.session.broker import BrokerSession, SessionSettings
 from terminal_app.session.contracts import SymbolMatch
 from terminal_app.session.profiles import ProfileKind, make_profile
@@ -230,3 +231,22 @@ async def test_cancel_all_asks_then_cancels_open_orders(
     finally:
         await window.session.close()
     assert not window.cancel_all_action.isEnabled()
+
+
+@pytest.mark.asyncio
+async def test_status_bar_shows_loop_lag(window: MainWindow) -> None:
+    probe = LoopLagProbe(interval=0.01)
+    probe.start()
+    try:
+        window.status.set_probe(probe)
+        await wait_until(lambda: probe.stats().samples >= 2)
+        probe.record(0.3)  # a blocked loop: 300 ms late
+        window.status.refresh()
+        assert window.status.lag.text() == "Lag 300 ms"
+        assert "#e5484d" in window.status.lag.styleSheet()
+        probe.record(0.001)
+        window.status.refresh()
+        assert window.status.lag.text() == "Lag 1 ms" and window.status.lag.styleSheet() == ""
+        assert "p99 300 ms" in window.status.lag.toolTip()
+    finally:
+        probe.stop()
