@@ -444,11 +444,15 @@ class BrokerSession(QObject):
     async def qualify(self, contract: Contract) -> contracts.Contract:
         """A completed copy of `contract`; `contracts.ContractError` says why when not unique."""
         self._require_connection()
-        return await contracts.qualify(self.ib, contract, self.settings.request_timeout)
+        return await contracts.qualify(
+            self.ib, contract, self.settings.request_timeout, self.lane.slot
+        )
 
     async def search_symbols(self, pattern: str) -> list[contracts.SymbolMatch]:
         self._require_connection()
-        return await contracts.search_symbols(self.ib, pattern, self.settings.request_timeout)
+        return await contracts.search_symbols(
+            self.ib, pattern, self.settings.request_timeout, self.lane.slot
+        )
 
     def _require_connection(self) -> None:
         if not self.ib.isConnected():
@@ -488,18 +492,7 @@ class BrokerSession(QObject):
 
     async def _send_history(self, req: HistoryRequest) -> list[BarData]:
         """Called by the scheduler when pacing allows; the message still waits in the bulk lane."""
-        sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        def dropped() -> None:
-            if not sent.done():
-                sent.set_exception(ConnectionError("disconnected before the request was sent"))
-
-        def go() -> None:
-            if not sent.done():
-                sent.set_result(None)
-
-        self.lane.submit(go, on_drop=dropped)
-        await sent
+        await self.lane.slot()
         k = req.key
         return await self.ib.reqHistoricalDataAsync(
             req.contract,

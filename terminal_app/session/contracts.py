@@ -6,12 +6,19 @@ contract details ourselves and word the outcome.
 """
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from ib_async import IB, Contract, ContractDetails, RequestError
 from ib_async import util as ib_util
 
 from terminal_app.ib_errors import describe
+
+Gate = Callable[[], Awaitable[None]]  # waits for the bulk lane before each request
+
+
+async def _no_gate() -> None:
+    return None
 
 
 class ContractError(LookupError):
@@ -50,8 +57,11 @@ def contract_text(c: Contract) -> str:
     return " ".join(p for p in parts if p)
 
 
-async def contract_details(ib: IB, contract: Contract, timeout: float) -> list[ContractDetails]:
+async def contract_details(
+    ib: IB, contract: Contract, timeout: float, gate: Gate = _no_gate
+) -> list[ContractDetails]:
     """Details for a (partial) contract; an IB error becomes a ContractError with its meaning."""
+    await gate()
     try:
         return list(await asyncio.wait_for(ib.reqContractDetailsAsync(contract), timeout))
     except RequestError as exc:
@@ -63,9 +73,9 @@ async def contract_details(ib: IB, contract: Contract, timeout: float) -> list[C
         ) from exc
 
 
-async def qualify(ib: IB, contract: Contract, timeout: float) -> Contract:
+async def qualify(ib: IB, contract: Contract, timeout: float, gate: Gate = _no_gate) -> Contract:
     """A copy of `contract` completed by IB (conId set); ContractError if none or several match."""
-    details = await contract_details(ib, contract, timeout)
+    details = await contract_details(ib, contract, timeout, gate)
     found = [d.contract for d in details if d.contract is not None]
     if contract.secType:
         found = [c for c in found if c.secType == contract.secType] or found
@@ -91,12 +101,13 @@ async def qualify(ib: IB, contract: Contract, timeout: float) -> Contract:
 
 
 async def search_symbols(
-    ib: IB, pattern: str, timeout: float, max_expiry_lookups: int = 3
+    ib: IB, pattern: str, timeout: float, gate: Gate = _no_gate, max_expiry_lookups: int = 3
 ) -> list[SymbolMatch]:
     """reqMatchingSymbols plus the futures expiries of the first few futures matches."""
     text = pattern.strip()
     if not text:
         raise ContractError("Type a symbol or company name to search.")
+    await gate()
     try:
         found = await asyncio.wait_for(ib.reqMatchingSymbolsAsync(text), timeout)
     except RequestError as exc:
@@ -115,15 +126,15 @@ async def search_symbols(
         expiries: tuple[str, ...] = ()
         if (c.secType == "FUT" or "FUT" in derivs) and lookups < max_expiry_lookups:
             lookups += 1
-            expiries = await _future_expiries(ib, c, timeout)
+            expiries = await _future_expiries(ib, c, timeout, gate)
         matches.append(SymbolMatch(c, c.description or c.symbol, derivs, expiries))
     return matches
 
 
-async def _future_expiries(ib: IB, c: Contract, timeout: float) -> tuple[str, ...]:
+async def _future_expiries(ib: IB, c: Contract, timeout: float, gate: Gate) -> tuple[str, ...]:
     probe = Contract(secType="FUT", symbol=c.symbol, currency=c.currency)
     try:
-        details = await contract_details(ib, probe, timeout)
+        details = await contract_details(ib, probe, timeout, gate)
     except ContractError:
         return ()
     dates = {d.contract.lastTradeDateOrContractMonth for d in details if d.contract is not None}

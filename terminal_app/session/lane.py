@@ -53,6 +53,28 @@ class BulkLane:
             self._on_drop[key] = on_drop
         self.pump()
 
+    async def slot(self) -> None:
+        """Wait for this caller's turn (for requests sent by an awaited ib_async call);
+        ConnectionError if the lane is cleared (disconnect) first."""
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def go() -> None:
+            if not turn.done():
+                turn.set_result(None)
+
+        def dropped() -> None:
+            if not turn.done():
+                turn.set_exception(ConnectionError("disconnected before the request was sent"))
+
+        self._seq += 1
+        key = ("slot", self._seq)
+        self.submit(go, key=key, on_drop=dropped)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            self.withdraw(key)  # the caller gave up: free the place in the queue
+            raise
+
     def withdraw(self, key: Hashable) -> bool:
         """Drop a queued, unsent action: True if it was still waiting."""
         self._on_drop.pop(key, None)

@@ -1,5 +1,6 @@
 """The bulk lane keeps bulk sends under a rate so priority sends never queue behind them."""
 
+import asyncio
 import time
 
 import pytest
@@ -59,3 +60,22 @@ async def test_a_failing_action_is_reported_and_the_rest_still_go() -> None:
     lane.submit(boom)
     lane.submit(lambda: done.append(1))
     assert done == [1] and isinstance(errors[0], RuntimeError)
+
+
+@pytest.mark.asyncio
+async def test_slot_waits_its_turn_and_gives_it_up_when_cancelled() -> None:
+    lane = BulkLane(rate=1, interval=0.2)
+    lane.submit(lambda: None)  # uses the budget of this interval
+    first = asyncio.ensure_future(lane.slot())
+    second = asyncio.ensure_future(lane.slot())
+    await asyncio.sleep(0)
+    assert lane.pending == 2 and not first.done()
+    second.cancel()
+    await asyncio.sleep(0)
+    assert lane.pending == 1
+    await asyncio.wait_for(first, 1)
+    third = asyncio.ensure_future(lane.slot())
+    await asyncio.sleep(0)
+    lane.clear()
+    with pytest.raises(ConnectionError):
+        await third
