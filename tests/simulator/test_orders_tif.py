@@ -136,3 +136,24 @@ def test_unsupported_combinations_are_rejected() -> None:
     assert h.errors(bad_tif)[0][0] == 201
     past = h.place(LimitOrder("BUY", 1, 5000, tif="GTD", goodTillDate="20200101 10:00:00"), es)
     assert "past" in h.errors(past)[0][1]
+
+
+def test_good_after_time_holds_the_order_until_then() -> None:
+    h = market()
+    oid = h.place(LimitOrder("BUY", 100, 100.05, goodAfterTime="20261124 10:30:00 US/Eastern"))
+    assert h.last_status(oid).status == "PreSubmitted" and not h.fills(oid)
+    h.advance(0.5 * HOUR)
+    assert h.last_status(oid).status == "Filled"
+    bad = h.place(LimitOrder("BUY", 100, 99.00, goodAfterTime="tomorrow"))
+    assert h.errors(bad)[0][0] == 201
+
+
+def test_all_or_none_waits_for_enough_liquidity() -> None:
+    h = market()  # 100 @ 100.02, 200 @ 100.03, 300 @ 100.04
+    oid = h.place(LimitOrder("BUY", 400, 100.03, allOrNone=True))
+    assert h.last_status(oid).status == "Submitted" and not h.fills(oid)
+    h.venue.trade(AAPL, 100.03, 300)  # at its limit, but not enough for all of it
+    assert not h.fills(oid)
+    h.venue.quote(AAPL, 99.99, 100.00, last=100.00, sizes=(100, 200, 300))
+    assert [f.execution.shares for f in h.fills(oid)] == [100, 200, 100]
+    assert h.last_status(oid).status == "Filled"

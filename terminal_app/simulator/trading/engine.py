@@ -368,6 +368,7 @@ class OrderEngine:
         wo.session = session
         wo.expires_at = None
         wo.activates_at = None
+        wo.not_before = parse_ib_time(order.goodAfterTime, now) if order.goodAfterTime else None
         if tif == "DAY":
             wo.expires_at = session.outer_close if order.outsideRth else session.close
         elif tif == "GTD":
@@ -541,7 +542,7 @@ class OrderEngine:
         if wo.expires_at is not None and now >= wo.expires_at:
             self._cancel(wo, reason="Order expired")
             return
-        if held_by_parent:
+        if held_by_parent or (wo.not_before is not None and now < wo.not_before):
             self._set_status(wo, OrderStatus.PreSubmitted)
             return
         if wo.activates_at is not None:
@@ -653,15 +654,18 @@ class OrderEngine:
         room = self._room(wo)
         if room is not None:
             wanted = min(wanted, room)
+        all_or_none = wo.order.allOrNone or tif == "FOK"
         if priced and wanted > 0:
-            if tif == "FOK" and self._available(wo, book, limit, taken) < wo.remaining:
-                self._cancel(wo, reason="Fill-or-kill not fillable")
-                return
+            if all_or_none and self._available(wo, book, limit, taken) < wo.remaining:
+                if tif == "FOK":
+                    self._cancel(wo, reason="Fill-or-kill not fillable")
+                    return
+                wanted = Decimal(0)  # all-or-none waits for enough liquidity
             for quantity, price in self._take(wo, book, limit, wanted, taken):
                 self._fill(wo, quantity, price, liquidity=2)
                 if wo.done:
                     return
-            if trade is not None and limit is not None and not wo.done:
+            if trade is not None and limit is not None and not wo.done and wanted > 0:
                 self._fill_from_print(wo, trade, limit, wanted)
         if wo.done:
             return
@@ -745,6 +749,8 @@ class OrderEngine:
             through, at = trade.price > limit, trade.price == limit
         quantity = min(wanted, wo.remaining) if through else min(wanted, wo.remaining, trade.size)
         quantity = _to_increment(quantity, wo.spec.size_increment)
+        if wo.order.allOrNone and quantity < wo.remaining:
+            return
         if (through or at) and quantity > 0:
             self._fill(wo, quantity, limit, liquidity=1)
 

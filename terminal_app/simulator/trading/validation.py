@@ -91,6 +91,11 @@ def validate(order: Order, spec: InstrumentSpec, now: datetime) -> None:
         raise rejected(f"{tif} is not available for {spec.symbol} {spec.sec_type}")
     if order.algoStrategy and not _listed(spec, "ALGO"):
         raise rejected(f"IB algos are not available for {spec.symbol} {spec.sec_type}")
+    if order.goodAfterTime:
+        try:
+            parse_ib_time(order.goodAfterTime, now)
+        except ValueError as exc:
+            raise rejected(f"Invalid goodAfterTime: {exc}") from exc
     if tif == "OPG" and order_type not in ("MKT", "LMT"):
         raise rejected("OPG is only valid for MKT and LMT orders")
     if order_type in ("MOC", "LOC") and tif not in ("DAY", "GTC"):

@@ -39,6 +39,7 @@ class WorkingOrder:
     trigger_hits: int = 0
     expires_at: datetime | None = None
     activates_at: datetime | None = None
+    not_before: datetime | None = None
     algo: AlgoRun | None = None
     completed_at: datetime | None = None
     completed_status: str = ""
