@@ -79,16 +79,14 @@ class ResultRow:
 
     def cells(self) -> tuple[str, ...]:
         m = self.match
+        exchange = m.exchange if m.sec_type == "FUT" else ""
         if self.expiry:
-            return (
-                f"   {m.contract.symbol} {_expiry_text(self.expiry)}",
-                "FUT",
-                "",
-                m.currency,
-                "",
-            )
+            label = f"   {m.contract.symbol} {_expiry_text(self.expiry)}"
+            return (label, "FUT", exchange, m.currency, m.description)
         derivs = ", ".join(t for t in m.derivative_sec_types if t != m.sec_type)
         description = m.description + (f"  (also {derivs})" if derivs else "")
+        if m.sec_type == "FUT" and m.expiries:
+            description += f"  · front month {_expiry_text(m.expiries[0])}"
         return (m.contract.symbol, m.sec_type, m.exchange, m.currency, description)
 
 

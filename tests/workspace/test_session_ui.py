@@ -163,7 +163,10 @@ def test_futures_expiries_become_rows_of_their_own() -> None:
         "E-mini S&P 500",
         expiries=("20261218", "20270319"),
     )
-    front = result_rows([es_fut])[0].contract()
+    fut_rows = result_rows([es_fut])
+    assert fut_rows[0].cells()[4] == "E-mini S&P 500  · front month 18 Dec 2026"
+    assert fut_rows[1].cells()[2] == "CME"
+    front = fut_rows[0].contract()
     assert (front.exchange, front.lastTradeDateOrContractMonth) == ("CME", "20261218")
 
 
