@@ -32,6 +32,7 @@ from ib_async import (
     Execution,
     Order,
     OrderComboLeg,
+    OrderState,
     SoftDollarTier,
     TagValue,
 )
@@ -39,7 +40,12 @@ from ib_async import (
 from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.market import Market
 from terminal_app.simulator.trading.adapters import LedgerAccount, MarketVenue
-from terminal_app.simulator.trading.engine import ExecutionRecord, Journal, OrderEngine
+from terminal_app.simulator.trading.engine import (
+    CompletedOrder,
+    ExecutionRecord,
+    Journal,
+    OrderEngine,
+)
 from terminal_app.simulator.trading.working import SavedOrder, WorkingOrder
 
 log = logging.getLogger(__name__)
@@ -54,7 +60,9 @@ CREATE TABLE IF NOT EXISTS orders (
     PRIMARY KEY (client_id, order_id));
 CREATE TABLE IF NOT EXISTS executions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, exec_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS completed (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
 """
+COMPLETED_KEPT = 1000
 AccountExport = Callable[[], Mapping[str, Any]]
 T = TypeVar("T")
 
@@ -66,6 +74,7 @@ class SavedState:
     account: dict[str, Any] | None = None
     orders: list[SavedOrder] = field(default_factory=list)
     executions: list[ExecutionRecord] = field(default_factory=list)
+    completed: list[CompletedOrder] = field(default_factory=list)
     next_ids: dict[int, int] = field(default_factory=dict)
     perm_id: int = 0
     exec_seq: int = 0
@@ -154,6 +163,10 @@ class StateStore(Journal):
                 _execution_record(json.loads(body))
                 for (body,) in db.execute("SELECT body FROM executions ORDER BY seq")
             ]
+            state.completed = [
+                _completed_order(json.loads(body))
+                for (body,) in db.execute("SELECT body FROM completed ORDER BY seq")
+            ]
         except (KeyError, TypeError, json.JSONDecodeError) as exc:
             raise ValueError(f"undecodable row: {exc!r}") from exc
         return state
@@ -185,6 +198,22 @@ class StateStore(Journal):
             (
                 "INSERT OR IGNORE INTO executions (exec_id, body) VALUES (?, ?)",
                 (record.execution.execId, body),
+            )
+        )
+
+    def add_completed(self, order: CompletedOrder) -> None:
+        body = json.dumps(
+            {
+                "contract": _dump(order.contract),
+                "order": _dump(order.order),
+                "state": _dump(order.state),
+            }
+        )
+        self._pending.append(("INSERT INTO completed (body) VALUES (?)", (body,)))
+        self._pending.append(
+            (
+                "DELETE FROM completed WHERE seq <= (SELECT MAX(seq) FROM completed) - ?",
+                (COMPLETED_KEPT,),
             )
         )
 
@@ -346,6 +375,14 @@ def _saved_order(body: dict[str, Any]) -> SavedOrder:
     )
 
 
+def _completed_order(body: dict[str, Any]) -> CompletedOrder:
+    return CompletedOrder(
+        contract=_contract(body["contract"]),
+        order=_order(body["order"]),
+        state=_load(OrderState, body["state"], {}),
+    )
+
+
 def _execution_record(body: dict[str, Any]) -> ExecutionRecord:
     return ExecutionRecord(
         client_id=int(body["client_id"]),
@@ -369,7 +406,14 @@ def open_engine(
         ledger.load(state.account)
     store.bind_account(ledger.export)
     engine = OrderEngine(venue, account, journal=store)
-    engine.restore(state.orders, state.executions, state.next_ids, state.perm_id, state.exec_seq)
+    engine.restore(
+        state.orders,
+        state.executions,
+        state.next_ids,
+        state.perm_id,
+        state.exec_seq,
+        state.completed,
+    )
     log.info(
         "paper account restored from %s: %d working orders, %d executions",
         store.path,

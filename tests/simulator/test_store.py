@@ -23,7 +23,14 @@ def restarted(state_dir: Path) -> tuple[Harness, StateStore]:
     store = StateStore(state_dir)
     h = Harness(journal=store)
     state = store.load()
-    h.engine.restore(state.orders, state.executions, state.next_ids, state.perm_id, state.exec_seq)
+    h.engine.restore(
+        state.orders,
+        state.executions,
+        state.next_ids,
+        state.perm_id,
+        state.exec_seq,
+        state.completed,
+    )
     return h, store
 
 
@@ -54,6 +61,8 @@ def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path)
     h.venue.trade(AAPL, 100.50)  # ratchets the trailing stop to 100.00
     h.place(MarketOrder("BUY", 7, orderId=40), client_id=5)
     before = h.engine.executions()
+    completed = [(c.order.orderId, c.state.status) for c in h.engine.completed_orders()]
+    assert completed[-1] == (40, "Filled")
     store.close()
 
     h2, store2 = restarted(tmp_path)
@@ -73,6 +82,9 @@ def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path)
     assert [(r.execution.execId, r.execution.time, r.report.commission) for r in after] == [
         (r.execution.execId, r.execution.time, r.report.commission) for r in before
     ]
+    restored = [(c.order.orderId, c.state.status) for c in h2.engine.completed_orders()]
+    assert restored == completed
+    assert h2.engine.completed_orders()[-1].state.completedTime.endswith("America/New_York")
     assert h2.engine.next_order_id(5) == 41 and h2.engine.next_order_id(6) == adaptive + 1
     # The restored order keeps working: it fills, and the ids keep counting up.
     h2.venue.quote(AAPL, 98.00, 98.02, last=98.01)

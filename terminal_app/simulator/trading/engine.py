@@ -103,6 +103,8 @@ class Journal:
 
     def add_execution(self, record: ExecutionRecord) -> None: ...
 
+    def add_completed(self, order: CompletedOrder) -> None: ...
+
     def save_counters(self, next_ids: dict[int, int], perm_id: int, exec_seq: int) -> None: ...
 
     def save_account(self) -> None: ...
@@ -122,7 +124,7 @@ class OrderEngine:
         self._orders: dict[Key, WorkingOrder] = {}
         self._by_con: dict[int, list[Key]] = {}
         self._unwatch: dict[int, Callable[[], None]] = {}
-        self._completed: list[WorkingOrder] = []
+        self._completed: list[tuple[Key | None, CompletedOrder]] = []
         self._executions: list[ExecutionRecord] = []
         self._max_ids: dict[int, int] = {}
         self._perm_id = 1_000_000
@@ -144,9 +146,12 @@ class OrderEngine:
         next_ids: dict[int, int],
         perm_id: int,
         exec_seq: int,
+        completed: Iterable[CompletedOrder] = (),
     ) -> None:
         """Take back what a `Journal` saved before a restart (no events are emitted)."""
         self._executions.extend(executions)
+        self._completed.extend((None, done) for done in completed)
+        del self._completed[:-_COMPLETED_KEPT]
         self._max_ids.update({client: nid - 1 for client, nid in next_ids.items()})
         self._perm_id = max(self._perm_id, perm_id)
         self._exec_seq = max(self._exec_seq, exec_seq)
@@ -244,18 +249,8 @@ class OrderEngine:
         ]
 
     def completed_orders(self) -> list[CompletedOrder]:
-        return [
-            CompletedOrder(
-                wo.contract,
-                self._order_copy(wo),
-                OrderState(
-                    status=wo.status,
-                    completedTime=format_ib_time(wo.completed_at or wo.placed_at),
-                    completedStatus=wo.completed_status,
-                ),
-            )
-            for wo in self._completed
-        ]
+        """reqCompletedOrders: filled, cancelled and inactive orders, oldest first."""
+        return [done for _, done in self._completed]
 
     def executions(self, flt: ExecutionFilter | None = None) -> list[ExecutionRecord]:
         """reqExecutions with IB's ExecutionFilter semantics (empty/0 fields match everything)."""
@@ -972,12 +967,23 @@ class OrderEngine:
         wo.completed_at = self._venue.now()
         wo.completed_status = status if status != OrderStatus.Cancelled else "Cancelled by Trader"
         self._untrack(wo)
-        self._completed.append(wo)
+        done = CompletedOrder(
+            wo.contract,
+            self._order_copy(wo),
+            OrderState(
+                status=status,
+                completedTime=format_ib_time(wo.completed_at),
+                completedStatus=wo.completed_status,
+            ),
+        )
+        self._completed.append((wo.key, done))
         if len(self._completed) > _COMPLETED_KEPT:
-            for old in self._completed[:-_COMPLETED_KEPT]:
-                self._orders.pop(old.key, None)
+            for key, _ in self._completed[:-_COMPLETED_KEPT]:
+                if key is not None:
+                    self._orders.pop(key, None)
             del self._completed[:-_COMPLETED_KEPT]
         self._journal.drop_order(wo.key)
+        self._journal.add_completed(done)
 
     def _persist(self, wo: WorkingOrder) -> None:
         tif = (wo.order.tif or "DAY").upper()
