@@ -124,6 +124,7 @@ async def run_app(
     probe.stop()
     await window.tasks.cancel_all()
     await window.session.close()
+    window.docks.remove_all()  # panels give back what they hold before the window goes
     window.deleteLater()
     return code
 

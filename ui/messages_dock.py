@@ -7,6 +7,7 @@ inserted once per frame, so an error storm costs one `rowsInserted` per ~16 ms, 
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -61,9 +62,13 @@ class MessagesModel(QAbstractTableModel):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        self._flush.stop()
+        if shiboken6.isValid(self._flush):
+            self._flush.stop()
 
     def _on_message(self, _message: Message) -> None:
+        if not shiboken6.isValid(self._flush):  # deleted without release_panel(): stop listening
+            self.detach()
+            return
         if not self._flush.isActive():
             self._flush.start()
 

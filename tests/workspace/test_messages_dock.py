@@ -1,3 +1,4 @@
+import shiboken6
 from ib_async import Stock
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -58,3 +59,12 @@ def test_burst_is_inserted_once_per_frame_and_capacity_drops_oldest(qtbot: QtBot
     log.clear()
     panel.model.sync()
     assert panel.model.rowCount() == 0
+
+
+def test_a_deleted_panel_stops_listening(qtbot: QtBot) -> None:
+    log = MessageLog()
+    panel = MessagesPanel(log)
+    model = panel.model
+    shiboken6.delete(panel)
+    log.add_app("after the panel is gone")  # must not raise into the session
+    assert model._unsubscribe is None
