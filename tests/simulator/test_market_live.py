@@ -52,7 +52,8 @@ def test_quote_snapshot(universe):
     assert fx.last != fx.last  # nan: forex has no last price
     bids, asks = market.depth(AAPL, 10)
     assert len(bids) == len(asks) == 10
-    assert bids[0].price == q.bid and asks[0].price == q.ask
+    assert (bids[0].price, bids[0].size) == (q.bid, q.bidSize)
+    assert (asks[0].price, asks[0].size) == (q.ask, q.askSize)
     assert all(a.price < b.price for a, b in itertools.pairwise(asks))
     assert all(a.price > b.price for a, b in itertools.pairwise(bids))
     assert market.book_levels(AAPL, "BUY") == market.depth(AAPL, 1000)[1]
@@ -172,6 +173,8 @@ def test_pause_resume_and_flood(universe):
     run_seconds(market, 2)
     assert events
     assert events[0].time == market.clock.epoch() - 2  # resumed from "now", nothing replayed
+    daily = market.bars(AAPL, None, "1 D", "1 day", "TRADES", False)
+    assert market.quote(AAPL).volume == daily[-1].volume  # session figures caught up
 
 
 @pytest.mark.asyncio

@@ -143,6 +143,7 @@ class _Live:
     ask: float = math.nan
     bid_size: float = 0.0
     ask_size: float = 0.0
+    resync: bool = False
     callbacks: list[Callback] = field(default_factory=list)
     depth_callbacks: list[Callback] = field(default_factory=list)
 
@@ -153,6 +154,7 @@ class Market:
         self.clock = clock
         self.seed = seed
         self._paths: dict[int, InstrumentPath] = {}
+        self._snapshots: dict[int, tuple[int, Quote]] = {}
         self._live: dict[int, _Live] = {}
         self._paused = False
         self._stopping: asyncio.Event | None = None
@@ -184,6 +186,9 @@ class Market:
         if live is None:
             path = self.path(con_id)
             second = last_second(now)
+            cached = self._snapshots.get(con_id)
+            if cached is not None and cached[0] == second:
+                return cached[1]
             stats = self._session_stats(path, second)
             bid_t = path.bid_ticks(second)
             bid_size, ask_size = self._top_sizes(path, second)
@@ -191,7 +196,7 @@ class Market:
         else:
             stats = live.stats
             bid, ask, bid_size, ask_size = live.bid, live.ask, live.bid_size, live.ask_size
-        return Quote(
+        quote = Quote(
             conId=con_id,
             time=now,
             bid=bid,
@@ -208,6 +213,11 @@ class Market:
             prevClose=stats.prev_close,
             vwap=stats.vwap,
         )
+        if live is None:  # snapshots of unwatched instruments are rebuilt once per second
+            if len(self._snapshots) > 4096:
+                self._snapshots.clear()
+            self._snapshots[con_id] = (last_second(now), quote)
+        return quote
 
     def depth(self, con_id: int, rows: int = 10) -> tuple[list[Level], list[Level]]:
         """(bids, asks) of the current second, best first, at most ``rows`` each."""
@@ -370,6 +380,7 @@ class Market:
         if self._paused:
             for live in self._live.values():
                 live.second = target
+                live.resync = True
             return 0
         for live in list(self._live.values()):
             if target <= live.second:
@@ -377,7 +388,10 @@ class Market:
             first = live.second + 1
             if target - first >= MAX_CATCH_UP_SECONDS:
                 first = target - MAX_CATCH_UP_SECONDS + 1
+                live.resync = True
+            if live.resync:  # seconds were skipped: take the session figures from history
                 live.stats = self._session_stats(live.path, first - 1)
+                live.resync = False
             for second in range(first, target + 1):
                 emitted += self._emit_second(live, second)
             live.second = target
@@ -401,6 +415,10 @@ class Market:
             if ops:
                 depth.append(DepthChange(conid, float(second), tuple(ops)))
         trades = self._prints(live, second)
+        if not trades and second % 60 == 0 and quoted:
+            session = session_at(spec, second, False)
+            if session is not None and session.trade_date != live.stats.trade_date:
+                live.stats = self._session_stats(path, second)  # a new session began
         for cb in live.callbacks:
             for ev in quotes + trades:
                 self._deliver(cb, ev)

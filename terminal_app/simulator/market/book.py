@@ -12,30 +12,33 @@ the last row (see simulator-notes §5 "Depth").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from typing import NamedTuple
 
 import numpy as np
 
 from terminal_app.simulator.market.instruments import Instrument
-from terminal_app.simulator.market.price_path import hash_uniform
+from terminal_app.simulator.market.price_path import hash_uniform, hash_uniform_one
 
 BOOK_LEVELS = 20
 INSERT, UPDATE, DELETE = 0, 1, 2
 ASK_SIDE, BID_SIDE = 0, 1
 _UNIT = {"STK": 100, "FUT": 1, "CASH": 100_000}
 _DEPTH_GROWTH = 0.35  # deeper levels hold more
+_SALT = 1
+_LEVEL = np.arange(BOOK_LEVELS, dtype=np.int64)
+_BUCKET_DIVISOR = 1 + _LEVEL // 3  # deeper levels change less often
+_LOT_SCALE = (8 + 6 * _LEVEL) * (1 + _DEPTH_GROWTH * _LEVEL)
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(NamedTuple):
     price: float
     size: float
 
 
-@dataclass(frozen=True)
-class DepthOp:
-    """One updateMktDepth row: position, operation (0 insert, 1 update, 2 delete), side (0 ask, 1
-    bid), price and size."""
+class DepthOp(NamedTuple):
+    """One updateMktDepth row: position, operation (0 insert, 1 update, 2 delete), side (0 ask,
+    1 bid), price and size."""
 
     position: int
     operation: int
@@ -48,21 +51,13 @@ def book_unit(inst: Instrument) -> int:
     return _UNIT.get(inst.secType, 1)
 
 
-def level_sizes(seed: int, inst: Instrument, second: int, side: int, levels: int) -> list[int]:
-    """Sizes of the first ``levels`` levels of one side during ``second``."""
-    idx = np.arange(levels, dtype=np.int64)
-    bucket = second // (1 + idx // 3)  # deeper levels change less often
-    u = hash_uniform(seed, inst.conId, side + 1, bucket * 64 + idx)
-    unit = book_unit(inst)
-    lots = 1 + np.floor(u * (8 + 6 * idx) * (1 + _DEPTH_GROWTH * idx))
-    return [int(x) * unit for x in lots]
-
-
 def top_sizes(seed: int, inst: Instrument, second: int) -> tuple[int, int]:
-    """(bid size, ask size) during ``second``."""
-    return level_sizes(seed, inst, second, BID_SIDE, 1)[0], level_sizes(
-        seed, inst, second, ASK_SIDE, 1
-    )[0]
+    """(bid size, ask size) during ``second``: the first level of each side."""
+    unit = book_unit(inst)
+    bid = hash_uniform_one(seed, inst.conId, _SALT, second * 128 + BID_SIDE * 64)
+    ask = hash_uniform_one(seed, inst.conId, _SALT, second * 128 + ASK_SIDE * 64)
+    scale = float(_LOT_SCALE[0])
+    return (1 + math.floor(bid * scale)) * unit, (1 + math.floor(ask * scale)) * unit
 
 
 def depth_diff(side: int, old: list[Level], new: list[Level]) -> list[DepthOp]:
@@ -70,8 +65,9 @@ def depth_diff(side: int, old: list[Level], new: list[Level]) -> list[DepthOp]:
     ops: list[DepthOp] = []
     common = min(len(old), len(new))
     for pos in range(common):
-        if old[pos] != new[pos]:
-            ops.append(DepthOp(pos, UPDATE, side, new[pos].price, new[pos].size))
+        row = new[pos]
+        if old[pos] != row:
+            ops.append(DepthOp(pos, UPDATE, side, row.price, row.size))
     for pos in range(common, len(new)):
         ops.append(DepthOp(pos, INSERT, side, new[pos].price, new[pos].size))
     for pos in range(len(old) - 1, common - 1, -1):
@@ -79,34 +75,74 @@ def depth_diff(side: int, old: list[Level], new: list[Level]) -> list[DepthOp]:
     return ops
 
 
+def _array_diff(
+    side: int, old_p: np.ndarray, old_s: np.ndarray, new_p: np.ndarray, new_s: np.ndarray
+) -> list[DepthOp]:
+    """``depth_diff`` over price/size arrays (the live feed's hot path)."""
+    common = min(len(old_p), len(new_p))
+    changed = np.flatnonzero(
+        (old_p[:common] != new_p[:common]) | (old_s[:common] != new_s[:common])
+    ).tolist()
+    prices, sizes = new_p.tolist(), new_s.tolist()
+    ops = [DepthOp(pos, UPDATE, side, prices[pos], sizes[pos]) for pos in changed]
+    ops += [
+        DepthOp(pos, INSERT, side, prices[pos], sizes[pos]) for pos in range(common, len(prices))
+    ]
+    old_prices, old_sizes = old_p.tolist(), old_s.tolist()
+    ops += [
+        DepthOp(pos, DELETE, side, old_prices[pos], old_sizes[pos])
+        for pos in range(len(old_prices) - 1, common - 1, -1)
+    ]
+    return ops
+
+
+_EMPTY = np.zeros(0)
+
+
 class Book:
-    """One instrument's book at the current second."""
+    """One instrument's book at the current second (kept as arrays; ``bids``/``asks`` as rows)."""
 
     def __init__(self, seed: int, inst: Instrument) -> None:
         self.seed = seed
         self.inst = inst
-        self.bids: list[Level] = []
-        self.asks: list[Level] = []
+        self._bid_p = self._bid_s = self._ask_p = self._ask_s = _EMPTY
+
+    @property
+    def bids(self) -> list[Level]:
+        return [
+            Level(p, s) for p, s in zip(self._bid_p.tolist(), self._bid_s.tolist(), strict=True)
+        ]
+
+    @property
+    def asks(self) -> list[Level]:
+        return [
+            Level(p, s) for p, s in zip(self._ask_p.tolist(), self._ask_s.tolist(), strict=True)
+        ]
+
+    def _arrays(self, second: int, bid_ticks: int, spread_ticks: int) -> tuple[np.ndarray, ...]:
+        tick = self.inst.minTick
+        depth = min(BOOK_LEVELS, max(bid_ticks, 0))  # no bids at or below zero
+        bid_p = np.round((bid_ticks - _LEVEL[:depth]) * tick, 10)
+        ask_p = np.round((bid_ticks + spread_ticks + _LEVEL) * tick, 10)
+        unit = float(book_unit(self.inst))
+        index = (second // _BUCKET_DIVISOR) * 128 + _LEVEL
+        u_bid = hash_uniform(self.seed, self.inst.conId, _SALT, index + BID_SIDE * 64)
+        u_ask = hash_uniform(self.seed, self.inst.conId, _SALT, index + ASK_SIDE * 64)
+        bid_s = (1 + np.floor(u_bid[:depth] * _LOT_SCALE[:depth])) * unit
+        ask_s = (1 + np.floor(u_ask * _LOT_SCALE)) * unit
+        return bid_p, bid_s, ask_p, ask_s
 
     def snapshot(self, second: int, bid_ticks: int, spread_ticks: int) -> tuple[list[Level], ...]:
-        tick = self.inst.minTick
-        bid_sizes = level_sizes(self.seed, self.inst, second, BID_SIDE, BOOK_LEVELS)
-        ask_sizes = level_sizes(self.seed, self.inst, second, ASK_SIDE, BOOK_LEVELS)
-        ask_ticks = bid_ticks + spread_ticks
-        bids = [
-            Level(round((bid_ticks - i) * tick, 10), float(bid_sizes[i]))
-            for i in range(BOOK_LEVELS)
-            if bid_ticks - i > 0
-        ]
-        asks = [
-            Level(round((ask_ticks + i) * tick, 10), float(ask_sizes[i]))
-            for i in range(BOOK_LEVELS)
-        ]
+        """(bids, asks) during ``second`` with the best bid at ``bid_ticks``."""
+        bid_p, bid_s, ask_p, ask_s = self._arrays(second, bid_ticks, spread_ticks)
+        bids = [Level(p, s) for p, s in zip(bid_p.tolist(), bid_s.tolist(), strict=True)]
+        asks = [Level(p, s) for p, s in zip(ask_p.tolist(), ask_s.tolist(), strict=True)]
         return bids, asks
 
     def advance(self, second: int, bid_ticks: int, spread_ticks: int) -> list[DepthOp]:
         """Move the book to ``second`` and return the per-position diff (asks first)."""
-        bids, asks = self.snapshot(second, bid_ticks, spread_ticks)
-        ops = depth_diff(ASK_SIDE, self.asks, asks) + depth_diff(BID_SIDE, self.bids, bids)
-        self.bids, self.asks = bids, asks
+        bid_p, bid_s, ask_p, ask_s = self._arrays(second, bid_ticks, spread_ticks)
+        ops = _array_diff(ASK_SIDE, self._ask_p, self._ask_s, ask_p, ask_s)
+        ops += _array_diff(BID_SIDE, self._bid_p, self._bid_s, bid_p, bid_s)
+        self._bid_p, self._bid_s, self._ask_p, self._ask_s = bid_p, bid_s, ask_p, ask_s
         return ops

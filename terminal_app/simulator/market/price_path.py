@@ -68,17 +68,35 @@ def _rng(seed: int, key: int, stream: int, index: int) -> np.random.Generator:
     )
 
 
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+
+
+def _hash_seed(seed: int, key: int, salt: int) -> int:
+    return (seed * 0x632BE59BD9B4E019 + key * 0x85EBCA77 + salt) & _MASK64
+
+
 def hash_uniform(seed: int, key: int, salt: int, index: IntArray) -> FloatArray:
     """Uniform [0, 1) per index (splitmix64): cheap stateless noise for book sizes."""
-    with np.errstate(over="ignore"):
-        x = index.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        x ^= np.uint64((seed * 0x632BE59BD9B4E019 + key * 0x85EBCA77 + salt) & 0xFFFFFFFFFFFFFFFF)
-        x ^= x >> np.uint64(30)
-        x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
-        x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
+    x = index.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # wraps mod 2**64
+    x ^= np.uint64(_hash_seed(seed, key, salt))
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
     return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+
+
+def hash_uniform_one(seed: int, key: int, salt: int, index: int) -> float:
+    """``hash_uniform`` for one index, in plain Python (same value, no numpy overhead)."""
+    x = (index * 0x9E3779B97F4A7C15) & _MASK64
+    x ^= _hash_seed(seed, key, salt)
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK64
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK64
+    x ^= x >> 31
+    return (x >> 11) / float(1 << 53)
 
 
 # --- shared path (per path key) -------------------------------------------------------------------
