@@ -37,6 +37,8 @@ def test_bad_orders_are_rejected_with_ib_codes() -> None:
     ):
         oid = h.place(order)
         assert h.errors(oid)[0][0] == 201, order
+    wrong_account = h.place(LimitOrder("BUY", 100, 100.00, account="U999"))
+    assert "not managed" in h.errors(wrong_account)[0][1]
     spx = contract("SPX", "IND")
     oid = h.place(MarketOrder("BUY", 1), spx)
     assert "cannot be traded" in h.errors(oid)[0][1]

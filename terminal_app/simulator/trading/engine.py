@@ -273,6 +273,7 @@ class OrderEngine:
         """The OrderState a whatIf placeOrder answers with; raises `Rejection` for a bad order."""
         spec = self._spec(contract)
         validate(order, spec, self._venue.now())
+        self._check_account(order)
         impact, quote = self._impact(spec, order)
         return OrderState(
             status="PreSubmitted",
@@ -325,6 +326,7 @@ class OrderEngine:
         spec = self._spec(contract)
         now = self._venue.now()
         validate(order, spec, now)
+        self._check_account(order)
         parent = self._parent_of(client_id, order)
         wo = WorkingOrder(
             client_id=client_id,
@@ -346,6 +348,10 @@ class OrderEngine:
             wo.staged = True
             return
         self._transmit(parent if parent is not None and parent.staged else wo)
+
+    def _check_account(self, order: Order) -> None:
+        if order.account and order.account != self._account.name:
+            raise errors.rejected(f"The account {order.account!r} is not managed by this login")
 
     def _parent_of(self, client_id: int, order: Order) -> WorkingOrder | None:
         if not order.parentId:
