@@ -520,7 +520,7 @@ class Market:
         stopping = self._stopping
         while not stopping.is_set():
             self.step()
-            wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1)
+            wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1.001)
             wait = min(wait, _IDLE_SLEEP)
             if self._flood_rate and self._live:
                 wait = min(wait, _FLOOD_STEP)

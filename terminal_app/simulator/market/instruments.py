@@ -8,8 +8,8 @@ one derived from exchange, local symbol and last trade date (crc32), identical o
 Public API:
 - ``Instrument``: frozen dataclass with the contract fields plus the simulation parameters
   (``minTick``, ``multiplier``, ``sessions``, ``asset_class``, ``path_key``/``price_factor``,
-  ``volatility``, ``adv``, ``margin``…); ``.contract(exchange=None) -> Contract`` and
-  ``.details(now=None) -> ContractDetails`` as TWS returns them.
+  ``volatility``, ``adv``, ``margin``, ``order_types``…); ``.contract(exchange=None) ->
+  Contract`` and ``.details(now=None) -> ContractDetails`` as TWS returns them.
 - ``Universe.load(path=None, as_of=None)``: ``instruments``, ``by_con_id``, ``get(conId)``,
   ``match(contract)`` (IB's partial-spec semantics, see its docstring),
   ``matching_symbols(pattern)`` for reqMatchingSymbols (``ContractDescription`` list, ≤16).
@@ -107,6 +107,13 @@ class Instrument:
         return f"{self.multiplier:g}"
 
     @property
+    def order_types(self) -> str:
+        """IB's orderTypes list of the contract details (cheap: no session strings)."""
+        return {"STK": STK_ORDER_TYPES, "CASH": CASH_ORDER_TYPES, "FUT": FUT_ORDER_TYPES}.get(
+            self.secType, ""
+        )
+
+    @property
     def contract_month(self) -> str:
         return self.lastTradeDateOrContractMonth[:6]
 
@@ -130,13 +137,10 @@ class Instrument:
         t = (now or datetime.now().astimezone()).timestamp()
         if self.secType == "STK":
             market_name = "NMS" if self.primaryExchange == "NASDAQ" else self.symbol
-            order_types = STK_ORDER_TYPES
         elif self.secType == "CASH":
             market_name = self.localSymbol
-            order_types = CASH_ORDER_TYPES
         else:
             market_name = self.tradingClass
-            order_types = FUT_ORDER_TYPES if self.secType == "FUT" else ""
         under_symbol, under_sec_type = "", ""
         if self.secType == "FUT":
             under_symbol, under_sec_type = self.symbol, "IND"
@@ -144,7 +148,7 @@ class Instrument:
             contract=self.contract(exchange),
             marketName=market_name,
             minTick=self.minTick,
-            orderTypes=order_types,
+            orderTypes=self.order_types,
             validExchanges=",".join(self.validExchanges),
             priceMagnifier=1,
             underConId=self.underConId,

@@ -270,8 +270,8 @@ class _Lru(OrderedDict[Any, Any]):
         return value
 
 
-_DAY_CACHE = _Lru(1024)  # ~45 KB a day
-_MINUTE_CACHE = _Lru(16384)  # ~2.5 KB a minute
+_DAY_CACHE = _Lru(512)  # ~43 KB a day
+_MINUTE_CACHE = _Lru(8192)  # ~3.5 KB a minute
 _BATCH_DAYS = 128
 
 
