@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
 from ib_async import LimitOrder, MarketOrder, Order, StopOrder, TagValue
 
 from terminal_app.simulator.market import MarketEvent, QuoteChange, Trade
@@ -172,3 +173,8 @@ def test_futures_fill_in_the_overnight_session_with_multiplier_sized_commission(
     assert [c.report.commission for c in h.commissions()] == [
         round(2.13 * f.execution.shares, 2) for f in fills
     ]
+    (position,) = h.ledger.positions()
+    assert position.position == 3 and position.contract.conId == es.conId
+    paid = sum(f.execution.shares * f.execution.price for f in fills)
+    # TWS's average cost of a future: price × multiplier, plus the commission per contract.
+    assert position.avgCost == pytest.approx((paid * 50 + 6.39) / 3)

@@ -86,6 +86,11 @@ def test_what_if_reports_margin_and_commission_without_placing() -> None:
         state.commission == 3.70 and state.minCommission <= state.commission <= state.maxCommission
     )
     assert not h.engine.open_orders() and not h.fills() and h.ledger.position(AAPL) == 0
+    assert state.warningText == ""
+    h.place(MarketOrder("BUY", 50_000, whatIf=True))  # too big: numbers plus a warning
+    big = h.events[-1]
+    assert isinstance(big, OpenOrderEvent) and "Insufficient" in big.state.warningText
+    assert float(big.state.initMarginAfter) > float(big.state.equityWithLoanAfter)
 
 
 def test_commissions_and_realized_pnl_on_closing_fills() -> None:

@@ -292,6 +292,11 @@ class OrderEngine:
             minCommission=float(quote.minimum),
             maxCommission=float(quote.maximum),
             commissionCurrency="USD",
+            warningText=(
+                ""
+                if impact.sufficient or impact.init_after <= impact.init_before
+                else "Insufficient equity: this order would be rejected for margin"
+            ),
         )
 
     def poll(self) -> None:
