@@ -222,7 +222,12 @@ class BrokerSession(QObject):
         self._set_state(ConnectionState(Phase.DISCONNECTED, "reconnect cancelled"))
 
     async def close(self) -> None:
-        """Shut down: disconnect, drop every subscription and queued request."""
+        """Shut down: detach every handle (no more signals into closing panels), disconnect,
+        drop every queued request."""
+        for line in self._lines.values():
+            for handle in line.handles:
+                handle.detach()
+            line.handles.clear()
         await self.close_connection()
         await self.history_scheduler.close()
         self.lane.clear()

@@ -137,6 +137,10 @@ class LiveHandle(QObject):
         """How many handles share this line (diagnostics, tests)."""
         return len(self._line.handles) if self._line is not None else 0
 
+    def detach(self) -> None:
+        """The session is closing: this handle is released without touching the session."""
+        self._line = None
+
     def release(self) -> None:
         """Give up this claim; the line is cancelled at IB when the last claim goes. Idempotent."""
         line = self._line

@@ -117,3 +117,18 @@ async def test_unknown_contract_subscription_reports_the_error_on_the_handle(
 async def test_unqualified_contracts_are_refused(session: BrokerSession) -> None:
     with pytest.raises(ValueError, match="qualify"):
         session.ticker(Stock("AAPL", "SMART", "USD"))
+
+
+@pytest.mark.asyncio
+async def test_closing_the_session_detaches_handles_before_disconnecting(
+    session: BrokerSession, tap: WireTap
+) -> None:
+    await connect(session, tap)
+    aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+    handle = session.ticker(aapl)
+    await wait_until(lambda: not handle.stale)
+    flips: list[bool] = []
+    handle.staleChanged.connect(flips.append)
+    await session.close()
+    assert handle.released and flips == []  # no signal into a panel that is closing
+    handle.release()  # still harmless
