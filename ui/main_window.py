@@ -21,7 +21,7 @@ from terminal_app import APP_NAME, __version__
 from terminal_app.ib_errors import Severity
 from terminal_app.loop_lag import LoopLagProbe
 from terminal_app.session.broker import BrokerSession, OrderRefused
-from terminal_app.session.profiles import ConnectionProfile
+from terminal_app.session.profiles import ConnectionProfile, builtin_profiles
 from terminal_app.session.state import ConnectionState, Phase
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.layout import LayoutStore
@@ -144,7 +144,14 @@ class MainWindow(QMainWindow):
         )
         self.cancel_reconnect_action = QAction("Cancel &reconnecting", self)
         self.cancel_reconnect_action.triggered.connect(self.session.cancel_reconnect)
-        for action in (self.connect_action, self.disconnect_action, self.cancel_reconnect_action):
+        self.file_menu.addAction(self.connect_action)
+        quick = self.file_menu.addMenu("Connect &to")
+        for profile in builtin_profiles():
+            label = profile.name + ("   (LIVE)" if profile.is_live else "")
+            quick.addAction(label).triggered.connect(
+                lambda _=False, p=profile: self.quick_connect(p)
+            )
+        for action in (self.disconnect_action, self.cancel_reconnect_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
 
@@ -192,8 +199,22 @@ class MainWindow(QMainWindow):
             return
         self.notify("Global cancel sent.", Severity.INFO)
 
+    def _last_profile(self) -> ConnectionProfile | None:
+        try:
+            return self.session.profile or self.settings.profile()
+        except ValueError:
+            return None
+
+    def quick_connect(self, profile: ConnectionProfile) -> None:
+        """File → Connect to: a built-in profile with the client id and read-only choice last
+        used."""
+        last = self._last_profile()
+        if last is not None:
+            profile = profile.with_(client_id=last.client_id, read_only=last.read_only)
+        self.request_connect(profile)
+
     def show_connection_dialog(self) -> ConnectionDialog:
-        dialog = ConnectionDialog(self.session.profile, self)
+        dialog = ConnectionDialog(self._last_profile(), self)
         dialog.connect_requested.connect(self.request_connect)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -207,6 +228,9 @@ class MainWindow(QMainWindow):
             )
             return
         self.status.show_profile(profile)
+        if profile.to_dict() != self.settings.last_profile:
+            self.settings.last_profile = profile.to_dict()
+            self.save_settings()
         self.tasks.spawn(self._connect(profile, acknowledged), name=f"connect {profile.name}")
 
     async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from terminal_app.session.profiles import ProfileKind, make_profile
 from terminal_app.workspace.files import backup_path, read_json, write_json_atomic
 from terminal_app.workspace.layout import (
     KindDefaults,
@@ -136,9 +137,14 @@ def test_workspace_names_are_validated() -> None:
 
 def test_settings_round_trip_and_corruption(tmp_path: Path) -> None:
     path = tmp_path / "ui.json"
-    save_settings(UiSettings(theme="light", last_workspace="Night"), path)
-    assert load_settings(path).value == UiSettings("light", "Night")
-    path.write_text('{"theme": "purple"}')
-    loaded = load_settings(path)
-    assert loaded.value is None and loaded.problem is not None
-    assert backup_path(path).exists()
+    tws = make_profile(ProfileKind.TWS_PAPER, client_id=5).to_dict()
+    save_settings(UiSettings(theme="light", last_workspace="Night", last_profile=tws), path)
+    loaded = load_settings(path).value
+    assert loaded == UiSettings("light", "Night", tws)
+    profile = loaded.profile()
+    assert profile is not None and (profile.port, profile.client_id) == (7497, 5)
+    for bad in ('{"theme": "purple"}', '{"last_profile": {"port": 99999}}'):
+        path.write_text(bad)
+        problem = load_settings(path)
+        assert problem.value is None and problem.problem is not None
+        assert backup_path(path).read_text() == bad

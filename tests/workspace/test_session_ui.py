@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from ib_async import Contract, LimitOrder, Stock
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from terminal_app.loop_lag import LoopLagProbe
 from terminal_app.session.broker import BrokerSession, SessionSettings
 from terminal_app.session.contracts import SymbolMatch
-from terminal_app.session.profiles import ProfileKind, make_profile
+from terminal_app.session.profiles import ConnectionProfile, ProfileKind, make_profile
 from terminal_app.session.state import Backoff, Phase
 from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.workspace.layout import LayoutStore
@@ -253,3 +253,32 @@ async def test_status_bar_shows_loop_lag(window: MainWindow) -> None:
         assert "p99 300 ms" in window.status.lag.toolTip()
     finally:
         probe.stop()
+
+
+@pytest.mark.asyncio
+async def test_last_profile_is_remembered_and_quick_connect_keeps_the_client_id(
+    window: MainWindow,
+) -> None:
+    profile = make_profile(ProfileKind.TWS_PAPER, client_id=42, port=1, timeout=1.0)
+    try:
+        window.request_connect(profile)  # nothing listens on port 1: fails fast
+        await wait_until(lambda: window.session.state.phase is Phase.FAILED, 10)
+        assert window.settings.last_profile["client_id"] == 42
+        dialog = window.show_connection_dialog()
+        assert dialog.profile_box.currentData() == ProfileKind.TWS_PAPER.value
+        assert dialog.client_id.value() == 42
+        dialog.close()
+        quick = next(a for a in window.file_menu.actions() if a.text() == "Connect &to")
+        menu = quick.menu()
+        assert isinstance(menu, QMenu)
+        gateway_paper = next(a for a in menu.actions() if a.text() == "IB Gateway paper")
+        live = next(a for a in menu.actions() if a.text().startswith("TWS live"))
+        assert "(LIVE)" in live.text()
+        requested: list[ConnectionProfile] = []
+        window.request_connect = requested.append  # type: ignore[method-assign,assignment]
+        gateway_paper.trigger()
+        assert [(p.kind, p.port, p.client_id) for p in requested] == [
+            (ProfileKind.GATEWAY_PAPER, 4002, 42)
+        ]
+    finally:
+        await window.session.close()
