@@ -10,6 +10,7 @@ Checks (all run; any failure makes the script exit 1):
   4. start-up: `--screenshot F --quit-after 0.1` under QT_QPA_PLATFORM=offscreen, median of
      three runs after a warm-up, must stay under the budget (3 s: issue 8);
   5. `ib-terminal --self-test` (embedded gateway, live data, order placed and cancelled) exits 0;
+     the bundled `ib-terminal-sim` serves an ib_async client and stops cleanly on SIGTERM;
   6. every run above used a fresh HOME and an empty working dir: logs and settings must land in the
      platform dirs under that HOME, nothing next to the executable or in the working dir;
   7. the bundle's size stays under its budget.
@@ -18,6 +19,7 @@ Prints a table and one JSON line (`{"smoke": ...}`) with the numbers.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import re
@@ -33,7 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "dist" / "ib-terminal"
-EXE_NAME = "ib-terminal.exe" if sys.platform == "win32" else "ib-terminal"
+EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
+EXE_NAME = f"ib-terminal{EXE_SUFFIX}"
+SIM_NAME = f"ib-terminal-sim{EXE_SUFFIX}"
 START_BUDGET_S = float(os.environ.get("IB_TERMINAL_START_BUDGET_S", "3.0"))
 SIZE_BUDGET_MB = float(os.environ.get("IB_TERMINAL_SIZE_BUDGET_MB", "250"))
 SELF_TEST_TIMEOUT_S = 180.0
@@ -149,13 +153,16 @@ class Sandbox:
             env.update(LOCALAPPDATA=str(self.home / "AppData" / "Local"))
         return env
 
-    def run(self, args: list[str], timeout: float) -> tuple[Completed, float]:
+    def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         self.cwd.mkdir(parents=True, exist_ok=True)
+
+    def run(self, args: list[str], timeout: float, exe: str = EXE_NAME) -> tuple[Completed, float]:
+        self.prepare()
         start = time.perf_counter()
         try:
             proc = subprocess.run(
-                [str(BUNDLE / EXE_NAME), *args],
+                [str(BUNDLE / exe), *args],
                 cwd=self.cwd,
                 env=self.env(),
                 capture_output=True,
@@ -182,6 +189,8 @@ def build(report: Report) -> None:
 
 def check_contents(report: Report) -> None:
     modules = archived_modules(BUNDLE / EXE_NAME)
+    if (BUNDLE / SIM_NAME).is_file():
+        modules += archived_modules(BUNDLE / SIM_NAME)
     if "terminal_app" not in modules or "ui.main" not in modules:
         raise SmokeFailure("the archive lacks terminal_app / ui.main: wrong bundle?")
     offenders = bundle_offenders(BUNDLE, modules)
@@ -247,6 +256,54 @@ def check_self_test(report: Report, sandbox: Sandbox) -> None:
     report.add("--self-test", f"ok ({elapsed:.1f} s)", self_test_s=round(elapsed, 1))
 
 
+async def _sim_round_trip(sandbox: Sandbox) -> str:
+    """Start the bundled simulator on a free port, talk to it with ib_async, stop it."""
+    from ib_async import IB
+
+    sandbox.prepare()
+    proc = await asyncio.create_subprocess_exec(
+        str(BUNDLE / SIM_NAME),
+        "--port",
+        "0",
+        cwd=sandbox.cwd,
+        env=sandbox.env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    assert proc.stdout is not None
+    try:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode(errors="replace")
+        match = re.search(r"listening on (\S+):(\d+)", line)
+        if match is None:
+            raise SmokeFailure(f"ib-terminal-sim did not report its port: {line!r}")
+        ib = IB()
+        await ib.connectAsync(match.group(1), int(match.group(2)), clientId=11, timeout=20)
+        try:
+            server_time = await asyncio.wait_for(ib.reqCurrentTimeAsync(), 10)
+        finally:
+            ib.disconnect()
+        proc.terminate()
+        code = await asyncio.wait_for(proc.wait(), 20)
+        if code != 0:
+            raise SmokeFailure(f"ib-terminal-sim exited {code} on SIGTERM")
+        return f"{server_time:%Y-%m-%d %H:%M}"
+    except (TimeoutError, ConnectionError, OSError) as exc:
+        raise SmokeFailure(f"ib-terminal-sim round trip failed: {exc!r}") from exc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+def check_simulator(report: Report, sandbox: Sandbox) -> None:
+    if not (BUNDLE / SIM_NAME).is_file():
+        raise SmokeFailure(f"{SIM_NAME} is missing from the bundle")
+    start = time.perf_counter()
+    server_time = asyncio.run(_sim_round_trip(sandbox))
+    elapsed = time.perf_counter() - start
+    report.add("ib-terminal-sim + ib_async", f"ok (server time {server_time}, {elapsed:.1f} s)")
+
+
 def find_log(sandbox: Sandbox) -> Path:
     logs = sorted(sandbox.home.rglob("ib-terminal.log"))
     if not logs:
@@ -301,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: check_help(report, sandbox),
                 lambda: check_startup(report, sandbox),
                 lambda: check_self_test(report, sandbox),
+                lambda: check_simulator(report, sandbox),
                 lambda: check_user_dirs(report, sandbox, before),
                 lambda: check_size(report),
             ]
