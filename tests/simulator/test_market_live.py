@@ -80,6 +80,9 @@ def test_events_arrive_in_order_and_match_the_quote(universe):
     for t in trades:  # a trade prints at the bid or the ask of its second
         quote = [e for e in events if isinstance(e, QuoteChange) and e.time <= t.time][-1]
         assert t.price in (quote.bid, quote.ask)
+    # the book of a watched instrument moves with the feed even without a depth subscription
+    bids, asks = market.depth(AAPL, 5)
+    assert (bids[0].price, bids[0].size, asks[0].price) == (q.bid, q.bidSize, q.ask)
     unsubscribe()
     count = len(events)
     run_seconds(market, 5)

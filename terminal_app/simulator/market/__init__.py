@@ -220,15 +220,16 @@ class Market:
         return quote
 
     def depth(self, con_id: int, rows: int = 10) -> tuple[list[Level], list[Level]]:
-        """(bids, asks) of the current second, best first, at most ``rows`` each."""
+        """(bids, asks) best first, at most ``rows`` each: for a watched instrument the book of
+        the last second the feed emitted (consistent with its quote), else of "now"."""
         path = self.path(con_id)
         if not path.inst.has_depth:
             return [], []
         live = self._live.get(con_id)
-        if live is not None and live.book.bids:
+        if live is not None and live.depth_callbacks:
             bids, asks = live.book.bids, live.book.asks
         else:
-            second = last_second(self.clock.epoch())
+            second = live.second if live is not None else last_second(self.clock.epoch())
             bids, asks = Book(self.seed, path.inst).snapshot(
                 second, path.bid_ticks(second), path.spread
             )
