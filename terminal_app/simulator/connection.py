@@ -1,9 +1,10 @@
 """One API client connection: handshake, session state, request dispatch, batched output.
 
 Output is batched: every message produced during one pass of the event loop goes out in a single
-`write` (ib_async then fires one ticker event per read). A client that stops reading is dropped
-once its unsent backlog passes `MAX_BACKLOG`, so a stuck consumer can never grow the server
-without bound.
+`write` (ib_async then fires one ticker event per read). A client that reads slower than the feed
+gets conflated L1 ticks, as TWS samples them: while more than `CONFLATE_ABOVE` bytes wait in the
+socket, each (reqId, tick type) keeps only its latest value, sent once the backlog drains. A client
+that stops reading altogether is dropped once its backlog passes `MAX_BACKLOG`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_S = 20.0
 MAX_BACKLOG = 32 * 1024 * 1024
+CONFLATE_ABOVE = 256 * 1024
+DRAIN_CHECK_S = 0.005
 # TWS allows 50 messages per second from one client (ib_async paces itself to 45).
 MAX_MESSAGES_PER_S = 50
 
@@ -67,6 +70,7 @@ class Connection:
         self._frames = framing.FrameReader()
         self._out = bytearray()
         self._flush_pending = False
+        self._conflated: dict[tuple[int, int], tuple[str, dict[str, Any]]] | None = None
         self._rate_second = 0
         self._rate_count = 0
         self._rate_warned = False
@@ -93,6 +97,29 @@ class Connection:
 
     def error(self, req_id: int, code: int, text: str, reject_json: str = "") -> None:
         self.send("error", reqId=req_id, code=code, text=text, advancedOrderRejectJson=reject_json)
+
+    def send_tick(self, key: tuple[int, int], name: str, **values: Any) -> None:
+        """An L1 tick (`key` = reqId, tick type): conflated while the client is behind."""
+        if self._conflated is None:
+            if self.closed:
+                return
+            if self.writer.transport.get_write_buffer_size() <= CONFLATE_ABOVE:
+                self.send(name, **values)
+                return
+            self._conflated = {}
+            self.loop.call_later(DRAIN_CHECK_S, self._drain_conflated)
+        self._conflated[key] = (name, values)
+
+    def _drain_conflated(self) -> None:
+        if self.closed or self._conflated is None:
+            self._conflated = None
+            return
+        if self.writer.transport.get_write_buffer_size() > CONFLATE_ABOVE // 2:
+            self.loop.call_later(DRAIN_CHECK_S, self._drain_conflated)
+            return
+        pending, self._conflated = self._conflated, None
+        for name, values in pending.values():
+            self.send(name, **values)
 
     def send_raw(self, data: bytes) -> None:
         """Queue bytes as they are (fault injection: malformed frames)."""

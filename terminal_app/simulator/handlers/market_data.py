@@ -65,16 +65,33 @@ class TickLine:
 
     def price(self, tick: int, price: float, size: float = 0.0) -> None:
         self.sent[tick] = price
-        self.conn.send(
-            "tickPrice", reqId=self.req_id, tickType=self._id(tick), price=price, size=size, mask=0
+        tick_type = self._id(tick)
+        self.conn.send_tick(
+            (self.req_id, tick_type),
+            "tickPrice",
+            reqId=self.req_id,
+            tickType=tick_type,
+            price=price,
+            size=size,
+            mask=0,
         )
 
     def size(self, tick: int, size: float) -> None:
         self.sent[tick] = size
-        self.conn.send("tickSize", reqId=self.req_id, tickType=self._id(tick), size=size)
+        tick_type = self._id(tick)
+        self.conn.send_tick(
+            (self.req_id, tick_type), "tickSize", reqId=self.req_id, tickType=tick_type, size=size
+        )
 
     def string(self, tick: int, value: str) -> None:
-        self.conn.send("tickString", reqId=self.req_id, tickType=self._id(tick), value=value)
+        tick_type = self._id(tick)
+        self.conn.send_tick(
+            (self.req_id, tick_type),
+            "tickString",
+            reqId=self.req_id,
+            tickType=tick_type,
+            value=value,
+        )
 
     def quote(self, bid: float, ask: float, bid_size: float, ask_size: float) -> None:
         for price_tick, size_tick, price, size in (

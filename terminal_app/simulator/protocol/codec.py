@@ -12,6 +12,7 @@ ib_async dataclasses and plain values. The request and message tables live in `r
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -171,11 +172,15 @@ def fmt_float(value: Any) -> str:
 
 
 def fmt_size(value: Any) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value == UNSET_DOUBLE:  # nan or unset
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
     if value is None or value == "":
         return ""
-    if isinstance(value, float) and (value == UNSET_DOUBLE or math.isnan(value)):
-        return ""
-    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
     if number == number.to_integral_value():
         return str(int(number))
     return format(number.normalize(), "f")
@@ -196,6 +201,7 @@ def fmt_str(value: Any) -> str:
 
 
 def _fmt_mdsize(value: Any, version: int) -> str:
+    """Market-data sizes: ints for sessions below `fractional_md_sizes` (ibapi 9.81)."""
     if version < GATES["fractional_md_sizes"] and value not in (None, ""):
         number = float(value)
         if number == UNSET_DOUBLE or math.isnan(number):
@@ -446,13 +452,46 @@ def _encode_conditions(order: Any, out: list[str]) -> None:
         out += [fmt_bool(order.conditionsIgnoreRth), fmt_bool(order.conditionsCancelOrder)]
 
 
+# A flat message (plain fields and constants only) compiles to (constant, key, formatter) steps:
+# the hot path of tick streaming, several times faster than walking the spec.
+_Plan = list[tuple[str, str, Callable[[Any], str]]]
+_PLANS: dict[tuple[str, int], tuple[MessageSpec, _Plan | None]] = {}
+
+
+def _compile(spec: MessageSpec, version: int) -> _Plan | None:
+    plan: _Plan = []
+    for item in spec.items:
+        if isinstance(item, Const):
+            if present(item, version):
+                plan.append((item.text, "", fmt_str))
+        elif isinstance(item, F) and "." not in item.path:
+            if not present(item, version):
+                continue
+            if item.kind == Kind.MDSIZE:
+                plan.append(("", item.path, functools.partial(_fmt_mdsize, version=version)))
+            else:
+                plan.append(("", item.path, _FORMAT[item.kind]))
+        else:
+            return None
+    return plan
+
+
 def encode(name: str, version: int, **values: Any) -> list[str]:
     """The fields (message id first) of server message `name` at the session's version."""
-    from terminal_app.simulator.protocol.messages import MESSAGES
+    key = (name, version)
+    try:
+        spec, plan = _PLANS[key]
+    except KeyError:
+        from terminal_app.simulator.protocol.messages import MESSAGES
 
-    spec = MESSAGES[name]
+        spec = MESSAGES[name]
+        plan = _compile(spec, version)
+        _PLANS[key] = spec, plan
     out = [str(spec.msg_id)]
-    _encode_items(spec.items, values, version, out)
+    if plan is not None:
+        out += [fmt(values[path]) if path else text for text, path, fmt in plan]
+    else:
+        _encode_items(spec.items, values, version, out)
     return out
 
 
