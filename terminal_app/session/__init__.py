@@ -39,8 +39,13 @@ Live data (shared lines, ref-counted by contract and kind; contracts must be qua
     reconnect: re-read h.value), failed(str); properties value, stale, error, users, released;
     h.release() when the panel closes (idempotent). The IB line is cancelled on the last release.
     `stale` is True until data flows, while the data farm (2103/2105) or the connection is down;
-    never price an order from a stale handle. Requests wait in a bulk lane (≤35 msg/s) so that
-    order actions overtake them; `h.value` is None until the request was sent.
+    never price an order from a stale handle. After 2104 quotes that stay silent for
+    `settings.farm_grace` are requested again.
+    Request priority: subscriptions, history and contract lookups wait in `session.lane` (a
+    BulkLane, ≤35 msg/s, under ib_async's 45 msg/s FIFO throttle); orders, modifications and
+    cancels go straight to ib_async and so never queue behind them. `h.value` is None until the
+    request was sent; `session.lane.pending` counts what waits.
+    `await session.close()` detaches every handle first (they read as released).
 
 Contracts and history
     await session.qualify(contract) -> Contract         (raises contracts.ContractError(text))
@@ -59,8 +64,13 @@ Orders (refused with OrderRefused(reason) unless trading_allowed; never re-sent 
 Messages
     session.messages: MessageLog (Qt-free, iterable, len, [i]; `.subscribe(fn)`) of Message(time,
     code, req_id, severity: ib_errors.Severity, text, explanation, contract, source). Every IB
-    error/warning/notice lands here; app errors via `session.report_error(text)`, which is also
-    the sink for `terminal_app.tasks.install_exception_handler(loop, session.report_error)`.
+    error/warning/notice lands here, and so do failures ib_async only logs (e.g. a start-up
+    fetch that timed out); app errors via `session.report_error(text)`, which is also the sink
+    for `terminal_app.tasks.install_exception_handler(loop, session.report_error)`.
+
+PySide6 6.12.0 on Python 3.11 drops a reference to True on every `Signal.emit()` (the process
+aborts after a few thousand emits); importing this package installs `emit_fix` (only when a
+probe shows the bug).
 
 Profiles (`profiles`): builtin_profiles(), default_profile(), make_profile(kind, **changes),
     ConnectionProfile(kind, name, host, port, client_id, read_only, account, timeout, live) with

@@ -56,6 +56,20 @@ from terminal_app.session.subscriptions import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class _IbLogRelay(logging.Handler):
+    """ib_async reports some failures only in its log (a start-up fetch that timed out leaves
+    the blotter without open orders); relay them to the message log so nothing is swallowed."""
+
+    def __init__(self, messages: MessageLog) -> None:
+        super().__init__(logging.WARNING)
+        self._messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._messages.add_app(f"ib_async: {record.getMessage()}", Severity.WARNING)
+
+
 H = TypeVar("H", bound=LiveHandle)
 
 
@@ -123,6 +137,8 @@ class BrokerSession(QObject):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._simulator: EmbeddedSimulator | None = None
         self._wire_ib_events()
+        self._log_relay = _IbLogRelay(self.messages)
+        logging.getLogger("ib_async.ib").addHandler(self._log_relay)
 
     # ------------------------------------------------------------------ state
     @property
@@ -237,6 +253,7 @@ class BrokerSession(QObject):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._lines.clear()
+        logging.getLogger("ib_async.ib").removeHandler(self._log_relay)
 
     async def _give_up(self, reason: str) -> None:
         self._want_connected = False

@@ -118,3 +118,12 @@ async def test_duplicate_client_id_fails_at_once_and_does_not_retry(
     assert session.state.phase is Phase.FAILED
     assert "client id 5 is already in use" in session.state.reason
     assert any(m.code == 326 and m.explanation for m in session.messages)
+
+
+@pytest.mark.asyncio
+async def test_ib_async_log_only_failures_reach_the_message_log(
+    session: BrokerSession, sim_gateway: SimulatedGateway
+) -> None:
+    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=sim_gateway.port))
+    session.ib.cancelMktData(AAPL)  # never subscribed: ib_async only logs this
+    assert any(m.text.startswith("ib_async: cancelMktData") for m in session.messages)
