@@ -140,11 +140,17 @@ def test_depth_diff_rules():
     assert [(d.position, d.operation) for d in grow] == [(0, UPDATE), (1, INSERT), (2, INSERT)]
 
 
-def test_live_depth_changes_apply_by_position(universe):
+@pytest.mark.parametrize("watched_before", [False, True])
+def test_live_depth_changes_apply_by_position(universe, watched_before):
     market = make_market(universe)
     events: list[MarketEvent] = []
+    if watched_before:  # a quote subscriber first: the book must still start current
+        market.subscribe(AAPL, lambda event: None)
+        run_seconds(market, 7)
     market.subscribe(AAPL, events.append, depth=True)
     bids, asks = market.depth(AAPL, 1000)
+    q = market.quote(AAPL)
+    assert (bids[0].price, bids[0].size, asks[0].size) == (q.bid, q.bidSize, q.askSize)
     book = {ASK_SIDE: {i: (lv.price, lv.size) for i, lv in enumerate(asks)}}
     book[BID_SIDE] = {i: (lv.price, lv.size) for i, lv in enumerate(bids)}
     run_seconds(market, 15)

@@ -301,6 +301,10 @@ class Market:
         live = self._live.get(con_id)
         if live is None:
             live = self._start_live(con_id)
+        if depth and not live.depth_callbacks and live.path.inst.has_depth:
+            # the book only moves while someone watches depth: bring it to the feed's second
+            path = live.path
+            live.book.advance(live.second, path.bid_ticks(live.second), path.spread)
         target = live.depth_callbacks if depth else live.callbacks
         target.append(callback)
 
