@@ -241,3 +241,24 @@ def test_prices_an_order_type_does_not_use_are_ignored() -> None:
     assert not h.errors(rel) and h.last_status(rel).status == "Submitted"
     h.venue.trade(AAPL, 99.99)
     assert h.fills(rel)[0].execution.price == 100.00  # pegged to the bid, no cap
+
+
+def test_liquidity_taken_stays_taken_until_the_book_changes() -> None:
+    h = quoted()  # 100 @ 100.02, 200 @ 100.03
+    first = h.place(MarketOrder("BUY", 100))
+    second = h.place(MarketOrder("BUY", 100))
+    assert h.fills(first)[0].execution.price == 100.02
+    assert h.fills(second)[0].execution.price == 100.03
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.02, sizes=(500, 500))  # a new book
+    third = h.place(MarketOrder("BUY", 100))
+    assert h.fills(third)[0].execution.price == 100.02
+
+
+def test_a_print_at_the_limit_fills_resting_orders_in_time_priority() -> None:
+    h = quoted()
+    early = h.place(LimitOrder("BUY", 100, 99.95))
+    late = h.place(LimitOrder("BUY", 100, 99.95))
+    h.venue.trade(AAPL, 99.95, 150)
+    assert h.last_status(early).filled == 100 and h.last_status(late).filled == 50
+    h.venue.trade(AAPL, 99.90, 10)  # through the limit: everyone resting there fills
+    assert h.last_status(late).status == "Filled"

@@ -132,6 +132,9 @@ class OrderEngine:
         self._injection: _Injection | None = None
         self._deferred_reductions: list[tuple[WorkingOrder, Decimal]] = []
         self._evaluating: set[int] = set()
+        self._taken: dict[
+            int, tuple[tuple[Level, ...], tuple[Level, ...], dict[tuple[str, float], Decimal]]
+        ] = {}
 
     # ----------------------------------------------------------------- listeners & restore
 
@@ -520,7 +523,7 @@ class OrderEngine:
         book = self._venue.book(con_id)
         if trade is not None:  # several prints in one market step: each is "last" in turn
             book = dataclasses.replace(book, last=trade.price)
-        taken: dict[tuple[str, float], Decimal] = {}
+        taken = self._taken_from(con_id, book, trade)
         self._evaluating.add(con_id)
         try:
             for key in keys:
@@ -530,6 +533,21 @@ class OrderEngine:
         finally:
             self._evaluating.discard(con_id)
         self._apply_deferred_reductions()
+
+    def _taken_from(
+        self, con_id: int, book: Book, trade: Print | None
+    ) -> dict[tuple[str, float], Decimal]:
+        """Liquidity our orders already took from this very book (the market's book is stateless:
+        until it changes, what was taken stays taken). Each print is a fresh print."""
+        cached = self._taken.get(con_id)
+        if cached is not None and cached[0] == book.bids and cached[1] == book.asks:
+            taken = cached[2]
+            for key in [k for k in taken if k[0] == "print"]:
+                del taken[key]
+        else:
+            taken = {}
+            self._taken[con_id] = (book.bids, book.asks, taken)
+        return taken
 
     def _step(
         self,
@@ -669,10 +687,11 @@ class OrderEngine:
                 wanted = Decimal(0)  # all-or-none waits for enough liquidity
             for quantity, price in self._take(wo, book, limit, wanted, taken):
                 self._fill(wo, quantity, price, liquidity=2)
+                wanted -= quantity
                 if wo.done:
                     return
             if trade is not None and limit is not None and not wo.done and wanted > 0:
-                self._fill_from_print(wo, trade, limit, wanted)
+                self._fill_from_print(wo, trade, limit, wanted, taken)
         if wo.done:
             return
         if tif in ("IOC", "FOK"):
@@ -745,18 +764,28 @@ class OrderEngine:
         return fills
 
     def _fill_from_print(
-        self, wo: WorkingOrder, trade: Print, limit: float, wanted: Decimal
+        self,
+        wo: WorkingOrder,
+        trade: Print,
+        limit: float,
+        wanted: Decimal,
+        taken: dict[tuple[str, float], Decimal],
     ) -> None:
         """A resting limit fills when the market trades through it (at its price: all of it;
-        at the limit: up to the printed size)."""
+        at the limit: what the print leaves after the orders queued before it)."""
         if wo.is_buy:
             through, at = trade.price < limit, trade.price == limit
         else:
             through, at = trade.price > limit, trade.price == limit
-        quantity = min(wanted, wo.remaining) if through else min(wanted, wo.remaining, trade.size)
+        quantity = min(wanted, wo.remaining)
+        if at:
+            used = taken.get(("print", limit), Decimal(0))
+            quantity = min(quantity, max(trade.size - used, Decimal(0)))
         quantity = _to_increment(quantity, wo.spec.size_increment)
         if wo.order.allOrNone and quantity < wo.remaining:
             return
+        if at:
+            taken[("print", limit)] = taken.get(("print", limit), Decimal(0)) + quantity
         if (through or at) and quantity > 0:
             self._fill(wo, quantity, limit, liquidity=1)
 
