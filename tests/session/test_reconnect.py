@@ -8,12 +8,20 @@ import pytest
 import pytest_asyncio
 from ib_async import LimitOrder, Stock, Trade
 
-from terminal_app.session import BrokerSession, Phase, ProfileKind, make_profile
+from terminal_app.session import (
+    Backoff,
+    BarsSpec,
+    BrokerSession,
+    Phase,
+    ProfileKind,
+    SessionSettings,
+    make_profile,
+)
 from terminal_app.session.subscriptions import TickerHandle
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
-from tests.sim_fixtures import sim_config
+from tests.sim_fixtures import connected_ib, sim_config
 from tests.waiting import wait_until
 
 
@@ -48,7 +56,13 @@ async def test_reconnects_after_the_gateway_drops_all_clients(
     session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
 ) -> None:
     quote, trade = await trading_with_a_quote(session, tap.port)
-    old_ticker = quote.ticker
+    aapl = quote.contract
+    assert aapl is not None
+    book = session.depth(aapl, rows=5)
+    chart = session.bars(aapl, BarsSpec("1800 S", "1 min"))
+    pnl = session.pnl()
+    await wait_until(lambda: not (book.stale or chart.stale or pnl.stale), timeout=10)
+    old_ticker, old_bars = quote.ticker, chart.bars
     seen = phases(session)
     replaced: list[int] = []
     quote.replaced.connect(lambda: replaced.append(1))
@@ -65,6 +79,11 @@ async def test_reconnects_after_the_gateway_drops_all_clients(
     await wait_until(lambda: quote.ticker is not old_ticker and not quote.stale)
     assert replaced and stale[:1] == [True] and stale[-1] is False
     assert tap.count(wire.REQ_MKT_DATA) == 2
+    # Depth, bars and PnL too.
+    await wait_until(lambda: not (book.stale or chart.stale or pnl.stale), timeout=10)
+    assert chart.bars is not old_bars and chart.bars is not None and len(chart.bars) > 0
+    assert tap.count(wire.REQ_MKT_DEPTH) == 2 and tap.count(wire.REQ_PNL) == 2
+    assert tap.count(wire.REQ_HISTORICAL_DATA) == 2
     # Orders re-synced, never re-sent.
     assert tap.count(wire.PLACE_ORDER) == 1
     assert tap.count(wire.REQ_OPEN_ORDERS) == 2
@@ -121,3 +140,23 @@ async def test_user_can_cancel_reconnecting(
     await sim_gateway.control.resume_listening()
     await asyncio.sleep(0.3)  # longer than the backoff cap: a live retry loop would reconnect
     assert session.state.phase is Phase.DISCONNECTED and not session.ib.isConnected()
+
+
+@pytest.mark.asyncio
+async def test_duplicate_client_id_while_reconnecting_stops_the_retries(
+    sim_gateway: SimulatedGateway,
+) -> None:
+    session = BrokerSession(SessionSettings(backoff=Backoff(initial=0.5, cap=0.5)))
+    try:
+        profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=7)
+        assert await session.open_connection(profile)
+        sim_gateway.control.drop_clients()
+        await wait_until(lambda: session.state.phase is Phase.RECONNECTING)
+        # Another program takes client id 7 before our first retry (0.5 s backoff).
+        async with connected_ib(sim_gateway, client_id=7):
+            await wait_until(lambda: session.state.phase is Phase.FAILED, timeout=5)
+            assert "client id 7 is already in use" in session.state.reason
+            await asyncio.sleep(0.7)  # past the backoff: no further attempt
+            assert session.state.phase is Phase.FAILED and session.state.attempt == 0
+    finally:
+        await session.close()
