@@ -77,6 +77,23 @@ class App(EWrapper, EClient):
     def positionEnd(self) -> None:
         self._record("positionEnd")
 
+    def openOrder(self, orderId: int, contract: Any, order: Any, orderState: Any) -> None:
+        self._record("openOrder", orderId, contract, order, orderState)
+
+    def orderStatus(self, orderId: int, status: str, filled: Any, *rest: Any) -> None:
+        self._record("orderStatus", orderId, status, filled)
+
+    def execDetails(self, reqId: int, contract: Any, execution: Any) -> None:
+        self._record("execDetails", reqId, contract, execution)
+
+    def commissionReport(self, commissionReport: Any) -> None:
+        self._record("commissionReport", commissionReport)
+
+    def updateMktDepth(
+        self, reqId: int, position: int, operation: int, side: int, price: float, size: Any
+    ) -> None:
+        self._record("updateMktDepth", reqId, position, operation, side, price, size)
+
 
 def stock(symbol: str) -> IBContract:
     contract = IBContract()
@@ -118,3 +135,39 @@ async def test_ibapi_handshake_at_157_and_basic_requests(sim_gateway: SimulatedG
         app.disconnect()
         await asyncio.to_thread(thread.join, 5)
     assert not thread.is_alive()
+
+
+async def test_ibapi_market_data_history_and_orders_at_157(sim_gateway: SimulatedGateway) -> None:
+    from ibapi.order import Order
+
+    app, thread = await run_app(sim_gateway.port)
+    try:
+        await asyncio.to_thread(app.wait, "nextValidId")
+        app.reqMktData(11, stock("AAPL"), "233", False, False, [])
+        app.reqMktDepth(12, stock("AAPL"), 5, False, [])
+        await asyncio.to_thread(app.wait, "tickSize", 3)
+        await asyncio.to_thread(app.wait, "updateMktDepth", 10)
+        assert {c[1] for c in app.calls["tickPrice"]} >= {1, 2, 4}
+        assert all(isinstance(c[2], int) for c in app.calls["tickSize"])  # 9.81 needs ints
+
+        app.reqHistoricalData(13, stock("AAPL"), "", "1 D", "5 mins", "TRADES", 1, 1, False, [])
+        [(req_id, start, end)] = await asyncio.to_thread(app.wait, "historicalDataEnd")
+        bars = [c[1] for c in app.calls["historicalData"]]
+        assert req_id == 13 and len(bars) == 7 and start < end
+        assert all(b.low <= b.open <= b.high and b.volume > 0 for b in bars)
+
+        order = Order()
+        order.action, order.totalQuantity, order.orderType = "BUY", 10, "MKT"
+        order.eTradeOnly = order.firmQuoteOnly = False
+        order_id = app.calls["nextValidId"][0][0]
+        app.placeOrder(order_id, stock("AAPL"), order)
+        await asyncio.to_thread(app.wait, "commissionReport")
+        [opened, *_] = app.calls["openOrder"]
+        assert opened[0] == order_id and opened[2].permId > 0  # 120-field openOrder parsed
+        assert "Filled" in {c[1] for c in app.calls["orderStatus"]}
+        [(exec_req, _contract, execution)] = app.calls["execDetails"]
+        assert exec_req == -1 and execution.shares == 10 and execution.orderId == order_id
+        assert thread.is_alive()  # the reader never died on a field it could not parse
+    finally:
+        app.disconnect()
+        await asyncio.to_thread(thread.join, 5)

@@ -36,7 +36,13 @@ def place_order(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     order_id = int(req["orderId"])
     order = req["order"]
     order.orderId, order.clientId = order_id, conn.client_id
-    gw.engine.place(conn.client_id, order_id, req["contract"], order)
+    contract = req["contract"]
+    if not contract.conId:
+        # TWS takes orders for a unique symbol/secType/exchange/currency without a conId.
+        matches = gw.universe.match(contract)
+        if len(matches) == 1:
+            contract.conId = matches[0].conId
+    gw.engine.place(conn.client_id, order_id, contract, order)
 
 
 @handles("cancelOrder")
