@@ -390,7 +390,7 @@ class OrderEngine:
             )
         if order.algoStrategy:
             wo.algo = algos.build(
-                order.algoStrategy, list(order.algoParams), wo.order_type, now, session.close
+                order.algoStrategy, list(order.algoParams), wo.kind, now, session.close
             )
         else:
             wo.algo = None
@@ -439,10 +439,10 @@ class OrderEngine:
         if (order.algoStrategy or "") != (wo.order.algoStrategy or ""):
             raise errors.modify_mismatch("the algo strategy cannot change")
         new_type = order.orderType.upper()
-        if new_type != wo.order_type and not (
-            new_type in _MODIFIABLE_TYPES and wo.order_type in _MODIFIABLE_TYPES
+        if new_type != wo.kind and not (
+            new_type in _MODIFIABLE_TYPES and wo.kind in _MODIFIABLE_TYPES
         ):
-            raise errors.modify_mismatch(f"cannot change a {wo.order_type} into {new_type}")
+            raise errors.modify_mismatch(f"cannot change a {wo.kind} into {new_type}")
         now = self._venue.now()
         validate(order, wo.spec, now)
         if quantity_of(order) < wo.filled:
@@ -451,6 +451,7 @@ class OrderEngine:
             )
         previous = wo.order
         wo.order = clone(order, parentId=previous.parentId or order.parentId)
+        wo.refresh()
         if new_type != previous.orderType.upper() or order.auxPrice != previous.auxPrice:
             wo.triggered = False
             wo.trigger_hits = 0
@@ -460,6 +461,7 @@ class OrderEngine:
             self._check_buying_power(wo)
         except Rejection:
             wo.order = previous
+            wo.refresh()
             self._schedule(wo, now)
             raise
         if wo.staged:
@@ -560,7 +562,7 @@ class OrderEngine:
         parent = self._orders.get(wo.parent_key) if wo.parent_key else None
         # Attached orders work as soon as (and as far as) their parent has filled.
         held_by_parent = parent is not None and parent.filled == 0
-        if wo.order_type in ("MOC", "LOC") and not held_by_parent:
+        if wo.kind in ("MOC", "LOC") and not held_by_parent:
             self._auction_close(wo, book, now)
             return
         if wo.expires_at is not None and now >= wo.expires_at:
@@ -580,7 +582,7 @@ class OrderEngine:
         if not wo.session.contains(now, wo.order.outsideRth):
             self._set_status(wo, OrderStatus.PreSubmitted)
             return
-        if wo.order_type in TRIGGERED_TYPES and not wo.triggered:
+        if wo.kind in TRIGGERED_TYPES and not wo.triggered:
             stop_before = wo.trail_stop
             fired = self._trigger(wo, book)
             if wo.trail_stop != stop_before:
@@ -607,7 +609,7 @@ class OrderEngine:
         prices = observed_prices(method, wo.is_buy, book)
         if not prices:
             return False
-        if wo.order_type in ("TRAIL", "TRAIL LIMIT"):
+        if wo.kind in ("TRAIL", "TRAIL LIMIT"):
             reference = min(prices) if wo.is_buy else max(prices)
             if wo.trail_stop is None and is_set(wo.order.trailStopPrice):
                 wo.trail_stop = float(wo.order.trailStopPrice)
@@ -615,7 +617,7 @@ class OrderEngine:
             wo.trail_stop = ratchet(wo.trail_stop, reference, amount, wo.is_buy, wo.spec.min_tick)
             level = wo.trail_stop
             hit = any(stop_hit(p, level, wo.is_buy) for p in prices)
-        elif wo.order_type in ("MIT", "LIT"):
+        elif wo.kind in ("MIT", "LIT"):
             level = wo.aux or 0.0
             hit = any(touch_hit(p, level, wo.is_buy) for p in prices)
         else:
@@ -634,7 +636,7 @@ class OrderEngine:
     def _limit_now(self, wo: WorkingOrder, book: Book, now: datetime) -> tuple[bool, float | None]:
         """(can price, limit): None = market; False when a peg has no quote to peg to."""
         tick = wo.spec.min_tick
-        order_type = wo.order_type
+        order_type = wo.kind
         if order_type in ("MKT", "STP", "MIT", "TRAIL"):
             limit = None
         elif order_type == "TRAIL LIMIT":
@@ -673,7 +675,7 @@ class OrderEngine:
         taken: dict[tuple[str, float], Decimal],
     ) -> None:
         priced, limit = self._limit_now(wo, book, now)
-        tif = (wo.order.tif or "DAY").upper()
+        tif = wo.tif
         wanted = self._algo_quantity(wo, book, now) if wo.algo is not None else wo.remaining
         room = self._room(wo)
         if room is not None:
@@ -703,8 +705,6 @@ class OrderEngine:
             and not wo.algo.allow_past_end
         ):
             self._cancel(wo, reason="Algo end time reached")
-        else:
-            self._persist(wo)
 
     def _algo_quantity(self, wo: WorkingOrder, book: Book, now: datetime) -> Decimal:
         run = wo.algo
@@ -795,7 +795,7 @@ class OrderEngine:
             self._set_status(wo, OrderStatus.PreSubmitted)
             return
         price = book.last
-        limit = wo.limit if wo.order_type == "LOC" else None
+        limit = wo.limit if wo.kind == "LOC" else None
         if price is not None and _within(price, limit, wo.is_buy):
             self._fill(wo, wo.remaining, price, liquidity=3)
         else:
@@ -939,6 +939,7 @@ class OrderEngine:
             self._cancel(wo, reason="OCA group")
             return
         wo.order.totalQuantity = float(new_total)
+        wo.refresh()
         self._emit(self._open_event(wo))
         self._emit(self._status_event(wo))
         self._persist(wo)
@@ -992,12 +993,14 @@ class OrderEngine:
         if new_total <= child.filled:
             if child.filled > 0:
                 child.order.totalQuantity = float(child.filled)
+                child.refresh()
                 self._complete(child, OrderStatus.Filled)
                 self._emit(self._status_event(child))
             else:
                 self._cancel(child, reason="Parent order is no longer working")
             return
         child.order.totalQuantity = float(new_total)
+        child.refresh()
         self._emit(self._open_event(child))
         self._emit(self._status_event(child))
         self._persist(child)
@@ -1026,7 +1029,7 @@ class OrderEngine:
         self._journal.add_completed(done)
 
     def _persist(self, wo: WorkingOrder) -> None:
-        tif = (wo.order.tif or "DAY").upper()
+        tif = wo.tif
         if not wo.done and tif in ("GTC", "GTD"):
             self._journal.save_order(wo)
 
@@ -1062,7 +1065,7 @@ class OrderEngine:
             clientId=wo.client_id,
             permId=wo.perm_id,
             account=wo.order.account or self._account.name,
-            tif=(wo.order.tif or "DAY").upper(),
+            tif=wo.tif,
             filledQuantity=float(wo.filled),
         )
         if wo.trail_stop is not None:

@@ -14,7 +14,6 @@ from .ports import InstrumentSpec, SessionWindow
 from .pricing import is_set
 
 TRIGGERED_TYPES = frozenset({"STP", "STP LMT", "MIT", "LIT", "TRAIL", "TRAIL LIMIT"})
-HELD_TYPES = TRIGGERED_TYPES | {"MOC", "LOC"}
 
 
 @dataclass
@@ -44,18 +43,31 @@ class WorkingOrder:
     completed_at: datetime | None = None
     completed_status: str = ""
     children: list[tuple[int, int]] = field(default_factory=list)
+    # Read from `order` by `refresh()` (the engine evaluates orders on every market event).
+    key: tuple[int, int] = field(init=False)
+    kind: str = field(init=False)
+    tif: str = field(init=False)
+    is_buy: bool = field(init=False)
+    total: Decimal = field(init=False)
+    limit: float | None = field(init=False)
+    """The limit price if this order type uses one (None = market, or no cap)."""
+    aux: float | None = field(init=False)
+    parent_key: tuple[int, int] | None = field(init=False)
 
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.client_id, self.order_id)
+    def __post_init__(self) -> None:
+        self.refresh()
 
-    @property
-    def is_buy(self) -> bool:
-        return self.order.action.upper() == "BUY"
-
-    @property
-    def total(self) -> Decimal:
-        return quantity_of(self.order)
+    def refresh(self) -> None:
+        """Re-read the derived fields after `order` was replaced or changed."""
+        order = self.order
+        self.key = (self.client_id, self.order_id)
+        self.kind = order.orderType.upper()
+        self.tif = (order.tif or "DAY").upper()
+        self.is_buy = order.action.upper() == "BUY"
+        self.total = quantity_of(order)
+        self.limit = float(order.lmtPrice) if uses_limit(order) else None  # type: ignore[arg-type]
+        self.aux = float(order.auxPrice) if is_set(order.auxPrice) else None  # type: ignore[arg-type]
+        self.parent_key = (self.client_id, order.parentId) if order.parentId else None
 
     @property
     def remaining(self) -> Decimal:
@@ -68,25 +80,6 @@ class WorkingOrder:
     @property
     def done(self) -> bool:
         return self.status in OrderStatus.DoneStates
-
-    @property
-    def order_type(self) -> str:
-        return self.order.orderType.upper()
-
-    @property
-    def limit(self) -> float | None:
-        """The limit price if this order type uses one (None = market, or no cap)."""
-        if not uses_limit(self.order):
-            return None
-        return float(self.order.lmtPrice)  # type: ignore[arg-type]
-
-    @property
-    def aux(self) -> float | None:
-        return float(self.order.auxPrice) if is_set(self.order.auxPrice) else None  # type: ignore[arg-type]
-
-    @property
-    def parent_key(self) -> tuple[int, int] | None:
-        return (self.client_id, self.order.parentId) if self.order.parentId else None
 
     def record_fill(self, quantity: Decimal, price: float) -> None:
         self.filled += quantity
