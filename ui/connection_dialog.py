@@ -29,13 +29,14 @@ from terminal_app.session.profiles import ConnectionProfile, ProfileKind, builti
 
 def remote_host_warning(parent: QWidget, profile: ConnectionProfile) -> QMessageBox:
     """The warning shown before connecting to another computer (built, not yet opened)."""
+    live = "\n\nThis is a LIVE profile: orders use real money." if profile.is_live else ""
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         "Connect to another computer?",
         f"{profile.host}:{profile.port} is not this computer.\n\n"
         "The TWS API connection is not encrypted: account data and orders travel in clear "
         "text, and anyone who can reach that port with an allowed IP can trade the account.\n\n"
-        "Connect only over a network you trust (VPN or SSH tunnel).",
+        "Connect only over a network you trust (VPN or SSH tunnel)." + live,
         QMessageBox.StandardButton.Cancel,
         parent,
     )

@@ -97,7 +97,7 @@ async def test_remote_host_asks_before_connecting(window: MainWindow) -> None:
     try:
         window.request_connect(profile)
         box = window.remote_warning
-        assert box.isVisible() and "192.0.2.10" in box.text()
+        assert box.isVisible() and "192.0.2.10" in box.text() and "LIVE" not in box.text()
         assert window.session.state.phase is Phase.DISCONNECTED
         box.button(QMessageBox.StandardButton.Cancel).click()
         await asyncio.sleep(0)  # let anything wrongly scheduled start
