@@ -198,6 +198,9 @@ class BrokerSession(QObject):
             self.messages.add_app(reason, Severity.WARNING)
             self._set_state(ConnectionState(Phase.FAILED, reason))
             return False
+        if self._state.phase is Phase.CONNECTING:
+            self.messages.add_app("A connection attempt is already in progress", Severity.WARNING)
+            return False
         await self.close_connection()
         self._profile = profile
         self._want_connected = True
@@ -229,12 +232,21 @@ class BrokerSession(QObject):
         self._set_state(DISCONNECTED)
 
     def cancel_reconnect(self) -> None:
-        """The user gave up waiting: stop retrying (state DISCONNECTED)."""
-        if self._state.phase is not Phase.RECONNECTING or self._reconnect_task is None:
+        """The user gave up waiting: stop retrying, or (during 1100, while TWS itself is
+        reconnecting to IB) disconnect. State DISCONNECTED at once."""
+        if self._state.phase is not Phase.RECONNECTING:
             return
         self._want_connected = False
-        self._reconnect_task.cancel()
-        self._reconnect_task = None
+        if self._reconnect_task is not None:
+            self._reconnect_task.cancel()
+            self._reconnect_task = None
+        if self.ib.client.isConnected():
+            self.ib.disconnect()
+        self._mark_offline()
+        if self._simulator is not None:
+            simulator, self._simulator = self._simulator, None
+            self._spawn(simulator.stop(), "stop embedded simulator")
+        self._ib_link_down = False
         self._set_state(ConnectionState(Phase.DISCONNECTED, "reconnect cancelled"))
 
     async def close(self) -> None:

@@ -1,5 +1,6 @@
 """Connecting with each profile type, and every way a connect is refused or fails."""
 
+import asyncio
 import socket
 
 import pytest
@@ -15,6 +16,7 @@ from terminal_app.session import (
 )
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.sim_fixtures import SIM_ACCOUNT, connected_ib
+from tests.waiting import wait_until
 
 AAPL = Stock("AAPL", "SMART", "USD", conId=265598)
 
@@ -111,7 +113,7 @@ async def test_duplicate_client_id_fails_at_once_and_does_not_retry(
 ) -> None:
     async with connected_ib(sim_gateway, client_id=5):
         profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=5, timeout=4)
-        loop = __import__("asyncio").get_running_loop()
+        loop = asyncio.get_running_loop()
         started = loop.time()
         assert not await session.open_connection(profile)
         assert loop.time() - started < 2.0  # did not sit out the 4 s timeout
@@ -127,3 +129,15 @@ async def test_ib_async_log_only_failures_reach_the_message_log(
     assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=sim_gateway.port))
     session.ib.cancelMktData(AAPL)  # never subscribed: ib_async only logs this
     assert any(m.text.startswith("ib_async: cancelMktData") for m in session.messages)
+
+
+@pytest.mark.asyncio
+async def test_a_second_connect_while_connecting_is_refused(
+    session: BrokerSession, sim_gateway: SimulatedGateway
+) -> None:
+    profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port)
+    sim_gateway.control.set_latency(0.2)  # a slow handshake to overlap with
+    first = asyncio.ensure_future(session.open_connection(profile))
+    await wait_until(lambda: session.state.phase is Phase.CONNECTING)
+    assert not await session.open_connection(profile)
+    assert await first and session.state.phase is Phase.CONNECTED

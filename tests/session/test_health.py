@@ -122,3 +122,15 @@ async def test_1101_resubscribes_everything_and_resyncs(
     await wait_until(lambda: synced == [1], timeout=8)
     assert tap.count(wire.REQ_POSITIONS) == positions + 1
     assert session.state.phase is Phase.CONNECTED and session.trading_allowed
+
+
+@pytest.mark.asyncio
+async def test_cancel_during_1100_disconnects(
+    session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
+) -> None:
+    await live_ticker(session, tap)
+    sim_gateway.control.connectivity_lost()
+    await wait_until(lambda: session.state.phase is Phase.RECONNECTING)
+    session.cancel_reconnect()
+    assert session.state.phase is Phase.DISCONNECTED and not session.ib.isConnected()
+    assert not session.trading_allowed
