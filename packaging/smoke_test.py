@@ -321,9 +321,27 @@ def check_user_dirs(report: Report, sandbox: Sandbox, bundle_before: dict[str, f
     if stray:
         raise SmokeFailure("the app wrote into its working dir:\n  " + "\n  ".join(stray[:20]))
     log = find_log(sandbox).relative_to(sandbox.home)
-    if sys.platform.startswith("linux") and log.parts[:2] != (".local", "state"):
-        raise SmokeFailure(f"log at ~/{log}, expected under ~/.local/state (XDG state dir)")
-    report.add("files only in platform dirs", f"ok (log at ~/{log.as_posix()})")
+    used = sorted(
+        {p.relative_to(sandbox.home).parts[:3] for p in sandbox.home.rglob("*") if p.is_file()}
+    )
+    if sys.platform.startswith("linux"):
+        # XDG dirs of the app; ~/.cache is for Qt/fontconfig caches.
+        allowed = {
+            (".config", "ib-terminal"),
+            (".local", "share", "ib-terminal"),
+            (".local", "state", "ib-terminal"),
+        }
+        stray = [
+            "/".join(parts)
+            for parts in used
+            if parts[:1] != (".cache",) and parts[:2] not in allowed and parts not in allowed
+        ]
+        if stray:
+            raise SmokeFailure(f"files outside the XDG dirs of ib-terminal: {stray}")
+        if log.parts[:2] != (".local", "state"):
+            raise SmokeFailure(f"log at ~/{log}, expected under ~/.local/state (XDG state dir)")
+    dirs = ", ".join("~/" + "/".join(parts) for parts in used)
+    report.add("files only in platform dirs", f"ok ({dirs})")
 
 
 def check_size(report: Report) -> None:
