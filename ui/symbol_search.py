@@ -163,6 +163,7 @@ class SymbolSearch(QDialog):
         self._tasks = tasks
         self._search_task: asyncio.Task[None] | None = None
         self._pick_task: asyncio.Task[None] | None = None
+        self._pick_first_result = False
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Symbol or company name, e.g. AAPL, EUR.USD, ES, Apple")
         self.edit.setClearButtonEnabled(True)
@@ -224,6 +225,7 @@ class SymbolSearch(QDialog):
             self.model.set_rows([])
             self.status.setText("")
             return
+        self._pick_first_result = False
         self.status.setText(f"Searching for {text!r}…")
         self._search_task = self._tasks.spawn(self._search(text), name=f"symbol-search {text}")
 
@@ -241,13 +243,26 @@ class SymbolSearch(QDialog):
         self.model.set_rows(result_rows(matches))
         self.status.setText(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
         if self.model.rowCount():
-            self.table.selectRow(0)
+            best = self._best_row(text)
+            self.table.selectRow(best)
+            if self._pick_first_result:
+                self.pick(best)
+
+    def _best_row(self, text: str) -> int:
+        """The row whose symbol is exactly what was typed, else the top match."""
+        wanted = text.strip().upper()
+        for i, row in enumerate(self.model.rows):
+            if not row.expiry and row.match.contract.symbol.upper() == wanted:
+                return i
+        return 0
 
     # -- picking ---------------------------------------------------------------------------------
 
     def _pick_current(self) -> None:
-        if self._debounce.isActive() or (self._search_task and not self._search_task.done()):
-            self.search_now()  # Enter before the results arrived: search now, pick on next Enter
+        if self._debounce.isActive():
+            self.search_now()
+        if self._search_task is not None and not self._search_task.done():
+            self._pick_first_result = True  # typed and hit Enter at once: take the best match
             return
         rows = self.table.selectionModel().selectedRows()
         if rows:

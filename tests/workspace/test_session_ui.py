@@ -194,6 +194,12 @@ async def test_symbol_search_lists_matches_picks_into_the_link_group_and_says_no
         assert current is not None and current.conId > 0
         assert not search.isVisible()
 
+        # Type and press Enter at once: the exact symbol is picked when the results arrive.
+        search.popup()
+        search.edit.setText("MSFT")
+        search.edit.returnPressed.emit()
+        await wait_until(lambda: panel.shown == ["AAPL", "MSFT"], 10, search.status.text())
+
         search.popup()
         search.edit.setText("QQZZXXNOPE")
         search.search_now()
