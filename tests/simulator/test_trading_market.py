@@ -178,3 +178,80 @@ def test_futures_fill_in_the_overnight_session_with_multiplier_sized_commission(
     paid = sum(f.execution.shares * f.execution.price for f in fills)
     # TWS's average cost of a future: price × multiplier, plus the commission per contract.
     assert position.avgCost == pytest.approx((paid * 50 + 6.39) / 3)
+
+
+def test_ioc_and_fok_against_the_real_book() -> None:
+    h = MarketHarness()
+    _, asks = h.market.depth(AAPL, 20)
+    top = int(asks[0].size)
+    ioc = h.place(LimitOrder("BUY", top + 100, asks[0].price, tif="IOC"))
+    assert h.last_status(ioc).status == "Cancelled" and h.last_status(ioc).filled == top
+    fok = h.place(LimitOrder("BUY", 10 * top, asks[0].price, tif="FOK"))
+    assert h.last_status(fok).status == "Cancelled" and not h.fills(fok)
+
+
+def test_moc_fills_at_the_real_close_and_opg_at_the_next_open() -> None:
+    h = MarketHarness("2026-11-24 15:59")
+    moc = h.place(Order(action="BUY", totalQuantity=100, orderType="MOC"))
+    opg = h.place(MarketOrder("SELL", 100, tif="OPG"))
+    h.step(59)
+    assert h.last_status(moc).status == "PreSubmitted"
+    h.step(2)
+    assert h.last_status(moc).status == "Filled"
+    assert h.fills(moc)[0].execution.price == h.market.quote(AAPL).last
+    assert h.last_status(opg).status == "PreSubmitted"
+    h.jump(17.5 * 3600 - 2)  # from 16:00:01 to 09:29:59 next morning
+    h.step(2)
+    assert h.last_status(opg).status == "Filled" and h.ledger.position(AAPL) == 0
+
+
+def test_gtc_order_rests_overnight_on_the_real_calendar() -> None:
+    h = MarketHarness("2026-11-24 15:59")
+    oid = h.place(LimitOrder("BUY", 100, 1.00, tif="GTC"))
+    h.step(120)
+    assert h.last_status(oid).status == "PreSubmitted"  # after the close, RTH only
+    h.jump(17.5 * 3600 - 61)  # from 16:01 to 09:29:59 next morning
+    assert h.last_status(oid).status == "PreSubmitted"
+    h.step(2)
+    assert h.last_status(oid).status == "Submitted"
+
+
+def test_oca_group_on_the_real_market_fills_once() -> None:
+    h = MarketHarness()
+    msft = contract("MSFT")
+    a_bid, m_bid = h.market.quote(AAPL).bid, h.market.quote(msft.conId).bid
+    a = h.place(LimitOrder("BUY", 100, round(a_bid - 0.05, 2), ocaGroup="pair", ocaType=1))
+    m = h.place(LimitOrder("BUY", 100, round(m_bid - 0.05, 2), ocaGroup="pair", ocaType=1), msft)
+    step_until(h, lambda: bool(h.fills(a) or h.fills(m)))
+    statuses = sorted([h.last_status(a).status, h.last_status(m).status])
+    assert statuses[0] == "Cancelled" and statuses[1] in ("Filled", "Submitted")
+    h.step(600)
+    assert len({f.execution.orderId for f in h.fills()}) == 1
+
+
+def test_pegged_and_adaptive_orders_on_the_real_market() -> None:
+    h = MarketHarness()
+    mid = h.place(Order(action="BUY", totalQuantity=100, orderType="PEG MID", auxPrice=0.0))
+    rel = h.place(Order(action="SELL", totalQuantity=100, orderType="REL", auxPrice=0.0))
+    adaptive = h.place(
+        Order(
+            action="BUY",
+            totalQuantity=100,
+            orderType="MKT",
+            algoStrategy="Adaptive",
+            algoParams=[TagValue("adaptivePriority", "Urgent")],
+        )
+    )
+    assert h.last_status(adaptive).status == "Filled"  # urgent: crosses the spread at once
+    assert not h.fills(mid) and not h.fills(rel)  # pegged orders rest passively
+    step_until(h, lambda: bool(h.fills(mid) and h.fills(rel)))
+    assert h.last_status(mid).status == "Filled" and h.last_status(rel).status == "Filled"
+
+
+def test_global_cancel_on_the_real_market() -> None:
+    h = MarketHarness()
+    ids = [h.place(LimitOrder("BUY", 100, 1.00 + i / 100)) for i in range(5)]
+    h.engine.global_cancel()
+    assert all(h.last_status(i).status == "Cancelled" for i in ids)
+    assert all(h.errors(i)[-1][0] == 202 for i in ids)
+    assert h.market.watched() == []  # nothing left to watch
