@@ -289,6 +289,9 @@ class BrokerSession(QObject):
         host, port = self._endpoint()
         self._duplicate_id.clear()
         self._handshake_lost.clear()
+        # A new TWS session reports its own farm and IB-link state during the handshake.
+        self._broken_farms = {"market": set(), "hmds": set()}
+        self._ib_link_down = False
         self._connecting = True
         # ib_async's start-up fetch only tolerates timeouts: an error on one of its requests
         # must not fail the whole connect, so request errors raise only once we are connected.
@@ -340,8 +343,6 @@ class BrokerSession(QObject):
         raise SessionError(f"{host}:{port}: {type(exc).__name__}: {exc}")
 
     def _on_connected(self) -> None:
-        self._ib_link_down = False
-        self._broken_farms = {"market": set(), "hmds": set()}
         self._by_value.clear()
         self._by_req_id.clear()
         self.lane.resume()
