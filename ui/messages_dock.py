@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -192,6 +192,12 @@ class MessagesPanel(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
+        copy = QAction("&Copy", self.table)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        copy.triggered.connect(self.copy_selection)
+        self.table.addAction(copy)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(20)
         header = self.table.horizontalHeader()
@@ -216,6 +222,17 @@ class MessagesPanel(QWidget):
         self.proxy.rowsAboutToBeInserted.connect(self._note_scroll)
         self.proxy.rowsInserted.connect(self._follow_new_rows)
         self._update_count()
+
+    def copy_selection(self) -> str:
+        """Selected messages as tab-separated lines (with their meaning) on the clipboard."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        lines = [
+            "\t".join(self.proxy.index(r, c).data() or "" for c in range(len(COLUMNS)))
+            for r in rows
+        ]
+        text = "\n".join(lines)
+        QGuiApplication.clipboard().setText(text)
+        return text
 
     def _clear(self, log: MessageLog) -> None:
         log.clear()

@@ -1,4 +1,4 @@
-"""Help → Shortcuts: every keyboard shortcut of the window, read from its actions.
+"""Help → Shortcuts: every keyboard shortcut of the window and its panels, read from their actions.
 
 The list is collected from the live menus and window actions, so it cannot drift from what the
 keys really do.
@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QDockWidget,
     QHeaderView,
     QMainWindow,
     QMenu,
@@ -46,6 +47,16 @@ def collect_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
             visit(menu, _clean(menu.title()))
     for action in window.actions():
         add(action, "Window")
+    shown: set[str] = set()
+    for dock in window.findChildren(QDockWidget):
+        widget = dock.widget()
+        kind = dock.objectName().partition(":")[0]
+        if widget is None or kind in shown:
+            continue
+        shown.add(kind)  # one of each kind: three charts have the same keys
+        title = dock.windowTitle().rstrip("0123456789 ")
+        for action in widget.findChildren(QAction):
+            add(action, f"{title} panel")
     return rows
 
 

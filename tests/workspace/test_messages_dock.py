@@ -1,6 +1,7 @@
 import shiboken6
 from ib_async import Stock
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from terminal_app.ib_errors import Severity
@@ -37,6 +38,10 @@ def test_messages_show_explanations_and_filter(qtbot: QtBot) -> None:
     panel.search.setText("USFARM")
     assert _texts(panel, 2) == ["2104"]
     assert panel.count.text() == "1 of 3"
+    panel.table.selectRow(0)
+    copied = panel.copy_selection().split("\t")
+    assert copied[2] == "2104" and copied[5].startswith("Market data farm")
+    assert QGuiApplication.clipboard().text() == "\t".join(copied)
     state = panel.panel_state()
     other = MessagesPanel(log)
     qtbot.addWidget(other)

@@ -169,6 +169,11 @@ def test_shortcuts_dialog_lists_the_real_shortcuts(window: MainWindow) -> None:
     assert keys["Save workspace"] == "Ctrl+S"
     assert keys["Keyboard shortcuts"] == "F1"
     assert "Quit" in keys
+    assert ("Messages panel", "Copy") not in {(w, a) for w, a, _k in rows}
+    window.docks.open("messages")
+    window.docks.open("messages")
+    rows = collect_shortcuts(window)
+    assert [(w, a) for w, a, _k in rows if w == "Messages panel"] == [("Messages panel", "Copy")]
     dialog = window.show_shortcuts()
     assert dialog.isVisible() and dialog.table.rowCount() == len(rows)
     dialog.close()
