@@ -157,3 +157,16 @@ def test_all_or_none_waits_for_enough_liquidity() -> None:
     h.venue.quote(AAPL, 99.99, 100.00, last=100.00, sizes=(100, 200, 300))
     assert [f.execution.shares for f in h.fills(oid)] == [100, 200, 100]
     assert h.last_status(oid).status == "Filled"
+
+
+def test_market_orders_on_stocks_ignore_outside_rth_with_warning_2109() -> None:
+    h = market("2026-11-24 08:00")
+    oid = h.place(MarketOrder("BUY", 100, outsideRth=True))
+    assert h.errors(oid)[0][0] == 2109
+    assert h.last_status(oid).status == "PreSubmitted" and not h.fills(oid)
+    h.advance(1.5 * HOUR)
+    assert h.last_status(oid).status == "Filled"
+    es = contract("ES", "FUT")  # futures keep outsideRth (their session is the full one)
+    h.venue.quote(es.conId, 5900.00, 5900.25, tick=0.25, last=5900.25)
+    fut = h.place(MarketOrder("BUY", 1, outsideRth=True), es)
+    assert not h.errors(fut) and h.last_status(fut).status == "Filled"

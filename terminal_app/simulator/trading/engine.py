@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 Key = tuple[int, int]
 Listener = Callable[[EngineEvent], None]
 _COMPLETED_KEPT = 1000
+_MARKET_KINDS = frozenset({"MKT", "STP", "MIT", "TRAIL"})
 _MODIFIABLE_TYPES = frozenset({"MKT", "LMT", "STP", "STP LMT", "MIT", "LIT", "REL", "PEG MID"})
 
 
@@ -346,9 +347,12 @@ class OrderEngine:
             placed_at=now,
             session=self._venue.session(spec.con_id, now),
         )
+        ignored_rth = self._ignore_outside_rth(wo)
         self._schedule(wo, now)
         if parent is None:
             self._check_buying_power(wo)
+        if ignored_rth:
+            self._emit(ErrorEvent(client_id, order_id, *errors.OUTSIDE_RTH_IGNORED))
         self._orders[wo.key] = wo
         if parent is not None:
             parent.children.append(wo.key)
@@ -356,6 +360,14 @@ class OrderEngine:
             wo.staged = True
             return
         self._transmit(parent if parent is not None and parent.staged else wo)
+
+    def _ignore_outside_rth(self, wo: WorkingOrder) -> bool:
+        """US stocks execute market orders only in regular hours: TWS drops outsideRth there
+        (with warning 2109) and works the order in RTH."""
+        if wo.spec.sec_type == "STK" and wo.order.outsideRth and wo.kind in _MARKET_KINDS:
+            wo.order.outsideRth = False
+            return True
+        return False
 
     def _check_account(self, order: Order) -> None:
         if order.account and order.account != self._account.name:

@@ -12,6 +12,11 @@ ORDER_CANCELLED = 202
 UNSUPPORTED_ORDER_TYPE = 387
 CANCEL_UNKNOWN = 10147
 CANCEL_NOT_POSSIBLE = 10148
+OUTSIDE_RTH_IGNORED = (
+    2109,
+    "Order Event Warning:Attribute 'Outside Regular Trading Hours' is ignored based on the order "
+    "type and destination. PlaceOrder is now being processed.",
+)
 
 
 @dataclass(frozen=True)
