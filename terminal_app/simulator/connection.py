@@ -77,9 +77,13 @@ class Connection:
         sock = writer.get_extra_info("socket")
         if sock is not None:
             # Dead peers (half-open sockets) are eventually noticed by the kernel.
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            with contextlib.suppress(OSError, AttributeError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+                # Linux names: probe after 60 s idle, every 10 s, give up after 3 misses.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 10)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
 
     def __repr__(self) -> str:
         return f"<Connection {self.peer} clientId={self.client_id} v{self.version}>"

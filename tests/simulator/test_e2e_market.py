@@ -146,3 +146,22 @@ async def test_realtime_bars_every_five_seconds() -> None:
             assert bar.volume > 0 and bar.count > 0
         ib.cancelRealTimeBars(bars)
         await wait_until(lambda: lines(gateway, "realTimeBars") == 0, 5)
+
+
+async def test_frozen_data_when_the_market_is_closed() -> None:
+    saturday = sim_config(start="2026-11-28 12:00")
+    async with running_gateway(saturday) as gateway, connected_ib(gateway) as ib:
+        ib.reqMarketDataType(2)
+        aapl = await qualified(ib, AAPL)
+        ticker = ib.reqMktData(aapl)
+        await wait_until(lambda: ticker.marketDataType == 2 and ticker.last > 0, 5)
+        assert ticker.close > 0 and ticker.bid > 0
+
+
+async def test_index_has_no_depth(sim_ib: IB) -> None:
+    errors = errors_of(sim_ib)
+    spx = await qualified(sim_ib, Contract(symbol="SPX", secType="IND", currency="USD"))
+    sim_ib.reqMktDepth(spx, 5)
+    await wait_until(lambda: any(code == 10092 for _, code in errors), 5)
+    ticker = sim_ib.reqMktData(spx)
+    await wait_until(lambda: ticker.last > 0, 5)

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 ERR_LINES = 101
 ERR_NO_TICKER = 300
 ERR_DEPTH_LIMIT = 309
+ERR_NO_DEPTH = 10092
 ERR_TBT_LIMIT = 10190
 
 MKT_DATA, DEPTH, TICK_BY_TICK, REALTIME_BARS = "mktData", "depth", "tickByTick", "realTimeBars"
@@ -283,6 +284,14 @@ def req_mkt_depth(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
         return
     inst = resolve(gw, conn, req_id, req["contract"])
     if inst is None:
+        return
+    if not inst.has_depth:
+        conn.error(
+            req_id,
+            ERR_NO_DEPTH,
+            "Deep market data is not supported for this "
+            f"combination of security type/exchange ({inst.secType}/{inst.exchange})",
+        )
         return
     rows = max(1, min(int(req["numRows"]), 50))
     line = DepthLine(
