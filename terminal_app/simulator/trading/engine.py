@@ -542,8 +542,12 @@ class OrderEngine:
         try:
             for key in keys:
                 wo = self._orders.get(key)
-                if wo is not None and not wo.done and not wo.staged:
+                if wo is None or wo.done or wo.staged:
+                    continue
+                try:
                     self._step(wo, book, trade, now, taken)
+                except Exception:  # one broken order must not stop the venue for the others
+                    log.exception("evaluating order %s failed", key)
         finally:
             self._evaluating.discard(con_id)
         self._apply_deferred_reductions()
