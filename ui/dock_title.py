@@ -1,5 +1,7 @@
 """A compact dock title bar: title, link colour chooser (for linked panels), float and close."""
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
 
@@ -10,7 +12,9 @@ class DockTitleBar(QWidget):
     """Mouse presses not taken by the buttons reach the QDockWidget, so dragging and
     double-click-to-float still work as with the native title bar."""
 
-    def __init__(self, dock: QDockWidget, link: LinkColorButton | None) -> None:
+    def __init__(
+        self, dock: QDockWidget, link: LinkColorButton | None, on_close: Callable[[], None]
+    ) -> None:
         super().__init__(dock)
         self.setObjectName("dock-title")
         layout = QHBoxLayout(self)
@@ -29,9 +33,10 @@ class DockTitleBar(QWidget):
         )
         self.float_button.clicked.connect(lambda: dock.setFloating(not dock.isFloating()))
         self.close_button = self._button(
-            style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton), "Hide panel"
+            style.standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton),
+            "Close panel (frees its market data lines; View menu hides and shows instead)",
         )
-        self.close_button.clicked.connect(dock.close)
+        self.close_button.clicked.connect(lambda: on_close())
         layout.addWidget(self.float_button)
         layout.addWidget(self.close_button)
 

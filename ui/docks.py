@@ -8,6 +8,7 @@ window's `LinkGroups` here, so no panel talks to another directly.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from ib_async import Contract
 from PySide6.QtCore import QObject, Qt, Signal
@@ -110,7 +111,7 @@ class DockManager(QObject):
             signal = chosen_signal(widget)
             if signal is not None:
                 signal.connect(lambda contract, d=dock: self.publish_from(d, contract))
-        dock.setTitleBarWidget(DockTitleBar(dock, button))
+        dock.setTitleBarWidget(DockTitleBar(dock, button, partial(self.remove, dock)))
         qt_area = AREAS[area or spec.area]
         siblings = [d for d in self.docks(kind) if d.isVisible()]
         if siblings and object_name is None and area is None:

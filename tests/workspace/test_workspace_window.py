@@ -203,11 +203,13 @@ def test_focus_in_a_linked_panel_makes_its_colour_active(window: MainWindow, qtb
     window.symbol_search.hide()
 
 
-def test_removing_a_panel_releases_it(window: MainWindow) -> None:
+def test_closing_a_panel_removes_and_releases_it(window: MainWindow) -> None:
     dock = window.docks.open("messages")
     panel = dock.widget()
     assert isinstance(panel, MessagesPanel)
-    window.docks.remove(dock)
+    dock.titleBarWidget().close_button.click()  # type: ignore[attr-defined]
+    assert window.docks.docks() == []
+    assert "Messages" not in [a.text() for a in window.view_menu.actions()]
     window.session.messages.add_app("after removal")
     assert panel.model._unsubscribe is None
 
