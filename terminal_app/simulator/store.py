@@ -102,21 +102,31 @@ class StateStore(Journal):
         try:
             return self._connect()
         except (sqlite3.DatabaseError, ValueError) as exc:
-            aside = self.path.with_name(
-                f"{self.path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}"
-            )
-            log.error(
-                "Paper account state %s is unreadable (%s): moved it to %s and starting a fresh "
-                "account",
-                self.path,
-                exc,
-                aside,
-            )
-            for suffix in ("", "-wal", "-shm"):
-                part = Path(f"{self.path}{suffix}")
-                if part.exists():
-                    part.rename(Path(f"{aside}{suffix}"))
+            self._move_aside(str(exc))
             return self._connect()
+
+    def _move_aside(self, reason: str) -> None:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+        log.error(
+            "Paper account state %s is unreadable (%s): moved it to %s and starting a fresh "
+            "account",
+            self.path,
+            reason,
+            aside,
+        )
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{aside}{suffix}"))
+
+    def discard(self, reason: str) -> None:
+        """The saved state decoded but makes no sense (e.g. the ledger refused it): keep it aside
+        and start over with an empty file."""
+        self._db.close()
+        self._pending.clear()
+        self._counters = None
+        self._move_aside(reason)
+        self._db = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -403,7 +413,11 @@ def open_engine(
     store = StateStore(state_dir)
     state = store.load()
     if state.account is not None:
-        ledger.load(state.account)
+        try:
+            ledger.load(state.account)
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            store.discard(f"the saved account does not load: {exc!r}")
+            state = SavedState()
     store.bind_account(ledger.export)
     engine = OrderEngine(venue, account, journal=store)
     engine.restore(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import select
@@ -15,8 +16,8 @@ from pathlib import Path
 import pytest
 from ib_async import LimitOrder, MarketOrder, Order, StopOrder, TagValue
 
-from terminal_app.simulator.store import FILE_NAME, StateStore
-from tests.simulator.test_trading_harness import AAPL, Harness
+from terminal_app.simulator.store import FILE_NAME, StateStore, open_engine
+from tests.simulator.test_trading_harness import AAPL, Harness, MarketHarness, contract
 
 
 def restarted(state_dir: Path) -> tuple[Harness, StateStore]:
@@ -188,3 +189,33 @@ def test_sigkill_mid_write_never_corrupts_the_state(tmp_path: Path) -> None:
         assert state.next_ids[1] > max(working)
         seen_ids = len(state.executions)
         store.close()
+
+
+def test_open_engine_restores_the_ledger_and_sets_aside_an_account_it_cannot_load(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = MarketHarness()
+    engine, store = open_engine(h.market, h.ledger, tmp_path)
+    assert store is not None
+    engine.place(1, 1, contract(), MarketOrder("BUY", 100))
+    engine.place(1, 2, contract(), LimitOrder("BUY", 100, 1.00, tif="GTC"))
+    store.close()
+
+    again = MarketHarness()
+    engine2, store2 = open_engine(again.market, again.ledger, tmp_path)
+    assert again.ledger.position(AAPL) == 100
+    assert [o.order_id for o, _ in engine2.open_orders()] == [2]
+    assert engine2.next_order_id(1) == 3
+    assert store2 is not None
+    broken = json.dumps({"cash": {"USD": "lots"}})
+    store2._db.execute("UPDATE meta SET value=? WHERE key='account'", (broken,))
+    store2.close()
+
+    third = MarketHarness()
+    with caplog.at_level(logging.ERROR):
+        engine3, store3 = open_engine(third.market, third.ledger, tmp_path)
+    assert "does not load" in caplog.text
+    assert third.ledger.position(AAPL) == 0 and engine3.open_orders() == []
+    assert any(".corrupt-" in p.name for p in tmp_path.iterdir())
+    assert store3 is not None
+    store3.close()
