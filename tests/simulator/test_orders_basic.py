@@ -262,3 +262,24 @@ def test_a_print_at_the_limit_fills_resting_orders_in_time_priority() -> None:
     assert h.last_status(early).filled == 100 and h.last_status(late).filled == 50
     h.venue.trade(AAPL, 99.90, 10)  # through the limit: everyone resting there fills
     assert h.last_status(late).status == "Filled"
+
+
+def test_trail_limit_with_an_initial_limit_keeps_its_distance_to_the_stop() -> None:
+    h = quoted()
+    oid = h.place(
+        Order(
+            action="SELL",
+            totalQuantity=100,
+            orderType="TRAIL LIMIT",
+            auxPrice=0.50,
+            trailStopPrice=99.50,
+            lmtPrice=99.40,
+        )
+    )
+    h.venue.trade(AAPL, 100.60)  # the stop follows to 100.10; the limit to 100.00
+    assert h.engine.open_orders()[0][0].order.trailStopPrice == 100.10
+    h.venue.quote(AAPL, 99.95, 99.97)
+    h.venue.trade(AAPL, 100.05)
+    assert not h.fills(oid)  # triggered, but the bid is below the trailing limit
+    h.venue.quote(AAPL, 100.00, 100.02)
+    assert h.fills(oid)[0].execution.price == 100.00

@@ -146,3 +146,19 @@ def test_twap_matching_same_side_posts_passively() -> None:
     h.venue.trade(AAPL, 99.99, 5000)  # through its price: catches up with the schedule
     assert h.last_status(oid).filled == 550
     assert h.fills(oid)[-1].execution.price == 100.00
+
+
+def test_modifying_an_algo_keeps_its_schedule() -> None:
+    h = market()
+    order = algo(MarketOrder("BUY", 1000), "Twap", endTime="10:10:00 US/Eastern")
+    oid = h.place(order)
+    h.advance(300)
+    assert h.last_status(oid).filled == 550
+    order.orderId, order.totalQuantity = oid, 2000
+    h.place(order)  # same id, same parameters: a bigger order on the same clock
+    h.advance(30)
+    assert h.last_status(oid).filled == 1200  # 12 of 20 slices of 2000
+    order.algoParams = [TagValue("endTime", "10:20:00 US/Eastern")]
+    h.place(order)  # new parameters: a new schedule from now
+    h.advance(30)
+    assert h.last_status(oid).filled == 1200  # 2 of 20 slices of 2000 are long done

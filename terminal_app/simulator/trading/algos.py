@@ -4,7 +4,7 @@ aggressively each child prices. Fills are reported on the parent order, as TWS d
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
@@ -52,6 +52,7 @@ class AlgoRun:
     exponent: float = 1.0
     adaptive: tuple[float, float] | None = None
     style: str = "Marketable"
+    params: dict[str, str] = field(default_factory=dict)
     start_volume: Decimal | None = None
 
     @property
@@ -101,7 +102,7 @@ class AlgoRun:
         return True, None
 
 
-def _param_map(params: list[TagValue]) -> dict[str, str]:
+def param_map(params: list[TagValue]) -> dict[str, str]:
     return {p.tag: str(p.value) for p in params}
 
 
@@ -117,7 +118,7 @@ def build(
         raise rejected(f"Invalid algo strategy {strategy!r}")
     if order_type not in ("MKT", "LMT"):
         raise rejected(f"The {strategy} algo only accepts MKT or LMT orders")
-    values = _param_map(params)
+    values = param_map(params)
     unknown = set(values) - _KNOWN_PARAMS[strategy]
     if unknown:
         raise rejected(f"Invalid algo parameter(s) for {strategy}: {', '.join(sorted(unknown))}")
@@ -125,7 +126,7 @@ def build(
         priority = values.get("adaptivePriority", "Normal")
         if priority not in _ADAPTIVE:
             raise rejected(f"Invalid adaptivePriority {priority!r} (Urgent, Normal or Patient)")
-        return AlgoRun(strategy, now, session_close, adaptive=_ADAPTIVE[priority])
+        return AlgoRun(strategy, now, session_close, adaptive=_ADAPTIVE[priority], params=values)
     try:
         start = parse_ib_time(values["startTime"], now) if values.get("startTime") else now
         end = parse_ib_time(values["endTime"], now) if values.get("endTime") else session_close
@@ -138,6 +139,7 @@ def build(
         strategy,
         start,
         end,
+        params=values,
         allow_past_end=_flag(values.get("allowPastEndTime", "0"), "allowPastEndTime"),
     )
     if strategy == "Twap":

@@ -400,12 +400,13 @@ class OrderEngine:
                 if now < session.open
                 else self._venue.session(wo.spec.con_id, session.outer_close).open
             )
-        if order.algoStrategy:
+        if not order.algoStrategy:
+            wo.algo = None
+        elif wo.algo is None or wo.algo.params != algos.param_map(order.algoParams):
+            # A modification that keeps the algo's parameters keeps its schedule.
             wo.algo = algos.build(
                 order.algoStrategy, list(order.algoParams), wo.kind, now, session.close
             )
-        else:
-            wo.algo = None
 
     def _session_for(self, wo: WorkingOrder, now: datetime) -> SessionWindow:
         session = self._venue.session(wo.spec.con_id, now)
@@ -631,6 +632,8 @@ class OrderEngine:
                 wo.trail_stop = float(wo.order.trailStopPrice)
             amount = trail_amount(reference, wo.aux, wo.order.trailingPercent)
             wo.trail_stop = ratchet(wo.trail_stop, reference, amount, wo.is_buy, wo.spec.min_tick)
+            if wo.initial_stop is None:
+                wo.initial_stop = wo.trail_stop
             level = wo.trail_stop
             hit = any(stop_hit(p, level, wo.is_buy) for p in prices)
         elif wo.kind in ("MIT", "LIT"):
@@ -659,10 +662,10 @@ class OrderEngine:
             assert wo.trail_stop is not None
             if is_set(wo.order.lmtPriceOffset):
                 offset = float(wo.order.lmtPriceOffset)
-                raw = wo.trail_stop + offset if wo.is_buy else wo.trail_stop - offset
-                limit = round_to_tick(raw, tick, up=not wo.is_buy)
-            else:
-                limit = wo.limit
+            else:  # an initial limit: the limit trails the stop at that first distance
+                offset = abs((wo.limit or 0.0) - (wo.initial_stop or wo.trail_stop))
+            raw = wo.trail_stop + offset if wo.is_buy else wo.trail_stop - offset
+            limit = round_to_tick(raw, tick, up=not wo.is_buy)
         elif order_type == "REL":
             limit = relative_price(book, wo.is_buy, wo.aux or 0.0, wo.limit, tick)
             if limit is None:

@@ -35,6 +35,7 @@ class WorkingOrder:
     staged: bool = False
     triggered: bool = False
     trail_stop: float | None = None
+    initial_stop: float | None = None
     trigger_hits: int = 0
     expires_at: datetime | None = None
     activates_at: datetime | None = None
