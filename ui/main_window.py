@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -38,6 +39,7 @@ from ui.themes import apply_theme
 from ui.workspace_controller import WorkspaceController
 
 log = logging.getLogger(__name__)
+_ANY_SIZE = 16_777_215  # Qt's QWIDGETSIZE_MAX
 
 
 class MainWindow(QMainWindow):
@@ -106,17 +108,34 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._show_about)
         self.help_menu.addAction(about)
 
-        self.status_label = QLabel("")
-        self.statusBar().addWidget(self.status_label, 1)
         self.status = TerminalStatus(self.statusBar(), self.tasks, probe)
         self.status.cancel_button.clicked.connect(self.session.cancel_reconnect)
         self.session.stateChanged.connect(self._on_state)
         self._on_state(self.session.state)
-        central = QWidget(self)
-        central.setMaximumSize(0, 0)  # docks own all the space
-        self.setCentralWidget(central)
+        # Docks own all the space; with none showing, the centre says how to get one back.
+        self.empty_hint = QLabel(
+            "No panels are open.\n\nView → New panel (watchlist: Ctrl+Shift+W), "
+            "Workspace → Open or Reset to default layout.",
+            self,
+        )
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setEnabled(False)  # drawn in the muted text colour
+        self.setCentralWidget(self.empty_hint)
+        self.docks.dock_opened.connect(self._watch_dock)
+        self.docks.dock_closed.connect(lambda _dock: self._update_empty_hint())
+        self._update_empty_hint()
         if loaded.problem:
             self.notify(loaded.problem)
+
+    def _watch_dock(self, dock: QDockWidget) -> None:
+        dock.visibilityChanged.connect(lambda _visible: self._update_empty_hint())
+        self._update_empty_hint()
+
+    def _update_empty_hint(self) -> None:
+        empty = all(d.isHidden() for d in self.docks.docks())
+        limit = _ANY_SIZE if empty else 0
+        self.empty_hint.setMaximumSize(limit, limit)
+        self.empty_hint.setVisible(empty)
 
     # -- messages ------------------------------------------------------------------------------
 

@@ -230,3 +230,15 @@ def test_delete_workspace(window: MainWindow) -> None:
     window.workspace.save("B")
     window.workspace.delete("A")
     assert window.workspace.store.names() == ["B"]
+
+
+def test_empty_window_says_how_to_get_panels_back(window: MainWindow) -> None:
+    assert not window.empty_hint.isHidden()
+    dock = window.docks.open("notes")
+    assert window.empty_hint.isHidden()
+    dock.toggleViewAction().trigger()
+    assert not window.empty_hint.isHidden()
+    dock.toggleViewAction().trigger()
+    assert window.empty_hint.isHidden()
+    window.docks.remove(dock)
+    assert not window.empty_hint.isHidden()
