@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bundle_rules import is_test_file, is_test_module
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "dist" / "ib-terminal"
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
@@ -41,30 +43,6 @@ SIM_NAME = f"ib-terminal-sim{EXE_SUFFIX}"
 START_BUDGET_S = float(os.environ.get("IB_TERMINAL_START_BUDGET_S", "3.0"))
 SIZE_BUDGET_MB = float(os.environ.get("IB_TERMINAL_SIZE_BUDGET_MB", "250"))
 SELF_TEST_TIMEOUT_S = 180.0
-# Top-level packages that belong to the dev venv only.
-DEV_PACKAGES = frozenset(
-    {
-        "pytest",
-        "_pytest",
-        "pytestqt",
-        "pytest_asyncio",
-        "pytest_timeout",
-        "pluggy",
-        "mypy",
-        "mypyc",
-        "ruff",
-        "PyInstaller",
-        "ibapi",
-        "pip",
-        "setuptools",
-        "tkinter",
-        "_tkinter",
-        "tests",
-        "benchmarks",
-    }
-)
-
-
 Completed = subprocess.CompletedProcess[str]
 
 
@@ -81,25 +59,6 @@ class Report:
         self.rows.append((check, result))
         self.numbers.update(numbers)
         print(f"  {check:<34} {result}", flush=True)
-
-
-def is_test_module(name: str) -> bool:
-    """A module name (dotted) that is a test or a dev tool, i.e. must not ship."""
-    parts = name.split(".")
-    if parts[0] in DEV_PACKAGES:
-        return True
-    return any(p in ("tests", "test", "conftest") or p.startswith("test_") for p in parts)
-
-
-def is_test_file(relpath: Path) -> bool:
-    """A file in the bundle that is a test, test data or a dev tool."""
-    parts = relpath.parts
-    if any(p in ("tests", "test") for p in parts[:-1]):
-        return True
-    name = parts[-1]
-    if re.fullmatch(r"(test_.*|.*_test|conftest)\.py[co]?", name):
-        return True
-    return any(p in DEV_PACKAGES for p in parts[:-1])
 
 
 def bundle_offenders(bundle: Path, modules: Iterable[str]) -> list[str]:

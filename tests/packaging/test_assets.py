@@ -16,10 +16,9 @@ ICONS = ROOT / "resources" / "icons"
 
 
 def _load(name: str) -> ModuleType:
-    """packaging/ is not a package (it would shadow the PyPI `packaging` library): load by path."""
-    spec = importlib.util.spec_from_file_location(
-        f"_ib_packaging_{name}", ROOT / "packaging" / f"{name}.py"
-    )
+    """packaging/ is not a package (it would shadow the PyPI `packaging` library): load by path,
+    under the plain name its siblings import it by."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "packaging" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -27,8 +26,9 @@ def _load(name: str) -> ModuleType:
     return module
 
 
+bundle_rules = _load("bundle_rules")
 make_icons = _load("make_icons")
-smoke = _load("smoke_test")
+_load("smoke_test")  # imports cleanly (it is only run by .ci/run)
 
 
 def _pixels(image: QImage) -> np.ndarray:
@@ -91,7 +91,7 @@ def test_desktop_entry_launches_the_app_with_its_icon() -> None:
     ],
 )
 def test_smoke_test_flags_test_modules(module: str, is_test: bool) -> None:
-    assert smoke.is_test_module(module) is is_test
+    assert bundle_rules.is_test_module(module) is is_test
 
 
 @pytest.mark.parametrize(
@@ -107,4 +107,48 @@ def test_smoke_test_flags_test_modules(module: str, is_test: bool) -> None:
     ],
 )
 def test_smoke_test_flags_test_files(path: str, is_test: bool) -> None:
-    assert smoke.is_test_file(Path(path)) is is_test
+    assert bundle_rules.is_test_file(Path(path)) is is_test
+
+
+def test_no_app_module_imports_what_the_bundle_leaves_out() -> None:
+    imported = bundle_rules.imported_modules(bundle_rules.app_sources(ROOT))
+    assert "terminal_app.paths" in imported  # the scan sees our imports at all
+    assert bundle_rules.excluded_imports(imported, bundle_rules.bundle_excludes(ROOT)) == []
+
+
+def test_excluded_imports_cover_submodules_only_by_dotted_prefix() -> None:
+    imported = {"PySide6.QtSql", "PySide6.QtSvg", "numpy", "unittestx", "unittest.mock"}
+    excluded = ["PySide6.QtSql", "numpy.testing", "unittest"]
+    assert bundle_rules.excluded_imports(imported, excluded) == ["PySide6.QtSql", "unittest.mock"]
+
+
+@pytest.mark.parametrize(("source", "kept"), [("import pandas as pd\n", True), ("x = 1\n", False)])
+def test_pandas_ships_only_when_an_app_module_imports_it(
+    tmp_path: Path, source: str, kept: bool
+) -> None:
+    (tmp_path / "terminal_app").mkdir()
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "ui" / "blotter.py").write_text(source)
+    assert ("pandas" not in bundle_rules.bundle_excludes(tmp_path)) is kept
+
+
+@pytest.mark.parametrize(
+    ("dest", "platform", "dropped"),
+    [
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "linux", False),
+        ("PySide6/Qt/plugins/platforms/libqwayland.so", "linux", False),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", "linux", False),
+        ("PySide6/Qt/plugins/platforms/libqeglfs.so", "linux", True),
+        ("PySide6/Qt/plugins/platforms/qwindows.dll", "win32", False),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "linux", True),
+        ("PySide6/Qt/plugins/platformthemes/libqxdgdesktopportal.so", "linux", False),
+        ("PySide6/Qt/plugins/tls/libqopensslbackend.so", "linux", True),
+        ("PySide6/Qt/plugins/imageformats/libqsvg.so", "linux", False),
+        ("PySide6/Qt/plugins/imageformats/libqicns.so", "linux", True),
+        ("PySide6/Qt/plugins/imageformats/libqicns.dylib", "darwin", False),
+        ("PySide6/Qt/plugins/styles/qmodernwindowsstyle.dll", "win32", False),
+        ("PySide6/Qt/lib/libQt6Core.so.6", "linux", False),
+    ],
+)
+def test_qt_plugins_kept_and_dropped(dest: str, platform: str, dropped: bool) -> None:
+    assert bundle_rules.plugin_dropped(dest, platform) is dropped
