@@ -288,3 +288,17 @@ async def test_last_profile_is_remembered_and_quick_connect_keeps_the_client_id(
         ]
     finally:
         await window.session.close()
+
+
+def test_status_badges_follow_the_profile(window: MainWindow) -> None:
+    status = window.status
+    status.show_profile(make_profile(ProfileKind.SIMULATED, read_only=True))
+    assert not status.sim_badge.isHidden() and not status.readonly_badge.isHidden()
+    assert status.live_badge.isHidden()
+    assert status.profile.text() == "Simulated (embedded) · client 1"
+    status.show_profile(make_profile(ProfileKind.GATEWAY_LIVE, client_id=3))
+    assert not status.live_badge.isHidden() and status.sim_badge.isHidden()
+    assert status.readonly_badge.isHidden()
+    assert status.profile.text() == "IB Gateway live · 127.0.0.1:4001 · client 3"
+    status.show_profile(None)
+    assert status.profile.text() == "Not connected" and status.live_badge.isHidden()
