@@ -67,6 +67,10 @@ class LoopLagProbe:
             samples=len(values),
         )
 
+    def samples(self) -> list[float]:
+        """The lags in the window, oldest first (benchmarks take their own percentiles)."""
+        return list(self._samples)
+
     def reset(self) -> None:
         self._samples.clear()
 

@@ -75,12 +75,14 @@ def test_formatting_blank_for_missing_and_to_the_tick(qapp: QApplication) -> Non
     tickers[0].minTick = 0.25
     tickers[0].bid, tickers[0].ask, tickers[0].last = 5012.25, 5012.5, 5012.5
     tickers[0].bidSize, tickers[0].volume, tickers[0].close = 12.0, 1_234_567.0, 5000.0
+    tickers[0].updateEvent.emit(tickers[0])
     assert _text(model, 0, "bid") == "5,012.25"
     assert _text(model, 0, "bidSize") == "12"
     assert _text(model, 0, "volume") == "1,234,567"
     assert _text(model, 0, "change") == "+12.50"
     assert _text(model, 0, "changePct") == "+0.25%"
     tickers[0].bid = -1.0
+    tickers[0].updateEvent.emit(tickers[0])
     assert _text(model, 0, "bid") == ""
     assert "nan" not in "".join(_text(model, 0, k) for k in COLUMN_INDEX)
 
@@ -114,6 +116,7 @@ def test_sort_move_and_remove(qapp: QApplication) -> None:
     model, tickers = _model_with(4)
     for ticker, last in zip(tickers, (3.0, 1.0, float("nan"), 2.0), strict=True):
         ticker.last = last
+        ticker.updateEvent.emit(ticker)
     model.sort(COLUMN_INDEX["last"], Qt.SortOrder.AscendingOrder)
     assert [c.symbol for c in model.contracts()] == ["S1", "S3", "S0", "S2"]  # blank last
     model.sort(COLUMN_INDEX["last"], Qt.SortOrder.DescendingOrder)

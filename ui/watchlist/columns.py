@@ -43,6 +43,10 @@ class RowData:
     # Flash state per column: (direction +1/-1, start time in ms), and the last values seen.
     flashes: dict[int, tuple[int, float]] = field(default_factory=dict)
     seen: dict[int, float] = field(default_factory=dict)
+    # Display texts and colours of every column, built once per change (painting asks per cell
+    # and per role, many times a frame); None = rebuild on next paint.
+    texts: list[str] | None = None
+    colors: list[int] | None = None
 
     @property
     def min_tick(self) -> float:
@@ -141,5 +145,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("dailyPnl", "Daily P&L", Kind.MONEY, lambda r: r.daily_pnl),
 )
 
+SIGNED_COLUMNS = frozenset(("change", "changePct", "dailyPnl"))
 COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
 FLASH_COLUMNS = tuple(i for i, column in enumerate(COLUMNS) if column.flashes)

@@ -24,7 +24,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from ui.watchlist.columns import COLUMN_INDEX, COLUMNS, FLASH_COLUMNS, Kind, RowData
+from ui.watchlist.columns import (
+    COLUMN_INDEX,
+    COLUMNS,
+    FLASH_COLUMNS,
+    SIGNED_COLUMNS,
+    Kind,
+    RowData,
+)
 
 FRAME_MS = 16
 FLASH_MS = 600
@@ -47,6 +54,24 @@ _UP = QColor(38, 166, 91)
 _DOWN = QColor(214, 69, 65)
 _STALE = QColor(128, 128, 128)
 _ERROR = QColor(230, 126, 34)
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGNMENTS = [_LEFT if c.kind is Kind.TEXT else _RIGHT for c in COLUMNS]
+_SIGNED = [i for i, c in enumerate(COLUMNS) if c.key in SIGNED_COLUMNS]
+# Foreground colours by index (0 = the view's own text colour).
+_PALETTE: list[QColor | None] = [None, _UP, _DOWN, _STALE, _ERROR]
+_UP_COLOR, _DOWN_COLOR, _STALE_COLOR, _ERROR_COLOR = 1, 2, 3, 4
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsDropEnabled
+    | Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -208,6 +233,11 @@ class WatchlistModel(QAbstractTableModel):
         self.mark_dirty(row)
 
     def mark_dirty(self, row: RowData) -> None:
+        """The row's data changed: rebuild its texts and repaint it in the next frame."""
+        row.texts = row.colors = None
+        self._repaint(row)
+
+    def _repaint(self, row: RowData) -> None:
         self._dirty.add(id(row))
         if not self._timer.isActive():
             self._timer.start()
@@ -233,7 +263,7 @@ class WatchlistModel(QAbstractTableModel):
         for first, last in ranges:
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
         for row in fading:
-            self.mark_dirty(row)
+            self._repaint(row)  # the tint fades: repaint, texts unchanged
         self.frame_flushed.emit(len(ranges))
         return len(ranges)
 
@@ -254,45 +284,51 @@ class WatchlistModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Hot path: called per visible cell and role on every repaint. Plain int roles, texts and
+        # colours built once per row change.
         if not index.isValid():
             return None
+        role = int(role)
         row = self._rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            text = column.text(row)
-            if column.key == "symbol" and row.error:
-                return f"⚠ {text}"
-            return text
+        column = index.column()
+        if role == _DISPLAY:
+            texts = row.texts
+            if texts is None:
+                texts = self._build(row)
+            return texts[column]
+        if role == _BACKGROUND:
+            return self._flash_tint(row, column) if row.flashes else None
+        if role == _FOREGROUND:
+            if row.colors is None:
+                self._build(row)
+            assert row.colors is not None
+            return _PALETTE[row.colors[column]]
+        if role == _ALIGNMENT:
+            return _ALIGNMENTS[column]
         if role == SORT_ROLE:
-            return column.get(row)
+            return COLUMNS[column].get(row)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.kind is Kind.TEXT:
-                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if row.error:
                 return row.error
             if row.stale:
                 return "Market data is stale: its data farm or the connection is down."
             return row.description or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._flash_tint(row, index.column())
         return None
 
-    def _foreground(self, row: RowData, column: Any) -> QColor | None:
+    def _build(self, row: RowData) -> list[str]:
+        texts = [column.text(row) for column in COLUMNS]
         if row.error:
-            return _ERROR
-        if row.stale:
-            return _STALE
-        if column.key in ("change", "changePct", "dailyPnl"):
-            value = column.get(row)
-            if isinstance(value, float) and value:
-                return _UP if value > 0 else _DOWN
-        return None
+            texts[0] = f"⚠ {texts[0]}"
+        colors = [_ERROR_COLOR if row.error else _STALE_COLOR if row.stale else 0] * len(COLUMNS)
+        if not row.error and not row.stale:
+            for i in _SIGNED:
+                value = COLUMNS[i].get(row)
+                if isinstance(value, float) and value:
+                    colors[i] = _UP_COLOR if value > 0 else _DOWN_COLOR
+        row.texts, row.colors = texts, colors
+        return texts
 
     def _flash_tint(self, row: RowData, column: int) -> QColor | None:
         flash = row.flashes.get(column)

@@ -142,7 +142,7 @@ class WatchlistPanel(QWidget):
         self._tabs[id(view)] = tab
         model.rows_released.connect(self._release_rows)
         model.contracts_dropped.connect(
-            lambda contracts, row, tab=tab: self._add_contracts(tab, contracts, row)
+            lambda contracts, row, tab=tab: self.add_contracts(contracts, tab, row)
         )
         view.delete_requested.connect(model.remove_indices)
         view.paste_requested.connect(self.paste)
@@ -219,9 +219,7 @@ class WatchlistPanel(QWidget):
     def _open_search(self) -> None:
         if self._search is None:
             self._search = SymbolSearch(self._session, self._ctx.links, self._ctx.tasks, self)
-            self._search.contract_picked.connect(
-                lambda contract: self._add_contracts(self.current(), [contract])
-            )
+            self._search.contract_picked.connect(lambda contract: self.add_contracts([contract]))
         self._search.edit.setText(self.entry.text())
         self._search.popup()
 
@@ -240,7 +238,7 @@ class WatchlistPanel(QWidget):
                 token = tab.pending.pop(0)
                 contract, error = await self._resolve(token)
                 if contract is not None:
-                    self._add_contracts(tab, [contract])
+                    self.add_contracts([contract], tab)
                 else:
                     problems.append(error)
                     spec = parse_symbol(token) or Contract(symbol=token)
@@ -265,7 +263,11 @@ class WatchlistPanel(QWidget):
         except ConnectionError as exc:
             return None, f"{token}: not connected ({exc})"
 
-    def _add_contracts(self, tab: WatchlistTab, contracts: list[Contract], at: int = -1) -> None:
+    def add_contracts(
+        self, contracts: list[Contract], tab: WatchlistTab | None = None, at: int = -1
+    ) -> None:
+        """Add qualified contracts to `tab` (default: the current list), skipping duplicates."""
+        tab = tab or self.current()
         for contract in contracts:
             existing = tab.model.find(contract.conId) if contract.conId else -1
             if existing >= 0:
@@ -399,7 +401,7 @@ class WatchlistPanel(QWidget):
             chosen = [tab.model.row(r).contract for r in rows]
             qualified = [c for c in chosen if c.conId]
             for other in others:
-                copy.addAction(other.name, partial(self._add_contracts, other, qualified))
+                copy.addAction(other.name, partial(self.add_contracts, qualified, other))
         if rows:
             menu.addAction("Remove", lambda: tab.model.remove_indices(rows))
         menu.addAction("Paste symbols", self.paste)
@@ -456,7 +458,7 @@ class WatchlistPanel(QWidget):
                     QByteArray.fromBase64(QByteArray(header.encode("ascii")))
                 )
             contracts = [contract_from_dict(c) for c in item.get("contracts", [])]
-            self._add_contracts(tab, [c for c in contracts if c.conId])
+            self.add_contracts([c for c in contracts if c.conId], tab)
             tab.pending.extend(str(s) for s in item.get("symbols", []))
         current = state.get("current", 0)
         if isinstance(current, int) and 0 <= current < self.tabs.count():
