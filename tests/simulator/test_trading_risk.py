@@ -175,3 +175,12 @@ def test_held_order_without_margin_when_released_goes_inactive() -> None:
     code, text = h.errors(held)[-1]
     assert code == 201 and "INITIAL MARGIN" in text
     assert not h.fills(held) and h.ledger.position(AAPL) == 9_000
+
+
+def test_forex_commission_is_on_the_usd_value() -> None:
+    h = market()
+    jpy = contract("USD", "CASH")
+    assert jpy.currency == "JPY"
+    h.venue.quote(jpy.conId, 150.000, 150.005, tick=0.005, sizes=(50_000_000,))
+    h.place(MarketOrder("BUY", 20_000_000), jpy)  # 20M USD: 0.2 bp = 400 USD, not 60,000
+    assert h.commissions()[-1].report.commission == 400.00

@@ -43,7 +43,10 @@ def commission(spec: InstrumentSpec, quantity: Decimal, notional: Decimal) -> De
         per = Decimal("0.60") if spec.symbol in _MICRO_FUTURES else Decimal("2.13")
         return _money(quantity * per)
     if spec.sec_type == "CASH":
-        return _money(max(value * Decimal("0.00002"), Decimal("2.00")))
+        # 0.2 bp of the USD value: the quote amount for XXX.USD; for USD.XXX and the crosses
+        # the base amount (the crosses' base currencies trade near USD parity in this universe).
+        usd_value = value if spec.currency == "USD" else quantity
+        return _money(max(usd_value * Decimal("0.00002"), Decimal("2.00")))
     if spec.sec_type in ("OPT", "FOP"):
         return _money(max(quantity * Decimal("0.65"), Decimal("1.00")))
     return _money(max(value * Decimal("0.0001"), Decimal("1.00")))
