@@ -94,7 +94,8 @@ async def test_failing_owned_task_is_reported(
 @pytest.mark.asyncio
 async def test_quit_after_closes_the_window(qapp: QApplication) -> None:
     window = MainWindow()
-    assert await asyncio.wait_for(run_app(LaunchOptions(quit_after=0.05), window, connect=False), 5) == 0
+    run = run_app(LaunchOptions(quit_after=0.05), window, connect=False)
+    assert await asyncio.wait_for(run, 5) == 0
     assert window.closed.is_set()
 
 
