@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.status = TerminalStatus(self.statusBar(), self.tasks, probe)
         self.status.cancel_button.clicked.connect(self.session.cancel_reconnect)
         self.session.stateChanged.connect(self._on_state)
+        self.session.historyQueueChanged.connect(self._on_history_queue)
         self._on_state(self.session.state)
         # Docks own all the space; with none showing, the centre says how to get one back.
         self.empty_hint = QLabel(
@@ -255,6 +256,13 @@ class MainWindow(QMainWindow):
     async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:
         if not await self.session.open_connection(profile, acknowledged_remote=acknowledged):
             self.statusBar().showMessage(f"Not connected: {self.session.state.reason}", 15_000)
+
+    def _on_history_queue(self) -> None:
+        scheduler = self.session.history_scheduler
+        self.status.show_history(
+            [r.describe for r in scheduler.waiting()],
+            [r.describe for r in scheduler.in_flight()],
+        )
 
     def _on_state(self, state: ConnectionState) -> None:
         connected = state.phase is Phase.CONNECTED

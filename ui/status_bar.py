@@ -1,7 +1,8 @@
 """The status bar: how the terminal is connected, to what, as whom, at what time, how smoothly.
 
 Left to right (permanent, right-aligned): LIVE / SIM / READ-ONLY badges, profile, connection state
-(coloured; with a "Cancel" button while reconnecting), account, server time, loop lag.
+(coloured; with a "Cancel" button while reconnecting), history queue (while it is not empty),
+account, server time, loop lag.
 Transient notices use the status bar's own message area on the left.
 """
 
@@ -47,6 +48,8 @@ class TerminalStatus(QWidget):
         self.cancel_button.setFlat(True)
         self.cancel_button.hide()
         bar.addPermanentWidget(self.cancel_button)
+        self.history = self._label(bar, "", "status-history", "")
+        self.history.hide()
         self.account = self._label(bar, "", "status-account", "Account")
         self.clock = self._label(bar, "", "status-clock", "Server time")
         self.lag = self._label(
@@ -101,6 +104,22 @@ class TerminalStatus(QWidget):
     def show_accounts(self, accounts: list[str]) -> None:
         self.account.setText(", ".join(accounts))
         self.account.setVisible(bool(accounts))
+
+    def show_history(self, waiting: list[str], loading: list[str]) -> None:
+        """The paced history queue: what waits for IB's pacing rules, and what is loading."""
+        if not waiting and not loading:
+            self.history.hide()
+            return
+        parts = [f"{len(waiting)} waiting"] if waiting else []
+        parts += [f"{len(loading)} loading"] if loading else []
+        self.history.setText("History: " + ", ".join(parts))
+        lines = [f"loading: {d}" for d in loading] + [f"waiting: {d}" for d in waiting]
+        shown = lines[:20] + ([f"… and {len(lines) - 20} more"] if len(lines) > 20 else [])
+        self.history.setToolTip(
+            "Historical data requests, paced by IB's rules (60 per 10 minutes, no identical "
+            "request within 15 s, 6 per contract in 2 s):\n" + "\n".join(shown)
+        )
+        self.history.show()
 
     def set_server_time_source(self, fetch: ServerTimeFetch | None) -> None:
         """`fetch` asks the gateway for its time; the clock then ticks locally, resynced now

@@ -302,3 +302,16 @@ def test_status_badges_follow_the_profile(window: MainWindow) -> None:
     assert status.profile.text() == "IB Gateway live · 127.0.0.1:4001 · client 3"
     status.show_profile(None)
     assert status.profile.text() == "Not connected" and status.live_badge.isHidden()
+
+
+def test_status_bar_shows_the_history_queue(window: MainWindow) -> None:
+    status = window.status
+    assert status.history.isHidden()
+    status.show_history(
+        ["AAPL 1 min 1 D TRADES", "ES 5 mins 2 D TRADES"], ["MSFT 1 day 1 Y TRADES"]
+    )
+    assert status.history.text() == "History: 2 waiting, 1 loading"
+    assert "waiting: ES 5 mins 2 D TRADES" in status.history.toolTip()
+    assert not status.history.isHidden()
+    window._on_history_queue()  # the session's queue is empty
+    assert status.history.isHidden()
