@@ -570,14 +570,20 @@ class BrokerSession(QObject):
 
     def pnl(self, account: str = "", model_code: str = "") -> PnLHandle:
         """Daily/unrealized/realized PnL of an account ("" = the default account)."""
+        account = self._account_key(account)
         key = (Kind.PNL, account, model_code)
         params = {"account": account, "model": model_code}
         return self._acquire(key, Kind.PNL, None, params, PnLHandle)
 
     def pnl_single(self, con_id: int, account: str = "", model_code: str = "") -> PnLHandle:
+        account = self._account_key(account)
         key = (Kind.PNL_SINGLE, account, model_code, con_id)
         params = {"account": account, "model": model_code, "con_id": con_id}
         return self._acquire(key, Kind.PNL_SINGLE, None, params, PnLHandle)
+
+    def _account_key(self, account: str) -> str:
+        """ "" and the default account name are one subscription."""
+        return "" if account and account == self._default_account() else account
 
     def line_count(self, kind: Kind | None = None) -> int:
         """Subscriptions currently registered (each is one line at IB when connected)."""
@@ -644,12 +650,17 @@ class BrokerSession(QObject):
             req_id = self.ib.wrapper.ticker2ReqId["mktDepth"].get(value, 0)
         elif line.kind is Kind.PNL:
             account = p["resolved"] = p["account"] or self._default_account()
+            if (account, p["model"]) in self.ib.wrapper.pnlKey2ReqId:
+                self.ib.cancelPnL(account, p["model"])  # after 1101: ib_async still has it
             value = self.ib.reqPnL(account, p["model"])
             req_id = self.ib.wrapper.pnlKey2ReqId.get((account, p["model"]), 0)
         else:
             account = p["resolved"] = p["account"] or self._default_account()
-            value = self.ib.reqPnLSingle(account, p["model"], p["con_id"])
-            req_id = self.ib.wrapper.pnlSingleKey2ReqId.get((account, p["model"], p["con_id"]), 0)
+            key = (account, p["model"], p["con_id"])
+            if key in self.ib.wrapper.pnlSingleKey2ReqId:
+                self.ib.cancelPnLSingle(*key)
+            value = self.ib.reqPnLSingle(*key)
+            req_id = self.ib.wrapper.pnlSingleKey2ReqId.get(key, 0)
         self._bind(line, value, req_id)
 
     def _send_unsubscribe(self, line: Line) -> None:

@@ -17,6 +17,7 @@ from terminal_app.session import (
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
+from tests.sim_fixtures import SIM_ACCOUNT
 from tests.waiting import wait_until
 
 
@@ -111,6 +112,9 @@ async def test_1101_resubscribes_everything_and_resyncs(
     session: BrokerSession, sim_gateway: SimulatedGateway, tap: WireTap
 ) -> None:
     quote = await live_ticker(session, tap)
+    pnl = session.pnl()
+    assert session.pnl(SIM_ACCOUNT).users == 2  # the default account by name: the same line
+    await wait_until(lambda: not pnl.stale)
     market, positions = tap.count(wire.REQ_MKT_DATA), tap.count(wire.REQ_POSITIONS)
     synced: list[int] = []
     session.synced.connect(lambda: synced.append(1))
@@ -122,6 +126,8 @@ async def test_1101_resubscribes_everything_and_resyncs(
     await wait_until(lambda: synced == [1], timeout=8)
     assert tap.count(wire.REQ_POSITIONS) == positions + 1
     assert session.state.phase is Phase.CONNECTED and session.trading_allowed
+    await wait_until(lambda: tap.count(wire.REQ_PNL) == 2 and not pnl.stale)
+    assert not [m for m in session.messages if "request not sent" in m.text]
 
 
 @pytest.mark.asyncio
