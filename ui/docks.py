@@ -129,7 +129,8 @@ class DockManager(QObject):
         return dock
 
     def remove(self, dock: QDockWidget) -> None:
-        """Remove a panel for good (a closed dock is only hidden and stays in the View menu)."""
+        """Remove a panel for good, releasing what it holds (the title bar's ×; hiding from the
+        View menu keeps it instead)."""
         if dock not in self._docks:
             return
         self._docks.remove(dock)
@@ -148,9 +149,6 @@ class DockManager(QObject):
     def remove_all(self) -> None:
         for dock in list(self._docks):
             self.remove(dock)
-
-    def tabify(self, first: QDockWidget, second: QDockWidget) -> None:
-        self._window.tabifyDockWidget(first, second)
 
     # -- link groups --------------------------------------------------------------------------
 
