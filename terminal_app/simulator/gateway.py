@@ -117,6 +117,9 @@ class SimulatedGateway:
         log.info("%r: API session started", conn)
 
     def dispatch(self, conn: Connection, request: Request) -> None:
+        if request.name == "startApi":
+            log.warning("%r: startApi sent twice; ignored", conn)
+            return
         handler = HANDLERS.get(request.name)
         req_id = int(request.get("reqId", request.get("orderId", -1)))
         if handler is None:

@@ -264,3 +264,14 @@ async def test_symbol_search_and_depth_exchanges(sim_ib: IB) -> None:
     assert found and found[0].contract and found[0].contract.symbol == "MSFT"
     exchanges = await sim_ib.reqMktDepthExchangesAsync()
     assert {"NASDAQ", "CME"} <= {e.exchange for e in exchanges}
+
+
+async def test_managed_accounts_and_market_rules(sim_ib: IB) -> None:
+    [aapl] = await sim_ib.qualifyContractsAsync(
+        Contract(symbol="AAPL", secType="STK", exchange="SMART", currency="USD")
+    )
+    assert isinstance(aapl, Contract)
+    [details] = await sim_ib.reqContractDetailsAsync(aapl)
+    rule = int(details.marketRuleIds.split(",")[0])
+    increments = await asyncio.wait_for(sim_ib.reqMarketRuleAsync(rule), 5)
+    assert increments and increments[0].increment == details.minTick

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from ib_async.objects import DepthMktDataDescription
+from ib_async.objects import DepthMktDataDescription, PriceIncrement
 
 from terminal_app.simulator.handlers import handles
 
@@ -91,6 +91,26 @@ def depth_exchanges(gw: SimulatedGateway, conn: Connection, req: Request) -> Non
         if key not in seen:
             seen[key] = DepthMktDataDescription(listing, inst.secType, listing, "Deep2", 1)
     conn.send("mktDepthExchanges", descriptions=sorted(seen.values(), key=lambda d: d.exchange))
+
+
+@handles("reqManagedAccts")
+def managed_accounts(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    conn.send("managedAccounts", accounts=gw.config.account)
+
+
+@handles("reqMarketRule")
+def market_rule(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    """Price increments of a rule id from contract details (one tick size per rule here)."""
+    rule_id = int(req["marketRuleId"])
+    ticks = sorted({i.minTick for i in gw.universe.instruments if i.marketRuleId == rule_id})
+    if not ticks:
+        conn.error(-1, ERR_VALIDATION, f"Error validating request: unknown market rule {rule_id}")
+        return
+    conn.send(
+        "marketRule",
+        marketRuleId=rule_id,
+        increments=[PriceIncrement(lowEdge=0.0, increment=ticks[0])],
+    )
 
 
 @handles("reqSecDefOptParams")

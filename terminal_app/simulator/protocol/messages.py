@@ -679,6 +679,13 @@ MESSAGES: dict[str, MessageSpec] = {
             F("bar.volume", MZ),
         ),
     ),
+    "marketRule": MessageSpec(
+        93,
+        (
+            F("marketRuleId", N),
+            Each("increments", object, (F("_.lowEdge", D), F("_.increment", D))),
+        ),
+    ),
     "pnl": MessageSpec(
         94, (F("reqId", N), F("dailyPnL", D), F("unrealizedPnL", D), F("realizedPnL", D))
     ),

@@ -343,6 +343,7 @@ REQUESTS: dict[int, RequestSpec] = {
     11: RequestSpec("cancelMktDepth", (_V, F("reqId", N), F("isSmartDepth", B))),
     15: RequestSpec("reqAutoOpenOrders", (_V, F("autoBind", B))),
     16: RequestSpec("reqAllOpenOrders", (_V,)),
+    17: RequestSpec("reqManagedAccts", (_V,)),
     20: RequestSpec(
         "reqHistoricalData",
         (
@@ -414,6 +415,7 @@ REQUESTS: dict[int, RequestSpec] = {
         C_ROOT,
     ),
     90: RequestSpec("cancelHeadTimeStamp", (F("reqId", N),)),
+    91: RequestSpec("reqMarketRule", (F("marketRuleId", N),)),
     92: RequestSpec("reqPnL", (F("reqId", N), F("account"), F("modelCode"))),
     93: RequestSpec("cancelPnL", (F("reqId", N),)),
     94: RequestSpec("reqPnLSingle", (F("reqId", N), F("account"), F("modelCode"), F("conId", N))),
@@ -457,7 +459,6 @@ UNSUPPORTED: dict[int, tuple[str, int | None]] = {
     12: ("reqNewsBulletins", None),
     13: ("cancelNewsBulletins", None),
     14: ("setServerLogLevel", None),
-    17: ("reqManagedAccts", None),
     18: ("requestFA", None),
     19: ("replaceFA", 4),
     21: ("exerciseOptions", 2),
@@ -488,7 +489,6 @@ UNSUPPORTED: dict[int, tuple[str, int | None]] = {
     86: ("reqHistoricalNews", 1),
     88: ("reqHistogramData", 1),
     89: ("cancelHistogramData", 1),
-    91: ("reqMarketRule", None),
     100: ("reqWshMetaData", 1),
     101: ("cancelWshMetaData", 1),
     102: ("reqWshEventData", 1),
