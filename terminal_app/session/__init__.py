@@ -35,6 +35,7 @@ Live data (shared lines, ref-counted by contract and kind; contracts must be qua
     h = session.bars(contract, BarsSpec(duration, bar_size, what_to_show, use_rth))
                                                       -> BarsHandle     (h.bars: BarDataList)
     h = session.pnl(account="") / session.pnl_single(con_id, account="") -> PnLHandle (h.pnl)
+        ("" = the profile's or the first managed account; by name it is the same line)
     Every handle: signals updated(value), staleChanged(bool), replaced() (new live object after a
     reconnect: re-read h.value), failed(str); properties value, stale, error, users, released;
     h.release() when the panel closes (idempotent). The IB line is cancelled on the last release.
