@@ -73,9 +73,3 @@ def apply_theme(app: QApplication, theme: str) -> None:
     app.setStyle("Fusion")
     app.setPalette(palette_for(theme))
     app.setStyleSheet(style_sheet_for(theme))
-    app.setProperty("ib_terminal_theme", theme)
-
-
-def current_theme(app: QApplication) -> str:
-    value = app.property("ib_terminal_theme")
-    return value if isinstance(value, str) else "dark"

@@ -70,9 +70,6 @@ class Workspace:
     window_state: bytes | None = None
     geometry: bytes | None = None
 
-    def kinds(self) -> list[str]:
-        return [p.kind for p in self.panels]
-
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT,

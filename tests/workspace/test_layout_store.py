@@ -39,7 +39,7 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     loaded = store.load("Day / night: 2")
     assert loaded.problem is None
     assert loaded.value == ws
-    assert loaded.value.kinds() == ["chart", "chart", "messages"]
+    assert [p.kind for p in loaded.value.panels] == ["chart", "chart", "messages"]
 
 
 def test_missing_workspace_is_not_a_problem(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_default_workspace_follows_registered_kinds(tmp_path: Path) -> None:
 
 def test_bundled_default_template_parses() -> None:
     ws = default_workspace({"messages": KindDefaults("bottom")})
-    assert ws.kinds() == ["messages"]
+    assert [p.kind for p in ws.panels] == ["messages"]
 
 
 def test_workspace_names_are_validated() -> None:

@@ -13,7 +13,6 @@ from ui.docks import PanelKind
 from ui.main_window import MainWindow
 from ui.messages_dock import MessagesPanel
 from ui.shortcuts import collect_shortcuts
-from ui.themes import current_theme
 
 
 @pytest.fixture
@@ -152,7 +151,7 @@ def test_theme_switch_changes_palette_and_is_remembered(window: MainWindow, tmp_
     assert isinstance(app, QApplication)
     window.set_theme("light")
     light_bg = app.palette().window().color().lightness()
-    assert current_theme(app) == "light" and window.theme_actions["light"].isChecked()
+    assert window.theme_actions["light"].isChecked() and "#2f6fdb" in app.styleSheet()
     window.set_theme("dark")
     assert app.palette().window().color().lightness() < light_bg
     assert "live-badge" in app.styleSheet()
