@@ -275,3 +275,29 @@ async def test_managed_accounts_and_market_rules(sim_ib: IB) -> None:
     rule = int(details.marketRuleIds.split(",")[0])
     increments = await asyncio.wait_for(sim_ib.reqMarketRuleAsync(rule), 5)
     assert increments and increments[0].increment == details.minTick
+
+
+async def test_streams_end_with_the_client_that_vanishes(sim_gateway: SimulatedGateway) -> None:
+    ib = IB()
+    await ib.connectAsync("127.0.0.1", sim_gateway.port, clientId=31, timeout=5)
+    [aapl] = await ib.qualifyContractsAsync(
+        Contract(symbol="AAPL", secType="STK", exchange="SMART", currency="USD")
+    )
+    assert isinstance(aapl, Contract)
+    ib.reqMktData(aapl, "233")
+    ib.reqMktDepth(aapl, 5)
+    ib.reqTickByTickData(aapl, "Last")
+    ib.reqRealTimeBars(aapl, 5, "TRADES", False)
+    await ib.reqHistoricalDataAsync(aapl, "", "600 S", "1 min", "TRADES", False, keepUpToDate=True)
+    conn = sim_gateway.server.by_client_id[31]
+    await wait_until(
+        lambda: conn.count("mktData", "depth", "tickByTick", "realTimeBars", "history") == 5, 5
+    )
+    assert aapl.conId in sim_gateway.market.watched()
+    transport = ib.client.conn.transport
+    assert transport is not None
+    transport.abort()  # no goodbye: the socket just dies
+    await wait_until(lambda: 31 not in sim_gateway.server.by_client_id, 5)
+    assert not conn.subscriptions
+    await wait_until(lambda: aapl.conId not in sim_gateway.market.watched(), 5)
+    ib.disconnect()
