@@ -69,10 +69,6 @@ Messages
     fetch that timed out); app errors via `session.report_error(text)`, which is also the sink
     for `terminal_app.tasks.install_exception_handler(loop, session.report_error)`.
 
-PySide6 6.12.0 on Python 3.11 drops a reference to True on every `Signal.emit()` (the process
-aborts after a few thousand emits); importing this package installs `emit_fix` (only when a
-probe shows the bug).
-
 Profiles (`profiles`): builtin_profiles(), default_profile(), make_profile(kind, **changes),
     ConnectionProfile(kind, name, host, port, client_id, read_only, account, timeout, live) with
     is_live (red LIVE badge), needs_host_warning (ask before connecting), to_dict/from_dict.
@@ -81,7 +77,6 @@ Loop lag: `terminal_app.loop_lag.LoopLagProbe().start()`, `.stats()` -> last/max
 """
 
 from terminal_app.ib_errors import Severity
-from terminal_app.session import emit_fix
 from terminal_app.session.broker import BrokerSession, OrderRefused, SessionSettings
 from terminal_app.session.contracts import ContractError, SymbolMatch
 from terminal_app.session.history import HistoryError, HistoryRequest
@@ -104,8 +99,6 @@ from terminal_app.session.subscriptions import (
     PnLHandle,
     TickerHandle,
 )
-
-emit_fix.install()  # before any signal is emitted: PySide6 6.12.0 leaks a ref to True per emit
 
 __all__ = [
     "Backoff",
