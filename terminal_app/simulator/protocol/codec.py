@@ -424,6 +424,13 @@ def _encode_items(
             elements = _lookup(item.path, scope) or []
             if item.counted:
                 out.append(str(len(elements)))
+            row = _row_plan(item, version)
+            if row is not None:  # flat rows (bars, ticks): attribute lookups only
+                for element in elements:
+                    out += [
+                        fmt(getattr(element, attr)) if attr else text for text, attr, fmt in row
+                    ]
+                continue
             inner = dict(scope)
             for element in elements:
                 inner["_"] = element
@@ -471,6 +478,36 @@ def _compile(spec: MessageSpec, version: int) -> _Plan | None:
                 plan.append(("", item.path, functools.partial(_fmt_mdsize, version=version)))
             else:
                 plan.append(("", item.path, _FORMAT[item.kind]))
+        else:
+            return None
+    return plan
+
+
+_ROW_PLANS: dict[tuple[int, int], _Plan | None] = {}
+
+
+def _row_plan(item: Each, version: int) -> _Plan | None:
+    """A compiled plan for an `Each` whose items are all plain `_.attr` fields or constants."""
+    key = (id(item), version)
+    if key not in _ROW_PLANS:
+        _ROW_PLANS[key] = _compile_row(item, version)
+    return _ROW_PLANS[key]
+
+
+def _compile_row(item: Each, version: int) -> _Plan | None:
+    plan: _Plan = []
+    for sub in item.items:
+        if isinstance(sub, Const):
+            if present(sub, version):
+                plan.append((sub.text, "", fmt_str))
+        elif isinstance(sub, F) and sub.path.startswith("_.") and sub.path.count(".") == 1:
+            if present(sub, version):
+                fmt = (
+                    functools.partial(_fmt_mdsize, version=version)
+                    if sub.kind == Kind.MDSIZE
+                    else _FORMAT[sub.kind]
+                )
+                plan.append(("", sub.path[2:], fmt))
         else:
             return None
     return plan
