@@ -71,6 +71,6 @@ async def test_pause_flood_latency_and_malformed(sim_ib: IB, sim_gateway: Simula
     loop = asyncio.get_running_loop()
     started = loop.time()
     await asyncio.wait_for(sim_ib.reqCurrentTimeAsync(), 5)
-    assert loop.time() - started >= 0.3
+    assert loop.time() - started >= 0.25  # Qt timers are coarse (ms, may fire early)
     sim_gateway.control.set_latency(0)
     assert sim_ib.isConnected()
