@@ -50,6 +50,7 @@ Live data (shared lines, ref-counted by contract and kind; contracts must be qua
 
 Contracts and history
     await session.qualify(contract) -> Contract         (raises contracts.ContractError(text))
+    session.details(con_id) -> ContractDetails | None    (kept from qualify: minTick, longName)
     await session.search_symbols(pattern) -> list[SymbolMatch]   (contract, description,
         sec_type, exchange, currency, derivative_sec_types, expiries; ContractError if none)
     await session.history(contract, duration, bar_size, what_to_show, use_rth, end="")

@@ -16,6 +16,7 @@ from ib_async import (
     BarData,
     BarDataList,
     Contract,
+    ContractDetails,
     Fill,
     Order,
     PnL,
@@ -67,7 +68,10 @@ class _IbLogRelay(logging.Handler):
         self._messages = messages
 
     def emit(self, record: logging.LogRecord) -> None:
-        self._messages.add_app(f"ib_async: {record.getMessage()}", Severity.WARNING)
+        try:
+            self._messages.add_app(f"ib_async: {record.getMessage()}", Severity.WARNING)
+        except Exception:  # a session being torn down must not break ib_async's own logging
+            self.handleError(record)
 
 
 H = TypeVar("H", bound=LiveHandle)
@@ -131,6 +135,7 @@ class BrokerSession(QObject):
         self._handshake_lost = asyncio.Event()  # socket closed before the API was ready
         self._broken_farms: dict[str, set[str]] = {"market": set(), "hmds": set()}
         self._lines: dict[Hashable, Line] = {}
+        self._details: dict[int, ContractDetails] = {}  # by conId, from qualify()
         self._by_value: dict[int, list[Line]] = {}  # id(live ib_async object) -> lines
         self._by_req_id: dict[int, Line] = {}
         self._reconnect_task: asyncio.Task[None] | None = None
@@ -477,11 +482,18 @@ class BrokerSession(QObject):
 
     # ------------------------------------------------------------------ contracts
     async def qualify(self, contract: Contract) -> contracts.Contract:
-        """A completed copy of `contract`; `contracts.ContractError` says why when not unique."""
+        """A completed copy of `contract`; `contracts.ContractError` says why when not unique.
+        Its details are kept: `details(conId)` answers from them without asking IB again."""
         self._require_connection()
-        return await contracts.qualify(
+        qualified, details = await contracts.qualify(
             self.ib, contract, self.settings.request_timeout, self.lane.slot
         )
+        self._details[qualified.conId] = details
+        return qualified
+
+    def details(self, con_id: int) -> ContractDetails | None:
+        """Contract details (minTick, longName, trading hours) of a contract qualified before."""
+        return self._details.get(con_id)
 
     async def search_symbols(self, pattern: str) -> list[contracts.SymbolMatch]:
         self._require_connection()

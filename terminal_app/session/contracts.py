@@ -73,12 +73,17 @@ async def contract_details(
         ) from exc
 
 
-async def qualify(ib: IB, contract: Contract, timeout: float, gate: Gate = _no_gate) -> Contract:
-    """A copy of `contract` completed by IB (conId set); ContractError if none or several match."""
+async def qualify(
+    ib: IB, contract: Contract, timeout: float, gate: Gate = _no_gate
+) -> tuple[Contract, ContractDetails]:
+    """A copy of `contract` completed by IB (conId set) and its details (min tick, long name,
+    hours); ContractError if none or several match."""
     details = await contract_details(ib, contract, timeout, gate)
-    found = [d.contract for d in details if d.contract is not None]
     if contract.secType:
-        found = [c for c in found if c.secType == contract.secType] or found
+        details = [d for d in details if d.contract and d.contract.secType == contract.secType] or (
+            details
+        )
+    found = [d.contract for d in details if d.contract is not None]
     if not found:
         raise ContractError(
             f"No contract matches {contract_text(contract)}: check symbol, type, exchange, "
@@ -97,7 +102,7 @@ async def qualify(ib: IB, contract: Contract, timeout: float, gate: Gate = _no_g
     ib_util.dataclassUpdate(result, found[0])
     if contract.exchange == "SMART":
         result.exchange = "SMART"  # keep smart routing the user asked for
-    return result
+    return result, details[0]
 
 
 async def search_symbols(

@@ -145,7 +145,8 @@ async def test_selecting_a_row_chooses_its_contract(panel: WatchlistPanel) -> No
     assert [getattr(c, "symbol", None) for c in chosen] == ["GBP"]
 
 
-def test_first_run_preset_loads_the_default_lists(qapp: QApplication) -> None:
+@pytest.mark.asyncio
+async def test_first_run_preset_loads_the_default_lists(qapp: QApplication) -> None:
     session = BrokerSession(FAST)
     widget = WatchlistPanel(PanelContext(session, LinkGroups(), TaskOwner("t")))
     widget.restore_panel_state({"preset": "default"})
@@ -153,3 +154,17 @@ def test_first_run_preset_loads_the_default_lists(qapp: QApplication) -> None:
     assert "AAPL" in widget.lists()[0].pending and "/ES" in widget.lists()[0].pending
     assert "when the connection is up" in widget.status.text()
     widget.deleteLater()
+    await session.close()
+
+
+@pytest.mark.asyncio
+async def test_release_gives_every_line_back_and_stops_resolving(
+    panel: WatchlistPanel, session: BrokerSession
+) -> None:
+    panel.add_symbols("AAPL MSFT EUR.USD")
+    await wait_until(lambda: panel.lists()[0].model.rowCount() == 3, 10)
+    panel.add_symbols("SPY QQQ IWM")  # still resolving when the panel goes
+    panel.release_panel()
+    assert session.line_count(Kind.MARKET) == 0
+    await wait_until(lambda: panel._resolving is None or panel._resolving.done(), 5)
+    assert session.line_count(Kind.MARKET) == 0

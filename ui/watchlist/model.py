@@ -232,6 +232,12 @@ class WatchlistModel(QAbstractTableModel):
                 row.flashes[column] = (1 if value > previous else -1, now)
         self.mark_dirty(row)
 
+    def detach(self) -> None:
+        """Stop listening to every ticker and stop repainting (the panel is going away)."""
+        _unhook_all(self._handlers)
+        self._dirty.clear()
+        self._timer.stop()
+
     def mark_dirty(self, row: RowData) -> None:
         """The row's data changed: rebuild its texts and repaint it in the next frame."""
         row.texts = row.colors = None

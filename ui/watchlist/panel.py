@@ -78,6 +78,7 @@ class WatchlistPanel(QWidget):
         self._pnls: dict[int, PnLHandle] = {}
         self._resolving: asyncio.Task[None] | None = None
         self._tabs: dict[int, WatchlistTab] = {}  # id(view) -> its list
+        self._saved_rows: dict[int, dict[str, Any]] = {}  # conId -> saved description, minTick
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -276,10 +277,23 @@ class WatchlistPanel(QWidget):
             if tab.model.rowCount() >= MAX_ROWS:
                 self._say(f"{tab.name} is full ({MAX_ROWS} rows).")
                 return
-            row = RowData(contract=contract, description=contract.description)
-            position = tab.model.append(row, at)
+            position = tab.model.append(self._row_for(contract), at)
+            row = tab.model.row(position)
             at = position + 1 if at >= 0 else at
             self._subscribe(tab, row)
+
+    def _row_for(self, contract: Contract) -> RowData:
+        """A row with the contract's long name and min tick: from the details the session kept
+        when it qualified the contract, else from the saved workspace."""
+        details = self._session.details(contract.conId)
+        if details is not None:
+            return RowData(contract, details.longName, float(details.minTick or 0.0))
+        saved = self._saved_rows.get(contract.conId, {})
+        return RowData(
+            contract,
+            str(saved.get("description", "") or contract.description),
+            float(saved.get("minTick", 0.0) or 0.0),
+        )
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -323,6 +337,14 @@ class WatchlistPanel(QWidget):
             pnl = self._pnls.pop(id(row), None)
             if pnl is not None:
                 pnl.release()
+
+    def release_panel(self) -> None:
+        """The dock is removed for good: stop resolving, unhook the tickers, give lines back."""
+        if self._resolving is not None:
+            self._resolving.cancel()
+        for tab in self.lists():
+            tab.model.detach()
+        self._release_all()
 
     def _release_all(self) -> None:
         for handle in [*self._tickers.values(), *self._pnls.values()]:
@@ -435,7 +457,10 @@ class WatchlistPanel(QWidget):
                 {
                     "name": tab.name,
                     "contracts": [
-                        contract_to_dict(r.contract) for r in tab.model.rows() if r.contract.conId
+                        contract_to_dict(r.contract)
+                        | {"description": r.description, "minTick": r.details_min_tick}
+                        for r in tab.model.rows()
+                        if r.contract.conId
                     ],
                     "symbols": list(tab.pending),
                     "header": bytes(header.toBase64().data()).decode("ascii"),
@@ -457,7 +482,9 @@ class WatchlistPanel(QWidget):
                 tab.view.horizontalHeader().restoreState(
                     QByteArray.fromBase64(QByteArray(header.encode("ascii")))
                 )
-            contracts = [contract_from_dict(c) for c in item.get("contracts", [])]
+            saved = [c for c in item.get("contracts", []) if isinstance(c, dict)]
+            self._saved_rows.update({int(c.get("conId") or 0): c for c in saved})
+            contracts = [contract_from_dict(c) for c in saved]
             self.add_contracts([c for c in contracts if c.conId], tab)
             tab.pending.extend(str(s) for s in item.get("symbols", []))
         current = state.get("current", 0)
