@@ -87,6 +87,22 @@ def format_size(value: float | int | Decimal | None) -> str:
     return f"{number:,.4f}".rstrip("0").rstrip(".")
 
 
+def format_volume(value: float | int | Decimal | None) -> str:
+    """Session volumes as TWS shows them: 8,701 / 123.4K / 14.14M / 1.2B, blank when missing."""
+    text = format_size(value)
+    if not text or value is None:
+        return text
+    number = float(value)
+    for threshold, unit, suffix, decimals in (
+        (1e9, 1e9, "B", 2),
+        (1e6, 1e6, "M", 2),
+        (1e5, 1e3, "K", 1),
+    ):
+        if number >= threshold:
+            return f"{number / unit:.{decimals}f}{suffix}"
+    return text
+
+
 def format_quantity(value: float | int | Decimal | None) -> str:
     """Signed quantities (positions: -200 is short), blank when missing; -1 is a real value."""
     if value is None:

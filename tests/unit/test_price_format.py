@@ -9,6 +9,7 @@ from terminal_app.price_format import (
     format_price,
     format_quantity,
     format_size,
+    format_volume,
     is_missing,
 )
 
@@ -63,3 +64,11 @@ def test_quantities_keep_their_sign() -> None:
     assert format_quantity(-200.0) == "-200"
     assert format_quantity(1.5) == "1.5"
     assert format_quantity(math.nan) == ""
+
+
+def test_volumes_are_compact() -> None:
+    assert format_volume(8701.0) == "8,701"
+    assert format_volume(123_456.0) == "123.5K"
+    assert format_volume(14_144_600.0) == "14.14M"
+    assert format_volume(2_100_000_000) == "2.10B"
+    assert format_volume(math.nan) == ""

@@ -78,7 +78,7 @@ def test_formatting_blank_for_missing_and_to_the_tick(qapp: QApplication) -> Non
     tickers[0].updateEvent.emit(tickers[0])
     assert _text(model, 0, "bid") == "5,012.25"
     assert _text(model, 0, "bidSize") == "12"
-    assert _text(model, 0, "volume") == "1,234,567"
+    assert _text(model, 0, "volume") == "1.23M"
     assert _text(model, 0, "change") == "+12.50"
     assert _text(model, 0, "changePct") == "+0.25%"
     tickers[0].bid = -1.0

@@ -14,6 +14,7 @@ from terminal_app.price_format import (
     format_price,
     format_quantity,
     format_size,
+    format_volume,
     is_missing,
 )
 
@@ -26,6 +27,7 @@ class Kind(Enum):
     PERCENT = "percent"
     MONEY = "money"
     QUANTITY = "quantity"
+    VOLUME = "volume"
 
 
 @dataclass
@@ -118,6 +120,8 @@ class Column:
             return format_money(value)
         if self.kind is Kind.QUANTITY:
             return format_quantity(value)
+        if self.kind is Kind.VOLUME:
+            return format_volume(value)
         return format_size(value)
 
 
@@ -131,8 +135,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("last", "Last", Kind.PRICE, _tick("last"), flashes=True),
     Column("lastSize", "Last Size", Kind.SIZE, _tick("lastSize"), visible=False),
     Column("change", "Change", Kind.CHANGE, _change, tooltip="Last minus previous close"),
-    Column("changePct", "Change %", Kind.PERCENT, _change_pct),
-    Column("volume", "Volume", Kind.SIZE, _tick("volume")),
+    Column("changePct", "Chg %", Kind.PERCENT, _change_pct, tooltip="Change in percent"),
+    Column("volume", "Volume", Kind.VOLUME, _tick("volume")),
     Column("open", "Open", Kind.PRICE, _tick("open"), visible=False),
     Column("high", "High", Kind.PRICE, _tick("high")),
     Column("low", "Low", Kind.PRICE, _tick("low")),
