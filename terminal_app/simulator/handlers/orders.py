@@ -71,8 +71,7 @@ def auto_open_orders(gw: SimulatedGateway, conn: Connection, req: Request) -> No
         conn.error(
             -1,
             ERR_AUTO_OPEN_ORDERS,
-            "Error validating request:-'bE' : cause - reqAutoOpenOrders is only valid "
-            "for client id 0",
+            "Error validating request: reqAutoOpenOrders is only valid for client id 0",
         )
         return
     conn.auto_open_orders = bool(req["autoBind"])
