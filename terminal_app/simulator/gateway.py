@@ -88,9 +88,15 @@ class SimulatedGateway:
         log.info("simulated gateway stopped")
 
     def _advance(self) -> float:
-        """Move the market to the clock; returns host seconds until the next simulated second."""
-        self.market.step()
-        self.engine.poll()
+        """Move the market to the clock; returns host seconds until the next simulated second.
+
+        A failure is logged and the clock keeps driving: one bad step must not freeze the venue.
+        """
+        for step in (self.market.step, self.engine.poll):
+            try:
+                step()
+            except Exception:
+                log.exception("simulated market step failed (%s)", step.__qualname__)
         wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1)
         if self.control.flood_rate > 0:
             return min(wait, FLOOD_STEP_S)
