@@ -1,12 +1,13 @@
 """IB's own `ibapi` 9.81 client (offers up to version 157) against the simulated gateway.
 
-ibapi is synchronous: its reader runs in a thread, and the test waits on its callbacks with
-`asyncio.to_thread` so the server keeps running on the test's loop.
+ibapi is synchronous: its reader runs in a thread. The test never hands work to a thread pool
+(`asyncio.to_thread` under qasync completes futures with a signal emitted from the worker thread,
+and such cross-thread emits have crashed PySide6): blocking calls run in plain threads and the
+test polls their outcome on its own loop, so the server keeps running meanwhile.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections import defaultdict
 from typing import Any
@@ -17,6 +18,7 @@ from ibapi.contract import Contract as IBContract
 from ibapi.wrapper import EWrapper
 
 from terminal_app.simulator.gateway import SimulatedGateway
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -95,6 +97,24 @@ class App(EWrapper, EClient):
         self._record("updateMktDepth", reqId, position, operation, side, price, size)
 
 
+async def blocking(call: Any, *args: Any, timeout: float = 10.0) -> Any:
+    """Run a blocking call in a plain thread; wait for it by polling, never by a signal."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = call(*args)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    await wait_until(lambda: not thread.is_alive(), timeout, f"{call} did not return")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
 def stock(symbol: str) -> IBContract:
     contract = IBContract()
     contract.symbol, contract.secType = symbol, "STK"
@@ -104,7 +124,7 @@ def stock(symbol: str) -> IBContract:
 
 async def run_app(port: int) -> tuple[App, threading.Thread]:
     app = App()
-    await asyncio.to_thread(app.connect, "127.0.0.1", port, 3)
+    await blocking(app.connect, "127.0.0.1", port, 3)
     thread = threading.Thread(target=app.run, daemon=True)
     thread.start()
     return app, thread
@@ -114,26 +134,26 @@ async def test_ibapi_handshake_at_157_and_basic_requests(sim_gateway: SimulatedG
     app, thread = await run_app(sim_gateway.port)
     try:
         assert app.serverVersion() == 157
-        await asyncio.to_thread(app.wait, "nextValidId")
+        await blocking(app.wait, "nextValidId")
         assert app.calls["managedAccounts"] == [("DU1234567",)]
-        farm_codes = {c[1] for c in await asyncio.to_thread(app.wait, "error", 3)}
+        farm_codes = {c[1] for c in await blocking(app.wait, "error", 3)}
         assert {2104, 2106, 2158} <= farm_codes  # 5-field errors arrive at 157
 
         app.reqCurrentTime()
-        [(epoch,)] = await asyncio.to_thread(app.wait, "currentTime")
+        [(epoch,)] = await blocking(app.wait, "currentTime")
         assert abs(epoch - sim_gateway.clock.epoch()) < 2
 
         app.reqContractDetails(7, stock("AAPL"))
-        await asyncio.to_thread(app.wait, "contractDetailsEnd")
+        await blocking(app.wait, "contractDetailsEnd")
         [(req_id, details)] = app.calls["contractDetails"]
         assert req_id == 7 and details.contract.symbol == "AAPL" and details.minTick > 0
 
         app.reqContractDetails(8, stock("NOPE"))
-        errors = await asyncio.to_thread(app.wait, "error", 4)
+        errors = await blocking(app.wait, "error", 4)
         assert (8, 200) in {(e[0], e[1]) for e in errors}
     finally:
         app.disconnect()
-        await asyncio.to_thread(thread.join, 5)
+        await blocking(thread.join, 5)
     assert not thread.is_alive()
 
 
@@ -142,16 +162,16 @@ async def test_ibapi_market_data_history_and_orders_at_157(sim_gateway: Simulate
 
     app, thread = await run_app(sim_gateway.port)
     try:
-        await asyncio.to_thread(app.wait, "nextValidId")
+        await blocking(app.wait, "nextValidId")
         app.reqMktData(11, stock("AAPL"), "233", False, False, [])
         app.reqMktDepth(12, stock("AAPL"), 5, False, [])
-        await asyncio.to_thread(app.wait, "tickSize", 3)
-        await asyncio.to_thread(app.wait, "updateMktDepth", 10)
+        await blocking(app.wait, "tickSize", 3)
+        await blocking(app.wait, "updateMktDepth", 10)
         assert {c[1] for c in app.calls["tickPrice"]} >= {1, 2, 4}
         assert all(isinstance(c[2], int) for c in app.calls["tickSize"])  # 9.81 needs ints
 
         app.reqHistoricalData(13, stock("AAPL"), "", "1 D", "5 mins", "TRADES", 1, 1, False, [])
-        [(req_id, start, end)] = await asyncio.to_thread(app.wait, "historicalDataEnd")
+        [(req_id, start, end)] = await blocking(app.wait, "historicalDataEnd")
         bars = [c[1] for c in app.calls["historicalData"]]
         assert req_id == 13 and len(bars) == 7 and start < end
         assert all(b.low <= b.open <= b.high and b.volume > 0 for b in bars)
@@ -161,7 +181,7 @@ async def test_ibapi_market_data_history_and_orders_at_157(sim_gateway: Simulate
         order.eTradeOnly = order.firmQuoteOnly = False
         order_id = app.calls["nextValidId"][0][0]
         app.placeOrder(order_id, stock("AAPL"), order)
-        await asyncio.to_thread(app.wait, "commissionReport")
+        await blocking(app.wait, "commissionReport")
         [opened, *_] = app.calls["openOrder"]
         assert opened[0] == order_id and opened[2].permId > 0  # 120-field openOrder parsed
         assert "Filled" in {c[1] for c in app.calls["orderStatus"]}
@@ -170,4 +190,4 @@ async def test_ibapi_market_data_history_and_orders_at_157(sim_gateway: Simulate
         assert thread.is_alive()  # the reader never died on a field it could not parse
     finally:
         app.disconnect()
-        await asyncio.to_thread(thread.join, 5)
+        await blocking(thread.join, 5)
