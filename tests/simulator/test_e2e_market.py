@@ -34,6 +34,7 @@ async def test_level_one_snapshot_and_stream(sim_ib: IB, sim_gateway: SimulatedG
     ticker = sim_ib.reqMktData(aapl, "233,165")
     await wait_until(lambda: ticker.bid > 0 and ticker.last > 0 and ticker.low52week > 0, 5)
     assert ticker.marketDataType == 1
+    assert ticker.minTick == 0.01 and ticker.bboExchange == "SMART"  # tickReqParams
     assert 0 < ticker.bid < ticker.ask and ticker.bidSize > 0 and ticker.askSize > 0
     assert ticker.ask - ticker.bid < 0.05
     assert ticker.low <= ticker.last <= ticker.high and ticker.close > 0 and ticker.open > 0
@@ -165,3 +166,10 @@ async def test_index_has_no_depth(sim_ib: IB) -> None:
     await wait_until(lambda: any(code == 10092 for _, code in errors), 5)
     ticker = sim_ib.reqMktData(spx)
     await wait_until(lambda: ticker.last > 0, 5)
+
+
+async def test_forex_line_reports_its_pip_tick(sim_ib: IB) -> None:
+    pairs = [await qualified(sim_ib, Forex(pair)) for pair in ("EURUSD", "USDJPY")]
+    tickers = [sim_ib.reqMktData(c) for c in pairs]
+    await wait_until(lambda: all(t.minTick > 0 for t in tickers), 5)
+    assert [t.minTick for t in tickers] == [0.00005, 0.005]

@@ -37,6 +37,7 @@ ERR_NO_DEPTH = 10092
 ERR_TBT_LIMIT = 10190
 
 MKT_DATA, DEPTH, TICK_BY_TICK, REALTIME_BARS = "mktData", "depth", "tickByTick", "realTimeBars"
+SNAPSHOT_PERMISSIONS = 3  # tickReqParams: what TWS answers for snapshot + streaming permissions
 
 # Tick ids (ib_async's wrapper maps) and their delayed twins.
 BID_SIZE, BID, ASK, ASK_SIZE, LAST, LAST_SIZE = 0, 1, 2, 3, 4, 5
@@ -208,6 +209,13 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     if inst is None:
         return
     generic = _generic_ticks(req["genericTickList"])
+    conn.send(
+        "tickReqParams",
+        reqId=req_id,
+        minTick=inst.minTick,
+        bboExchange=inst.exchange,
+        snapshotPermissions=SNAPSHOT_PERMISSIONS,
+    )
     delayed = _announce_type(gw, conn, req_id, inst)
     line = TickLine(conn, req_id, inst, delayed, "233" in generic)
     _send_snapshot(gw, line, generic)

@@ -665,6 +665,10 @@ MESSAGES: dict[str, MessageSpec] = {
         ),
     ),
     "headTimestamp": MessageSpec(88, (F("reqId", N), F("timestamp"))),
+    # After every reqMktData TWS tells the line's min tick (ib_async sets Ticker.minTick from it).
+    "tickReqParams": MessageSpec(
+        81, (F("reqId", N), F("minTick", D), F("bboExchange"), F("snapshotPermissions", N))
+    ),
     "historicalDataUpdate": MessageSpec(
         90,
         (
