@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from ib_async import IB, Contract, LimitOrder, MarketOrder, Stock, Trade
+from ib_async import IB, Contract, LimitOrder, MarketOrder, Order, OrderState, Stock, Trade
 
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.sim_fixtures import connected_ib
@@ -117,6 +117,20 @@ async def test_client_zero_auto_open_orders_sees_other_clients(
             lambda: any(t.order.permId == trade.order.permId for t in master.openTrades()), 5
         )
         assert sim_gateway.server.by_client_id[0].auto_open_orders
+        seen: list[bool] = []  # whatIf flags of every openOrder the master receives
+        received = master.wrapper.openOrder
+
+        def record(order_id: int, contract: Contract, order: Order, state: OrderState) -> None:
+            seen.append(order.whatIf)
+            received(order_id, contract, order, state)
+
+        master.wrapper.openOrder = record  # type: ignore[method-assign, assignment]
+        state = await sim_ib.whatIfOrderAsync(aapl, LimitOrder("BUY", 10, 1.0))
+        assert float(state.initMarginChange) > 0
+        trade.order.lmtPrice = 1.01  # a modification: the master sees that one
+        sim_ib.placeOrder(aapl, trade.order)
+        await wait_until(lambda: seen, 5)
+        assert seen == [False]  # a whatIf answer goes to the asking client only
 
 
 async def test_rejected_order_is_cancelled_with_its_code(

@@ -124,7 +124,10 @@ def route_event(gw: SimulatedGateway, event: EngineEvent) -> None:
     """Deliver one engine event to the sessions that should see it."""
     owner = gw.server.by_client_id.get(event.client_id)
     targets = [owner] if owner is not None and not owner.closed else []
-    if not isinstance(event, ErrorEvent) and event.client_id != 0:
+    # A whatIf answer is for the asking client only: it is no order, so clientId 0's
+    # autoOpenOrders stream must not see it (ib_async would make a phantom trade of it).
+    what_if = isinstance(event, OpenOrderEvent) and event.order.whatIf
+    if not isinstance(event, ErrorEvent) and event.client_id != 0 and not what_if:
         master = gw.server.by_client_id.get(0)
         if master is not None and master.auto_open_orders and not master.closed:
             targets.append(master)
