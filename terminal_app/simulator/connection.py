@@ -180,6 +180,13 @@ class Connection:
         sub.stop()
         return True
 
+    def drop_streams(self, *kinds: str) -> int:
+        """End every subscription of these kinds without a word to the client (IB's 1101)."""
+        doomed = [req_id for req_id, sub in self.subscriptions.items() if sub.kind in kinds]
+        for req_id in doomed:
+            self.subscriptions.pop(req_id).stop()
+        return len(doomed)
+
     def count(self, *kinds: str) -> int:
         return sum(1 for sub in self.subscriptions.values() if sub.kind in kinds)
 

@@ -10,6 +10,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from terminal_app.simulator.handlers.history import HISTORY
+from terminal_app.simulator.handlers.market_data import (
+    DEPTH,
+    MKT_DATA,
+    REALTIME_BARS,
+    TICK_BY_TICK,
+)
 from terminal_app.simulator.protocol import framing
 
 if TYPE_CHECKING:
@@ -29,6 +36,7 @@ RESTORED_DATA_KEPT = (
 )
 FARM_BROKEN = (2103, "Market data farm connection is broken:usfarm")
 FARM_OK = (2104, "Market data farm connection is OK:usfarm")
+DATA_STREAMS = (MKT_DATA, DEPTH, TICK_BY_TICK, REALTIME_BARS, HISTORY)
 
 
 class GatewayControl:
@@ -76,6 +84,11 @@ class GatewayControl:
         self.inject_error(*CONNECTIVITY_LOST)
 
     def connectivity_restored(self, data_lost: bool = False) -> None:
+        """1102 keeps every subscription; 1101 ("data lost") ends every market data, depth,
+        tick-by-tick, 5-s bar and keepUpToDate stream, as IB does: clients must ask again."""
+        if data_lost:
+            for conn in self._clients(None):
+                conn.drop_streams(*DATA_STREAMS)
         self.inject_error(*(RESTORED_DATA_LOST if data_lost else RESTORED_DATA_KEPT))
 
     def farm_blip(self) -> None:

@@ -35,13 +35,21 @@ async def test_stop_and_resume_listening(sim_ib: IB, sim_gateway: SimulatedGatew
 
 
 async def test_injected_errors_reach_clients(sim_ib: IB, sim_gateway: SimulatedGateway) -> None:
+    [aapl] = await sim_ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
+    assert aapl is not None
+    sim_ib.reqMktData(aapl)  # type: ignore[arg-type]
+    client = sim_gateway.server.by_client_id[1]
+    await wait_until(lambda: client.count("mktData") == 1, 5)
     codes: list[int] = []
     sim_ib.errorEvent += lambda req_id, code, text, contract: codes.append(code)
     sim_gateway.control.connectivity_lost()
+    sim_gateway.control.connectivity_restored(data_lost=False)
+    assert client.count("mktData") == 1  # 1102: data maintained
     sim_gateway.control.connectivity_restored(data_lost=True)
+    assert client.count("mktData") == 0  # 1101: the client must subscribe again
     sim_gateway.control.farm_blip()
     sim_gateway.control.inject_error(354, "Requested market data is not subscribed.", req_id=77)
-    await wait_until(lambda: codes == [1100, 1101, 2103, 2104, 354], 5, str(codes))
+    await wait_until(lambda: codes == [1100, 1102, 1101, 2103, 2104, 354], 5, str(codes))
 
 
 async def test_pause_flood_latency_and_malformed(sim_ib: IB, sim_gateway: SimulatedGateway) -> None:
