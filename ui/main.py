@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import qasync
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from terminal_app import APP_NAME
 from terminal_app.cli import LaunchOptions, parse_args
 from terminal_app.logging_setup import configure_logging
 from terminal_app.loop_lag import LoopLagProbe
+from terminal_app.paths import resources_dir
 from terminal_app.session.profiles import (
     ConnectionProfile,
     ProfileKind,
@@ -143,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "ib-terminal.png")))
+    app.setDesktopFileName(APP_NAME)  # Wayland matches the window to ib-terminal.desktop by this
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         code = runner.run(run_app(opts))
     log.info("%s exiting with %d", APP_NAME, code)

@@ -3,6 +3,7 @@
 import logging
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication
 
 log = logging.getLogger("qt")
 
@@ -15,7 +16,13 @@ _LEVELS = {
 }
 
 
+# Said by the headless "offscreen" platform for every dock it shows; meaningless there.
+_OFFSCREEN_NOISE = frozenset({"This plugin does not support propagateSizeHints()"})
+
+
 def _handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    if message in _OFFSCREEN_NOISE and QGuiApplication.platformName() == "offscreen":
+        return
     log.log(_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
