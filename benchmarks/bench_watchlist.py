@@ -6,7 +6,8 @@ side because these machines are noisy:
 - baseline: bare ib_async on the same qasync loop, 200 `reqMktData`, a handler that only counts;
 - terminal: `BrokerSession` + `WatchlistPanel` (200 rows, shown offscreen, per-frame coalescing).
 
-Measured per run: ticker updates/s received, event-loop lag (how late a 100 ms timer fires),
+Measured per run: messages/s the client decoded, its process's CPU, ticker update events/s (one per
+ticker per socket read), event-loop lag (how late a 100 ms timer fires),
 and for the terminal run tick-to-model latency (ticker event → the `dataChanged` that covers its
 row), repaint cost per frame (time in the table's own paintEvent), frames/s and
 `dataChanged` ranges per frame. Prints a table and one JSON line.
@@ -46,6 +47,28 @@ def universe_contracts(count: int) -> list[Contract]:
     return [i.contract() for i in instruments if i.secType != "IND"][:count]
 
 
+class _Window:
+    """A measured window: wall time, this process's CPU, and messages the client decoded."""
+
+    def __init__(self, ib: IB) -> None:
+        self._ib = ib
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        self._messages = ib.client._numMsgRecv
+        self.elapsed = 0.0
+
+    def close(self) -> float:
+        self.elapsed = time.perf_counter() - self._wall
+        self._cpu = time.process_time() - self._cpu
+        self._messages = self._ib.client._numMsgRecv - self._messages
+        return self.elapsed
+
+    def rates(self) -> dict[str, float]:
+        return {
+            "messages_per_s": round(self._messages / self.elapsed),
+            "cpu_s_per_s": round(self._cpu / self.elapsed, 2),
+        }
+
+
 def _ms(values: list[float], q: float) -> float:
     return round(percentile(values, q) * 1000, 2)
 
@@ -66,13 +89,14 @@ async def _baseline(port: int, contracts: list[Contract], seconds: float) -> dic
         ib.pendingTickersEvent += count
         probe = LoopLagProbe(window=10_000)
         probe.start()
-        updates, started = 0, time.perf_counter()
+        updates, window = 0, _Window(ib)
         await asyncio.sleep(seconds)
-        elapsed = time.perf_counter() - started
+        elapsed = window.close()
         probe.stop()
         lags = probe.samples()
         return {
             "run": "bare ib_async",
+            **window.rates(),
             "updates_per_s": round(updates / elapsed),
             "lag_p50_ms": _ms(lags, 50),
             "lag_p99_ms": _ms(lags, 99),
@@ -135,13 +159,14 @@ async def _terminal(port: int, contracts: list[Contract], seconds: float) -> dic
         view.paintEvent = timed_paint  # type: ignore[method-assign]
         probe = LoopLagProbe(window=10_000)
         probe.start()
-        updates, started = 0, time.perf_counter()
+        updates, window = 0, _Window(session.ib)
         await asyncio.sleep(seconds)
-        elapsed = time.perf_counter() - started
+        elapsed = window.close()
         probe.stop()
         lags = probe.samples()
         return {
             "run": "ib-terminal watchlist",
+            **window.rates(),
             "updates_per_s": round(updates / elapsed),
             "lag_p50_ms": _ms(lags, 50),
             "lag_p99_ms": _ms(lags, 99),
@@ -181,7 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(["bench_watchlist"])
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         rows, server_cpu = runner.run(_both(args.rate, args.symbols, args.seconds))
-    keys = ["updates_per_s", "lag_p50_ms", "lag_p99_ms", "lag_max_ms"]
+    keys = ["messages_per_s", "cpu_s_per_s", "updates_per_s", "lag_p50_ms", "lag_p99_ms"]
+    keys += ["lag_max_ms"]
     extra = ["tick_to_model_p50_ms", "tick_to_model_p99_ms", "repaint_p50_ms", "repaint_p99_ms"]
     extra += ["frames_per_s", "paints_per_s", "ranges_per_frame", "rows"]
     print(f"{'metric':<24}" + "".join(f"{r['run']:>24}" for r in rows))

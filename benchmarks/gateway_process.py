@@ -25,7 +25,8 @@ def _serve(
     from terminal_app.simulator.gateway import SimulatedGateway
 
     async def main() -> None:
-        gateway = SimulatedGateway(SimConfig(start=start, speed=1.0))
+        # Room for a few hundred streams per client (an IB account with quote booster packs).
+        gateway = SimulatedGateway(SimConfig(start=start, speed=1.0, max_market_data_lines=500))
         port = await gateway.start("127.0.0.1", 0)
         gateway.control.flood(rate)
         port_q.put(port)

@@ -6,7 +6,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ui.watchlist.columns import COLUMN_INDEX, RowData
-from ui.watchlist.model import FLASH_MS, MIME_TYPE, SORT_ROLE, WatchlistModel
+from ui.watchlist.model import (
+    FLASH_MS,
+    FRAME_MS,
+    MAX_FRAME_MS,
+    MIME_TYPE,
+    SORT_ROLE,
+    WatchlistModel,
+)
 
 
 class FakeClock:
@@ -159,3 +166,16 @@ def test_error_rows_say_so_in_the_row(qapp: QApplication) -> None:
     assert model.data(symbol) == "⚠ NOPE"
     assert "No security definition" in model.data(symbol, Qt.ItemDataRole.ToolTipRole)
     assert model.data(symbol, Qt.ItemDataRole.ForegroundRole) is not None
+
+
+def test_slow_paints_stretch_the_frame_within_bounds(qapp: QApplication) -> None:
+    model = WatchlistModel()
+    assert model.frame_interval() == FRAME_MS
+    model.note_paint(0.002)
+    assert model.frame_interval() == FRAME_MS  # cheap paints: 60 frames a second
+    for _ in range(20):
+        model.note_paint(0.020)
+    assert 50 <= model.frame_interval() <= 60  # 20 ms paints: a frame of about 60 ms
+    for _ in range(20):
+        model.note_paint(0.5)
+    assert model.frame_interval() == MAX_FRAME_MS  # never slower than 10 frames a second

@@ -1,8 +1,12 @@
 """The watchlist's table model: rows over live ib_async Tickers, repainted at most once a frame.
 
 Ticker events only mark rows dirty; a frame timer turns the dirty rows into one `dataChanged` per
-contiguous range. Bid/ask/last flashes are a per-cell start time that `data()` turns into a fading
-tint, so no timer per cell: while any flash is fading its row stays dirty for the next frame.
+contiguous range. A frame is 16 ms, or longer when painting is slow: the view reports what its
+paints cost and the next frame waits at least three times that (at most 100 ms), so repainting
+never takes more than about a third of the event loop however busy the feed.
+
+Bid/ask/last flashes are a per-cell start time that `data()` turns into a fading tint, so no timer
+per cell: while any flash is fading its row stays dirty for the next frame.
 """
 
 import json
@@ -34,6 +38,8 @@ from ui.watchlist.columns import (
 )
 
 FRAME_MS = 16
+MAX_FRAME_MS = 100
+PAINT_SHARE = 3  # a frame lasts at least this many times the recent paint cost
 FLASH_MS = 600
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -102,6 +108,7 @@ class WatchlistModel(QAbstractTableModel):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(FRAME_MS)
+        self._paint_ms = 0.0  # recent paint cost, smoothed
         self._timer.timeout.connect(self.flush)
         # Tickers outlive the model: unhook them when Qt deletes it (the lambda holds no `self`).
         handlers = self._handlers
@@ -232,6 +239,14 @@ class WatchlistModel(QAbstractTableModel):
                 row.flashes[column] = (1 if value > previous else -1, now)
         self.mark_dirty(row)
 
+    def note_paint(self, seconds: float) -> None:
+        """The view painted for `seconds`: stretch the frame so painting stays a minor share."""
+        self._paint_ms = 0.7 * self._paint_ms + 0.3 * seconds * 1000.0
+
+    def frame_interval(self) -> int:
+        """Milliseconds from the first change of a frame to its repaint."""
+        return int(min(MAX_FRAME_MS, max(FRAME_MS, PAINT_SHARE * self._paint_ms)))
+
     def detach(self) -> None:
         """Stop listening to every ticker and stop repainting (the panel is going away)."""
         _unhook_all(self._handlers)
@@ -246,7 +261,7 @@ class WatchlistModel(QAbstractTableModel):
     def _repaint(self, row: RowData) -> None:
         self._dirty.add(id(row))
         if not self._timer.isActive():
-            self._timer.start()
+            self._timer.start(self.frame_interval())
 
     def flush(self) -> int:
         """Emit one dataChanged per contiguous dirty range; returns how many were emitted."""

@@ -309,22 +309,19 @@ class WatchlistPanel(QWidget):
 
         def stale(flag: bool) -> None:
             row.stale = flag
+            if not flag:
+                row.error = ""  # data flows again: an earlier refusal no longer holds
             model.mark_dirty(row)
 
         def failed(text: str) -> None:
             row.error = text
             model.mark_dirty(row)
 
-        def updated(_value: object) -> None:
-            if row.ticker is None and handle.ticker is not None:
-                model.set_ticker(row, handle.ticker)
-            if row.error:
-                row.error = ""
-
+        # Quotes reach the model through the Ticker's own updateEvent (hooked by set_ticker);
+        # the handle's per-update signal is not connected, it would cost a Qt emit per tick.
         handle.replaced.connect(replaced)
         handle.staleChanged.connect(stale)
         handle.failed.connect(failed)
-        handle.updated.connect(updated)
         if handle.error:
             failed(handle.error)
         self._apply_position(row, self._position_of(row.contract.conId))

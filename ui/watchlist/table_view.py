@@ -1,7 +1,9 @@
 """The watchlist's table view: columns the user shows, hides and reorders, drag to reorder."""
 
+import time
+
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from ui.watchlist.columns import COLUMNS
@@ -57,6 +59,11 @@ class WatchlistView(QTableView):
         paste.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         paste.triggered.connect(self.paste_requested.emit)
         self.addAction(paste)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
+        super().paintEvent(event)
+        self.watchlist_model().note_paint(time.perf_counter() - started)
 
     def watchlist_model(self) -> WatchlistModel:
         model = self.model()
