@@ -16,43 +16,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing as mp
 import time
 from collections.abc import Sequence
-from multiprocessing.synchronize import Event as EventType
-from typing import Any
 
 from ib_async import IB, Stock
 
-from terminal_app.simulator.config import SimConfig
+from benchmarks.gateway_process import START, GatewayProcess, flooding_gateway
 from terminal_app.simulator.protocol import framing
 from terminal_app.simulator.protocol.codec import encode
 
-START = "2026-11-24 10:00"
 SYMBOLS = ("AAPL", "MSFT", "NVDA", "TSLA", "AMD", "SPY")
 
 
-def _serve(rate: float, port_q: Any, measure: EventType, stop: EventType, result_q: Any) -> None:
-    """Child process: a gateway flooding at `rate`; reports its CPU over the measured window."""
-    from terminal_app.simulator.gateway import SimulatedGateway
-
-    async def main() -> None:
-        gateway = SimulatedGateway(SimConfig(start=START, speed=1.0))
-        port = await gateway.start("127.0.0.1", 0)
-        gateway.control.flood(rate)
-        port_q.put(port)
-        await asyncio.to_thread(measure.wait)
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        await asyncio.to_thread(stop.wait)
-        result_q.put((time.process_time() - cpu0) / (time.perf_counter() - wall0))
-        await gateway.stop()
-
-    asyncio.run(main())
-
-
-async def _client_run(port: int, seconds: float, measure: EventType) -> tuple[float, float]:
+async def _client_run(gateway: GatewayProcess, seconds: float) -> tuple[float, float]:
     ib = IB()
-    await ib.connectAsync("127.0.0.1", port, clientId=1, timeout=10)
+    await ib.connectAsync("127.0.0.1", gateway.port, clientId=1, timeout=10)
     try:
         contracts = await ib.qualifyContractsAsync(*(Stock(s, "SMART", "USD") for s in SYMBOLS))
         for contract in contracts:
@@ -61,7 +39,7 @@ async def _client_run(port: int, seconds: float, measure: EventType) -> tuple[fl
         await asyncio.sleep(1.0)  # warm-up: flood credit builds, subscriptions settle
         client = ib.client
         n0, cpu0, t0 = client._numMsgRecv, time.process_time(), time.perf_counter()
-        measure.set()
+        gateway.start_window()
         await asyncio.sleep(seconds)
         n1, cpu1, t1 = client._numMsgRecv, time.process_time(), time.perf_counter()
         return (n1 - n0) / (t1 - t0), (cpu1 - cpu0) / (t1 - t0)
@@ -70,21 +48,9 @@ async def _client_run(port: int, seconds: float, measure: EventType) -> tuple[fl
 
 
 def run_rate(rate: float, seconds: float) -> dict[str, float]:
-    ctx = mp.get_context("spawn")
-    port_q, result_q = ctx.Queue(), ctx.Queue()
-    measure, stop = ctx.Event(), ctx.Event()
-    proc = ctx.Process(target=_serve, args=(rate, port_q, measure, stop, result_q), daemon=True)
-    proc.start()
-    try:
-        port = port_q.get(timeout=60)
-        received, client_cpu = asyncio.run(_client_run(port, seconds, measure))
-        stop.set()
-        server_cpu = float(result_q.get(timeout=30))
-    finally:
-        stop.set()
-        proc.join(10)
-        if proc.is_alive():
-            proc.kill()
+    with flooding_gateway(rate, START) as gateway:
+        received, client_cpu = asyncio.run(_client_run(gateway, seconds))
+        server_cpu = gateway.server_cpu()
     return {
         "target_per_s": rate,
         "received_per_s": round(received),
