@@ -5,6 +5,8 @@
 - `sim_ib`: an `ib_async.IB` connected to it as clientId 1 (disconnected at teardown).
 - `running_gateway(config)`: the same as an async context manager, for tests that need another
   seed, speed or start (e.g. `async with running_gateway(SimConfig(speed=60)) as gw: ...`).
+- `session`: a `BrokerSession` with test-sized delays (`FAST_SESSION`), closed after the test;
+  `sim_session`: the same, connected to `sim_gateway` on a custom profile (clientId 11).
 
 All run on the qasync loop the conftest gives every `@pytest.mark.asyncio` test.
 """
@@ -17,12 +19,22 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 from ib_async import IB
 
+from terminal_app.session import (
+    Backoff,
+    BrokerSession,
+    ProfileKind,
+    SessionSettings,
+    make_profile,
+)
 from terminal_app.simulator.config import SimConfig
 from terminal_app.simulator.gateway import SimulatedGateway
 
 SIM_SEED = 7
 SIM_START = "2026-11-24 10:00"  # a Tuesday, US regular trading hours (New York time)
 SIM_ACCOUNT = "DU1234567"
+FAST_SESSION = SessionSettings(
+    backoff=Backoff(initial=0.05, factor=2.0, cap=0.2), request_timeout=3.0
+)
 
 
 def sim_config(**changes: object) -> SimConfig:
@@ -65,3 +77,19 @@ async def sim_gateway() -> AsyncIterator[SimulatedGateway]:
 async def sim_ib(sim_gateway: SimulatedGateway) -> AsyncIterator[IB]:
     async with connected_ib(sim_gateway) as ib:
         yield ib
+
+
+@pytest_asyncio.fixture
+async def session() -> AsyncIterator[BrokerSession]:
+    s = BrokerSession(FAST_SESSION)
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
+@pytest_asyncio.fixture
+async def sim_session(session: BrokerSession, sim_gateway: SimulatedGateway) -> BrokerSession:
+    profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=11)
+    assert await session.open_connection(profile)
+    return session

@@ -1,25 +1,25 @@
-"""A BrokerSession with test-sized delays, closed after each test."""
+"""Session tests: a wire tap between the session and the simulated gateway, and a session
+connected through it (the `session` and `sim_gateway` fixtures come from tests/sim_fixtures.py)."""
 
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
-from terminal_app.session import Backoff, BrokerSession, PacingRules, SessionSettings
-
-# Test-sized delays: quick retries, and IB's 15 s identical-history rule shrunk to 1 s so a
-# chart restored right after a reconnect does not wait.
-FAST = SessionSettings(
-    backoff=Backoff(initial=0.05, factor=2.0, cap=0.2),
-    request_timeout=3.0,
-    farm_grace=0.3,
-    pacing=PacingRules(identical_gap=1.0),
-)
+from terminal_app.session import BrokerSession, ProfileKind, make_profile
+from terminal_app.simulator.gateway import SimulatedGateway
+from tests.session.wiretap import WireTap
 
 
 @pytest_asyncio.fixture
-async def session() -> AsyncIterator[BrokerSession]:
-    s = BrokerSession(FAST)
-    try:
-        yield s
-    finally:
-        await s.close()
+async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
+    """A loopback proxy in front of the gateway that records every message the session sends."""
+    t = WireTap(sim_gateway.port)
+    await t.start()
+    yield t
+    await t.stop()
+
+
+@pytest_asyncio.fixture
+async def connected(session: BrokerSession, tap: WireTap) -> BrokerSession:
+    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=tap.port))
+    return session

@@ -1,29 +1,12 @@
 """Contract resolution, symbol search and one-off history through the session."""
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from ib_async import Contract, Future, Stock
 
-from terminal_app.session import BrokerSession, ContractError, ProfileKind, make_profile
+from terminal_app.session import BrokerSession, ContractError
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
-
-
-@pytest_asyncio.fixture
-async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
-    t = WireTap(sim_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
-
-
-@pytest_asyncio.fixture
-async def connected(session: BrokerSession, tap: WireTap) -> BrokerSession:
-    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=tap.port))
-    return session
 
 
 @pytest.mark.asyncio

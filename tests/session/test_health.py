@@ -1,9 +1,6 @@
 """STALE marking by farm and connectivity codes, and what 1100/1101/1102 do to the session."""
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from ib_async import Stock
 
 from terminal_app.session import (
@@ -19,14 +16,6 @@ from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.sim_fixtures import SIM_ACCOUNT
 from tests.waiting import wait_until
-
-
-@pytest_asyncio.fixture
-async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
-    t = WireTap(sim_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
 
 
 async def live_ticker(session: BrokerSession, tap: WireTap) -> TickerHandle:

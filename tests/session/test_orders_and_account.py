@@ -1,33 +1,16 @@
 """Order actions through the session, account/PnL data, and the app error sink."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from ib_async import LimitOrder, MarketOrder, Stock, Trade
 
-from terminal_app.session import BrokerSession, OrderRefused, ProfileKind, make_profile
-from terminal_app.simulator.gateway import SimulatedGateway
+from terminal_app.session import BrokerSession, OrderRefused
 from terminal_app.tasks import TaskOwner, install_exception_handler
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.sim_fixtures import SIM_ACCOUNT
 from tests.waiting import wait_until
-
-
-@pytest_asyncio.fixture
-async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
-    t = WireTap(sim_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
-
-
-@pytest_asyncio.fixture
-async def connected(session: BrokerSession, tap: WireTap) -> BrokerSession:
-    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=tap.port))
-    return session
 
 
 @pytest.mark.asyncio

@@ -2,27 +2,16 @@
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from ib_async import LimitOrder, Stock
 
 from terminal_app.session import BrokerSession, ProfileKind, make_profile
-from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.waiting import wait_until
 
 BURST = 200
-
-
-@pytest_asyncio.fixture
-async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
-    t = WireTap(sim_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
 
 
 @pytest.mark.asyncio

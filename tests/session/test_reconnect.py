@@ -1,11 +1,9 @@
 """Reconnect after the gateway drops us or restarts: restore, re-sync, never re-send."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from ib_async import LimitOrder, Stock, Trade
 
 from terminal_app.session import (
@@ -23,14 +21,6 @@ from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.sim_fixtures import connected_ib, sim_config
 from tests.waiting import wait_until
-
-
-@pytest_asyncio.fixture
-async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
-    t = WireTap(sim_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
 
 
 async def trading_with_a_quote(session: BrokerSession, port: int) -> tuple[TickerHandle, Trade]:

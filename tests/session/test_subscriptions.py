@@ -1,25 +1,14 @@
 """Shared market data lines: counted, released, cancelled at the gateway on the last release."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from ib_async import Stock
 
 from terminal_app.session import BarsSpec, BrokerSession, ProfileKind, make_profile
-from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.waiting import wait_until
-
-
-@pytest_asyncio.fixture
-async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
-    t = WireTap(sim_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
 
 
 async def connect(session: BrokerSession, tap: WireTap) -> None:

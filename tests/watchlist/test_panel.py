@@ -8,14 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from terminal_app.session import (
-    Backoff,
     BrokerSession,
     Kind,
-    ProfileKind,
-    SessionSettings,
-    make_profile,
 )
-from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
@@ -23,24 +18,11 @@ from ui.panel import PanelContext
 from ui.watchlist.columns import COLUMN_INDEX
 from ui.watchlist.panel import WatchlistPanel
 
-FAST = SessionSettings(backoff=Backoff(initial=0.05, factor=2.0, cap=0.2), request_timeout=3.0)
-
 
 @pytest_asyncio.fixture
-async def session(sim_gateway: SimulatedGateway) -> AsyncIterator[BrokerSession]:
-    s = BrokerSession(FAST)
-    profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=11)
-    assert await s.open_connection(profile)
-    try:
-        yield s
-    finally:
-        await s.close()
-
-
-@pytest_asyncio.fixture
-async def panel(qapp: QApplication, session: BrokerSession) -> AsyncIterator[WatchlistPanel]:
+async def panel(qapp: QApplication, sim_session: BrokerSession) -> AsyncIterator[WatchlistPanel]:
     tasks = TaskOwner("watchlist-test")
-    widget = WatchlistPanel(PanelContext(session, LinkGroups(), tasks))
+    widget = WatchlistPanel(PanelContext(sim_session, LinkGroups(), tasks))
     widget.resize(900, 400)
     widget.show()
     try:
@@ -62,7 +44,7 @@ def _symbols(panel: WatchlistPanel, tab: int = 0) -> list[str]:
 
 @pytest.mark.asyncio
 async def test_typed_and_pasted_symbols_stream_and_errors_show_in_the_row(
-    panel: WatchlistPanel, session: BrokerSession
+    panel: WatchlistPanel, sim_session: BrokerSession
 ) -> None:
     panel.add_symbols("AAPL, msft\nEUR.USD;/ES  NOSUCHSYM")
     await wait_until(lambda: panel.lists()[0].model.rowCount() == 5, 10, "rows never appeared")
@@ -78,7 +60,7 @@ async def test_typed_and_pasted_symbols_stream_and_errors_show_in_the_row(
     assert 0 < bid <= ask
     assert len(_cell(panel, 2, "bid").partition(".")[2]) == 5  # forex to the fractional pip
     assert "nan" not in "".join(_cell(panel, r, k) for r in range(5) for k in COLUMN_INDEX)
-    assert session.line_count(Kind.MARKET) == 4
+    assert sim_session.line_count(Kind.MARKET) == 4
 
 
 async def _eventually_live(panel: WatchlistPanel) -> bool:
@@ -88,19 +70,19 @@ async def _eventually_live(panel: WatchlistPanel) -> bool:
 
 @pytest.mark.asyncio
 async def test_lists_share_lines_and_release_them(
-    panel: WatchlistPanel, session: BrokerSession
+    panel: WatchlistPanel, sim_session: BrokerSession
 ) -> None:
     panel.add_symbols("AAPL MSFT")
     await wait_until(lambda: panel.lists()[0].model.rowCount() == 2, 10)
     second = panel.add_list("Tech")
     panel.add_symbols("AAPL NVDA", second)
     await wait_until(lambda: second.model.rowCount() == 2, 10)
-    assert session.line_count(Kind.MARKET) == 3  # AAPL is one line for both lists
+    assert sim_session.line_count(Kind.MARKET) == 3  # AAPL is one line for both lists
     first = panel.lists()[0]
     first.model.remove_indices([0])  # AAPL leaves the first list: still in "Tech"
-    assert session.line_count(Kind.MARKET) == 3
+    assert sim_session.line_count(Kind.MARKET) == 3
     second.model.remove_indices([0])
-    assert session.line_count(Kind.MARKET) == 2
+    assert sim_session.line_count(Kind.MARKET) == 2
     panel.add_symbols("MSFT", second)  # a duplicate in the same list is not added twice
     await wait_until(lambda: second.model.rowCount() == 2, 10)
     panel.add_symbols("MSFT", second)
@@ -110,7 +92,7 @@ async def test_lists_share_lines_and_release_them(
 
 @pytest.mark.asyncio
 async def test_state_round_trip_restores_lists_without_asking_ib(
-    panel: WatchlistPanel, session: BrokerSession
+    panel: WatchlistPanel, sim_session: BrokerSession
 ) -> None:
     panel.add_symbols("SPY QQQ USD.JPY")
     await wait_until(lambda: panel.lists()[0].model.rowCount() == 3, 10)
@@ -122,7 +104,7 @@ async def test_state_round_trip_restores_lists_without_asking_ib(
     view.horizontalHeader().moveSection(COLUMN_INDEX["ask"], 1)
     state = panel.panel_state()
     tasks = TaskOwner("restore")
-    restored = WatchlistPanel(PanelContext(session, LinkGroups(), tasks))
+    restored = WatchlistPanel(PanelContext(sim_session, LinkGroups(), tasks))
     restored.restore_panel_state(state)
     assert [t.name for t in restored.lists()] == ["List 1", "Futures"]
     assert _symbols(restored) == ["SPY", "QQQ", "USD.JPY"]
@@ -146,25 +128,25 @@ async def test_selecting_a_row_chooses_its_contract(panel: WatchlistPanel) -> No
 
 
 @pytest.mark.asyncio
-async def test_first_run_preset_loads_the_default_lists(qapp: QApplication) -> None:
-    session = BrokerSession(FAST)
+async def test_first_run_preset_loads_the_default_lists(
+    qapp: QApplication, session: BrokerSession
+) -> None:
     widget = WatchlistPanel(PanelContext(session, LinkGroups(), TaskOwner("t")))
     widget.restore_panel_state({"preset": "default"})
     assert [t.name for t in widget.lists()] == ["Markets"]
     assert "AAPL" in widget.lists()[0].pending and "/ES" in widget.lists()[0].pending
     assert "when the connection is up" in widget.status.text()
     widget.deleteLater()
-    await session.close()
 
 
 @pytest.mark.asyncio
 async def test_release_gives_every_line_back_and_stops_resolving(
-    panel: WatchlistPanel, session: BrokerSession
+    panel: WatchlistPanel, sim_session: BrokerSession
 ) -> None:
     panel.add_symbols("AAPL MSFT EUR.USD")
     await wait_until(lambda: panel.lists()[0].model.rowCount() == 3, 10)
     panel.add_symbols("SPY QQQ IWM")  # still resolving when the panel goes
     panel.release_panel()
-    assert session.line_count(Kind.MARKET) == 0
+    assert sim_session.line_count(Kind.MARKET) == 0
     await wait_until(lambda: panel._resolving is None or panel._resolving.done(), 5)
-    assert session.line_count(Kind.MARKET) == 0
+    assert sim_session.line_count(Kind.MARKET) == 0
