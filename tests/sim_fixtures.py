@@ -22,6 +22,7 @@ from ib_async import IB
 from terminal_app.session import (
     Backoff,
     BrokerSession,
+    PacingRules,
     ProfileKind,
     SessionSettings,
     make_profile,
@@ -32,8 +33,13 @@ from terminal_app.simulator.gateway import SimulatedGateway
 SIM_SEED = 7
 SIM_START = "2026-11-24 10:00"  # a Tuesday, US regular trading hours (New York time)
 SIM_ACCOUNT = "DU1234567"
+# Test-sized delays: quick retries, and IB's 15 s identical-history rule shrunk to 1 s so a
+# chart restored right after a reconnect does not wait.
 FAST_SESSION = SessionSettings(
-    backoff=Backoff(initial=0.05, factor=2.0, cap=0.2), request_timeout=3.0
+    backoff=Backoff(initial=0.05, factor=2.0, cap=0.2),
+    request_timeout=3.0,
+    farm_grace=0.3,
+    pacing=PacingRules(identical_gap=1.0),
 )
 
 

@@ -28,6 +28,7 @@ async def panel(qapp: QApplication, sim_session: BrokerSession) -> AsyncIterator
     try:
         yield widget
     finally:
+        widget.release_panel()  # what the dock manager does when a panel is removed
         await tasks.cancel_all()
         widget.close()
         widget.deleteLater()
@@ -113,6 +114,7 @@ async def test_state_round_trip_restores_lists_without_asking_ib(
     assert header.isSectionHidden(COLUMN_INDEX["volume"])
     assert header.visualIndex(COLUMN_INDEX["ask"]) == 1
     await wait_until(lambda: _cell(restored, 0, "last") != "", 10)
+    restored.release_panel()
     await tasks.cancel_all()
     restored.deleteLater()
 

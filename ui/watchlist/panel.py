@@ -121,7 +121,10 @@ class WatchlistPanel(QWidget):
         self._session.stateChanged.connect(self._on_state)
         self._session.positionChanged.connect(self._on_position)
         self._session.synced.connect(self._refresh_positions)
-        self.destroyed.connect(self._release_all)
+        # Deleted without release_panel (e.g. the window went): give the lines back all the same.
+        # The lambda holds the dicts, not `self`, whose wrapper is gone by then.
+        tickers, pnls = self._tickers, self._pnls
+        self.destroyed.connect(lambda *_: _release_handles(tickers, pnls))
 
     # -- lists --------------------------------------------------------------------------------
 
@@ -344,10 +347,7 @@ class WatchlistPanel(QWidget):
         self._release_all()
 
     def _release_all(self) -> None:
-        for handle in [*self._tickers.values(), *self._pnls.values()]:
-            handle.release()
-        self._tickers.clear()
-        self._pnls.clear()
+        _release_handles(self._tickers, self._pnls)
 
     # -- positions ----------------------------------------------------------------------------
 
@@ -489,3 +489,10 @@ class WatchlistPanel(QWidget):
             self.tabs.setCurrentIndex(current)
         if any(t.pending for t in self.lists()):
             self._resolve_pending()
+
+
+def _release_handles(*held: dict[int, TickerHandle] | dict[int, PnLHandle]) -> None:
+    for handles in held:
+        for handle in handles.values():
+            handle.release()
+        handles.clear()
