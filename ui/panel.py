@@ -11,7 +11,7 @@ A panel is any QWidget. It may opt in to:
   switch, or Remove panel): give back session handles (`handle.release()`), stop timers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from ib_async import Contract
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 from terminal_app.session.broker import BrokerSession
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
+from ui.row_actions import RowActionRegistry
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class PanelContext:
     session: BrokerSession
     links: LinkGroups
     tasks: TaskOwner
+    # What panels offer on a symbol ("Open chart", "Order ticket"): registered by those panel
+    # kinds, listed by symbol tables in their context menus.
+    actions: RowActionRegistry = field(default_factory=RowActionRegistry)
 
 
 @runtime_checkable

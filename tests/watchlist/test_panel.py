@@ -15,6 +15,7 @@ from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
 from ui.panel import PanelContext
+from ui.row_actions import RowAction
 from ui.watchlist.columns import COLUMN_INDEX
 from ui.watchlist.panel import WatchlistPanel
 
@@ -61,6 +62,8 @@ async def test_typed_and_pasted_symbols_stream_and_errors_show_in_the_row(
     assert 0 < bid <= ask
     assert len(_cell(panel, 2, "bid").partition(".")[2]) == 5  # forex to the fractional pip
     assert "nan" not in "".join(_cell(panel, r, k) for r in range(5) for k in COLUMN_INDEX)
+    await wait_until(lambda: _cell(panel, 0, "high52") != "", 10)  # generic tick 165
+    assert float(_cell(panel, 0, "low52")) <= bid <= float(_cell(panel, 0, "high52"))
     assert sim_session.line_count(Kind.MARKET) == 4
 
 
@@ -152,3 +155,19 @@ async def test_release_gives_every_line_back_and_stops_resolving(
     assert sim_session.line_count(Kind.MARKET) == 0
     await wait_until(lambda: panel._resolving is None or panel._resolving.done(), 5)
     assert sim_session.line_count(Kind.MARKET) == 0
+
+
+@pytest.mark.asyncio
+async def test_row_menu_lists_only_registered_panel_actions(panel: WatchlistPanel) -> None:
+    panel.add_symbols("AAPL")
+    tab = panel.lists()[0]
+    await wait_until(lambda: tab.model.rowCount() == 1, 10)
+    index = tab.model.index(0, 0)
+    texts = [a.text() for a in panel.row_menu(tab, index).actions() if not a.isSeparator()]
+    assert texts == ["Remove", "Paste symbols"]  # no chart/DOM/ticket panel exists yet
+    opened: list[str] = []
+    panel._ctx.actions.register(RowAction("chart", "Open chart", lambda c: opened.append(c.symbol)))
+    menu = panel.row_menu(tab, index)
+    assert menu.actions()[0].text() == "Open chart"
+    menu.actions()[0].trigger()
+    assert opened == ["AAPL"]

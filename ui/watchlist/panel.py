@@ -34,7 +34,6 @@ from terminal_app.price_format import is_missing
 from terminal_app.session import ContractError, Phase, PnLHandle, TickerHandle
 from terminal_app.symbol_parse import parse_symbol, split_symbols
 from ui.panel import PanelContext
-from ui.row_actions import RowActionRegistry
 from ui.symbol_search import SymbolSearch
 from ui.watchlist.columns import RowData
 from ui.watchlist.model import ROW_ROLE, WatchlistModel, contract_from_dict, contract_to_dict
@@ -42,6 +41,7 @@ from ui.watchlist.table_view import WatchlistView
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 500
+GENERIC_TICKS = "165"  # misc. stats: 13/26/52-week high and low, average volume
 
 
 def default_lists(path: Path | None = None) -> list[dict[str, Any]]:
@@ -64,16 +64,11 @@ class WatchlistTab:
 class WatchlistPanel(QWidget):
     contract_chosen = Signal(object)
 
-    def __init__(
-        self,
-        ctx: PanelContext,
-        actions: RowActionRegistry | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._session = ctx.session
-        self._actions = actions or RowActionRegistry()
+        self._actions = ctx.actions
         self._tickers: dict[int, TickerHandle] = {}
         self._pnls: dict[int, PnLHandle] = {}
         self._resolving: asyncio.Task[None] | None = None
@@ -301,7 +296,7 @@ class WatchlistPanel(QWidget):
     # -- subscriptions ------------------------------------------------------------------------
 
     def _subscribe(self, tab: WatchlistTab, row: RowData) -> None:
-        handle = self._session.ticker(row.contract)
+        handle = self._session.ticker(row.contract, GENERIC_TICKS)
         self._tickers[id(row)] = handle
         model = tab.model
         row.stale = handle.stale
@@ -405,7 +400,13 @@ class WatchlistPanel(QWidget):
                 self.contract_chosen.emit(row.contract)
 
     def _row_menu(self, tab: WatchlistTab, position: QPoint) -> None:
-        index = tab.view.indexAt(position)
+        menu = self.row_menu(tab, tab.view.indexAt(position))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(tab.view.viewport().mapToGlobal(position))
+
+    def row_menu(self, tab: WatchlistTab, index: QModelIndex) -> QMenu:
+        """The context menu of a row: what other panels offer on its symbol, then the list's own
+        actions. Only registered panel actions appear: no entry for a panel that does not exist."""
         rows = tab.view.selected_rows() or ([index.row()] if index.isValid() else [])
         menu = QMenu(self)
         if index.isValid():
@@ -424,8 +425,7 @@ class WatchlistPanel(QWidget):
         if rows:
             menu.addAction("Remove", lambda: tab.model.remove_indices(rows))
         menu.addAction("Paste symbols", self.paste)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(tab.view.viewport().mapToGlobal(position))
+        return menu
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
