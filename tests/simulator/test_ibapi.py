@@ -4,10 +4,15 @@ ibapi is synchronous: its reader runs in a thread. The test never hands work to 
 (`asyncio.to_thread` under qasync completes futures with a signal emitted from the worker thread,
 and such cross-thread emits have crashed PySide6): blocking calls run in plain threads and the
 test polls their outcome on its own loop, so the server keeps running meanwhile.
+
+Python's garbage collector runs in whichever thread happens to allocate: if ibapi's threads
+trigger it while earlier tests left Qt objects in reference cycles, Qt would delete them off the
+GUI thread and crash. So each test first collects garbage on the main thread.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import defaultdict
 from typing import Any
@@ -21,6 +26,11 @@ from terminal_app.simulator.gateway import SimulatedGateway
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread() -> None:
+    gc.collect()
 
 
 class App(EWrapper, EClient):
