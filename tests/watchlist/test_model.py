@@ -179,3 +179,14 @@ def test_slow_paints_stretch_the_frame_within_bounds(qapp: QApplication) -> None
     for _ in range(20):
         model.note_paint(0.5)
     assert model.frame_interval() == MAX_FRAME_MS  # never slower than 10 frames a second
+
+
+def test_change_of_a_pair_without_trades_is_from_the_midpoint(qapp: QApplication) -> None:
+    model, tickers = _model_with(1)
+    ticker = tickers[0]
+    ticker.minTick = 0.00005
+    ticker.bid, ticker.ask, ticker.close = 1.0826, 1.0827, 1.0800
+    ticker.updateEvent.emit(ticker)
+    assert _text(model, 0, "last") == ""
+    assert _text(model, 0, "change") == "+0.00265"
+    assert _text(model, 0, "changePct") == "+0.25%"

@@ -71,9 +71,19 @@ def _tick(name: str) -> NumberGetter:
     return get
 
 
+def _reference(row: RowData) -> float | None:
+    """Last trade, or the midpoint where nothing trades on the exchange (IDEALPRO forex), as TWS
+    shows a forex pair's change."""
+    last = _tick("last")(row)
+    if last is not None:
+        return last
+    bid, ask = _tick("bid")(row), _tick("ask")(row)
+    return None if bid is None or ask is None else (bid + ask) / 2
+
+
 def _change(row: RowData) -> float | None:
-    last, close = _tick("last")(row), _tick("close")(row)
-    return None if last is None or close is None else last - close
+    price, close = _reference(row), _tick("close")(row)
+    return None if price is None or close is None else price - close
 
 
 def _change_pct(row: RowData) -> float | None:
