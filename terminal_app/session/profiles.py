@@ -63,10 +63,12 @@ class ConnectionProfile:
 
     @property
     def is_live(self) -> bool:
-        """Real money: the UI shows a red LIVE badge wherever orders can be sent."""
-        if self.kind is ProfileKind.CUSTOM:
-            return self.live or self.port in _LIVE_PORTS
-        return _DEFAULTS[self.kind][2]
+        """Real money: the UI shows a red LIVE badge wherever orders can be sent. A paper
+        profile pointed at a live port (e.g. `--profile "TWS paper" --connect host:7496`)
+        counts as live: when unsure, say LIVE."""
+        if self.is_simulated:
+            return False
+        return self.live or _DEFAULTS[self.kind][2] or self.port in _LIVE_PORTS
 
     @property
     def needs_host_warning(self) -> bool:

@@ -32,6 +32,13 @@ def test_custom_profile_is_live_on_live_ports_or_when_marked() -> None:
     assert make_profile(ProfileKind.TWS_LIVE, live=False).is_live
 
 
+def test_paper_profile_on_a_live_port_counts_as_live() -> None:
+    # `--profile "TWS paper" --connect host:7496` keeps the paper kind but reaches live TWS.
+    assert make_profile(ProfileKind.TWS_PAPER, port=7496).is_live
+    assert make_profile(ProfileKind.GATEWAY_PAPER, host="10.0.0.5", port=4001).is_live
+    assert not make_profile(ProfileKind.TWS_PAPER).is_live
+
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [
