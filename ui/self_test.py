@@ -1,9 +1,9 @@
 """`ib-terminal --self-test`: prove an installed build works end to end, in one line.
 
-Starts on the embedded simulated gateway, waits for live quotes (and for every panel of the
-default workspace that reports live data), places one limit order far from the market through
-the session, cancels it, and reports. Every step is bounded; a step that cannot be done is a
-failure, never skipped.
+Starts on the embedded simulated gateway (or a paper profile; never a live one), waits for live
+quotes (and for every panel of the default workspace that reports live data), places one limit
+order far from the market through the session, cancels it, and reports. Every step is bounded; a
+step that cannot be done is a failure, never skipped.
 """
 
 import asyncio
@@ -72,6 +72,12 @@ async def run_self_test(
     started = time.monotonic()
     step = "connect"
     handle = None
+    if profile.is_live:  # it places an order: never with real money
+        return SelfTestResult(
+            False,
+            f"self-test FAILED at {step}: {profile.name} is a LIVE profile; the self-test places "
+            "an order, so it runs only on simulated or paper accounts",
+        )
     try:
         if not await session.open_connection(profile):
             raise StepFailed(session.state.text)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from terminal_app.cli import parse_args
 from terminal_app.session.broker import BrokerSession
 from terminal_app.session.profiles import ProfileKind, make_profile
+from terminal_app.session.state import Phase
 from terminal_app.workspace.layout import LayoutStore
 from tests.sim_fixtures import running_gateway, sim_config
 from ui.main import run_app
@@ -27,6 +28,21 @@ async def test_self_test_passes_on_the_simulated_gateway(qapp: QApplication) -> 
             await session.close()
     assert result.ok, result.summary
     assert result.summary.startswith("self-test OK")
+
+
+@pytest.mark.asyncio
+async def test_self_test_refuses_a_live_profile_before_connecting(qapp: QApplication) -> None:
+    """It places an order: never on real money, whatever --profile says."""
+    session = BrokerSession()
+    async with running_gateway(sim_config()) as gateway:
+        profile = make_profile(ProfileKind.CUSTOM, port=gateway.port, live=True)
+        try:
+            result = await run_self_test(session, profile, lambda: True)
+            assert session.state.phase is Phase.DISCONNECTED  # never even connected
+        finally:
+            await session.close()
+    assert not result.ok
+    assert "LIVE profile" in result.summary
 
 
 @pytest.mark.asyncio
