@@ -94,12 +94,23 @@ def test_futures_use_the_multiplier_and_move_cash_only_on_close(universe, ledger
     (pos,) = ledger.positions()
     assert pos.avgCost == pytest.approx(5900 * 50 + 2.25)
     assert ledger.snapshot().cash["USD"] == D(1_000_000) - D("4.5")
+    mark = D(repr(ledger.mark(es)[0]))
+    # The commission is paid once: NetLiquidation is cash plus the price change since the fill.
+    assert ledger.snapshot().net_liquidation == D(1_000_000) - D("4.5") + (mark - 5900) * 100
     realized = ledger.post_execution(es, "SLD", D(1), D("5910.25"), D("2.25"))
     assert realized == D("10.25") * 50 - D("2.25") - D("2.25")
-    assert ledger.snapshot().cash["USD"] == D(1_000_000) - D("6.75") + D("10.25") * 50 - D("2.25")
+    # Cash: the closed contract's price change, less the three commissions paid so far.
+    assert ledger.snapshot().cash["USD"] == D(1_000_000) + D("10.25") * 50 - D("6.75")
+    assert ledger.snapshot().net_liquidation == (
+        D(1_000_000) + D("10.25") * 50 - D("6.75") + (mark - 5900) * 50
+    )
     v = values(ledger)
     assert D(v[("InitMarginReq", "USD")]) == D(22000)
     assert D(v[("GrossPositionValue", "USD")]) == 0  # futures are not position value
+    ledger.post_execution(es, "SLD", D(1), D("5890"), D("2.25"))
+    # Round trip of 2 contracts: -10 + 10.25 points × 50, four commissions, nothing twice.
+    assert ledger.snapshot().cash["USD"] == D(1_000_000) + D("0.25") * 50 - 4 * D("2.25")
+    assert ledger.snapshot().net_liquidation == ledger.snapshot().cash["USD"]
 
 
 def test_forex_balances_and_base_conversion(ledger):

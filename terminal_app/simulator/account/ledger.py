@@ -7,7 +7,9 @@ Bookkeeping follows TWS:
   through zero closes the old position and opens the rest at the fill price.
 - stocks move cash by ``quantity × price``; forex buys the base currency and pays the quote
   currency (cash balances per currency, the position is the base-currency balance traded);
-  futures move cash only by realized PnL and commissions (no variation margin).
+  futures move cash only by the price change of closed contracts and by commissions, each
+  commission charged once when paid (no variation margin); NetLiquidation counts an open future's
+  price change, not the opening commission again.
 - commissions are charged in USD (the base currency).
 - daily PnL per position = ``multiplier × (qty × mark − qty_at_day_start × prevClose − Σ today's
   signed fills × price) − today's commissions``; the day rolls with the New York date.
@@ -65,6 +67,7 @@ class PositionState:
     qty_day_start: Decimal = ZERO
     fills_today: Decimal = ZERO  # Σ signed quantity × price (× multiplier) today
     commission_today: Decimal = ZERO
+    cost_commission: Decimal = ZERO  # opening commissions carried in avg_cost (paid already)
 
 
 @dataclass
@@ -183,6 +186,7 @@ class Ledger:
                     "qty_day_start": str(p.qty_day_start),
                     "fills_today": str(p.fills_today),
                     "commission_today": str(p.commission_today),
+                    "cost_commission": str(p.cost_commission),
                 }
                 for p in s.positions.values()
             ],
@@ -204,6 +208,7 @@ class Ledger:
                 qty_day_start=Decimal(p.get("qty_day_start", p["quantity"])),
                 fills_today=Decimal(p.get("fills_today", "0")),
                 commission_today=Decimal(p.get("commission_today", "0")),
+                cost_commission=Decimal(p.get("cost_commission", "0")),
             )
         self.restore(
             LedgerState(
@@ -344,7 +349,8 @@ class Ledger:
                 init += STOCK_MARGIN * value_base
                 maint += STOCK_MARGIN * value_base
             elif inst.secType == "FUT":
-                per[ccy]["futures"] += row.unrealized
+                # The opening commissions in avg_cost already left the cash balance.
+                per[ccy]["futures"] += row.unrealized + p.cost_commission
                 margin = _dec(inst.margin) * abs(p.quantity)
                 init += margin * rates[ccy]
                 maint += FUTURES_MAINT * margin * rates[ccy]
@@ -514,18 +520,22 @@ def _post(
     booked = commission if inst.currency == "USD" else ZERO
     close_comm = booked * closing / quantity
     open_comm = booked - close_comm
+    paid_before = ZERO  # opening commissions of the closed part: in avg_cost, already paid
     if closing:
         direction = Decimal(1) if old > 0 else Decimal(-1)
         realized = (price * mult - p.avg_cost) * closing * direction - close_comm
+        paid_before = p.cost_commission * closing / abs(old)
         p.realized_today += realized
         p.quantity = old - direction * closing
+        p.cost_commission -= paid_before
         if p.quantity == 0:
-            p.avg_cost = ZERO
+            p.avg_cost = p.cost_commission = ZERO
     if opening:
         q0 = abs(p.quantity)
         cost = p.avg_cost * q0 + price * mult * opening + open_comm
         p.quantity += sign * opening
         p.avg_cost = cost / abs(p.quantity)
+        p.cost_commission += open_comm
     p.fills_today += signed * price * mult
     p.commission_today += commission
     base = "USD"
@@ -536,5 +546,7 @@ def _post(
         state.cash[inst.symbol] = state.cash.get(inst.symbol, ZERO) + signed
         state.cash[inst.currency] = state.cash.get(inst.currency, ZERO) - signed * price
     elif inst.secType == "FUT" and realized is not None:
-        state.cash[inst.currency] = state.cash.get(inst.currency, ZERO) + realized + close_comm
+        # The price change settles into cash; commissions were charged above, once each.
+        settled = realized + close_comm + paid_before
+        state.cash[inst.currency] = state.cash.get(inst.currency, ZERO) + settled
     return realized
