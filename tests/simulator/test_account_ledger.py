@@ -134,7 +134,12 @@ def test_forex_balances_and_base_conversion(ledger):
 
 
 def test_margin_impact_does_not_change_the_account(ledger):
+    ledger.post_execution(AAPL, "BOT", D(10), D("200"), D(1))
+    ledger.post_execution(EURUSD, "BOT", D(20_000), D("1.08"), D(2))
     before = ledger.export()
+    ledger.margin_impact(AAPL, D(-30), D("201"), D(1))  # closes and flips the held position
+    ledger.margin_impact(EURUSD, D(-20_000), D("1.09"), D(2))
+    assert ledger.export() == before
     mark = D(repr(ledger.mark(AAPL)[0]))  # positions are margined at the market price
     impact = ledger.margin_impact(AAPL, D(1000), mark, D(1))
     assert impact.init_after - impact.init_before == 1000 * mark * D("0.25")

@@ -29,6 +29,7 @@ unsubscribe`` (called after every posting); ``state()``/``restore(state)`` and
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import math
 from collections.abc import Callable, Mapping
@@ -262,7 +263,11 @@ class Ledger:
     ) -> MarginImpact:
         """What a fill would do to margin and equity (whatIf, buying-power checks)."""
         before = self.snapshot()
-        trial = copy.deepcopy(self._state)
+        # A fill changes only the cash balances and this one position: copy just those.
+        trial = dataclasses.replace(self._state, cash=dict(self._state.cash))
+        trial.positions = dict(trial.positions)
+        if conId in trial.positions:
+            trial.positions[conId] = dataclasses.replace(trial.positions[conId])
         side = "BOT" if signed_quantity > 0 else "SLD"
         _post(trial, self._instrument(conId), side, abs(signed_quantity), price, commission)
         after = self._snapshot(trial)
