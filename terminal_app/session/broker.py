@@ -138,6 +138,7 @@ class BrokerSession(QObject):
         self._details: dict[int, ContractDetails] = {}  # by conId, from qualify()
         self._by_value: dict[int, list[Line]] = {}  # id(live ib_async object) -> lines
         self._by_req_id: dict[int, Line] = {}
+        self._attempt: asyncio.Task[bool] | None = None  # open_connection's connect
         self._reconnect_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._simulator: EmbeddedSimulator | None = None
@@ -210,6 +211,22 @@ class BrokerSession(QObject):
         self._profile = profile
         self._want_connected = True
         self._set_state(ConnectionState(Phase.CONNECTING, profile.endpoint))
+        # Its own task, so that close_connection() can stop it (a caller's cancel reaches it too).
+        attempt = self._attempt = asyncio.get_running_loop().create_task(
+            self._first_connect(profile), name=f"connect {profile.name}"
+        )
+        try:
+            return await attempt
+        except asyncio.CancelledError:
+            caller = asyncio.current_task()
+            if attempt.cancelled() and caller is not None and not caller.cancelling():
+                return False  # close_connection() stopped it; the state says DISCONNECTED
+            raise
+        finally:
+            if self._attempt is attempt:
+                self._attempt = None
+
+    async def _first_connect(self, profile: ConnectionProfile) -> bool:
         try:
             if profile.is_simulated:
                 self._simulator = EmbeddedSimulator()
@@ -218,6 +235,9 @@ class BrokerSession(QObject):
         except SessionError as exc:
             await self._give_up(exc.reason)
             return False
+        except asyncio.CancelledError:
+            await self._stop_simulator()
+            raise
         except Exception as exc:
             await self._give_up(f"{type(exc).__name__}: {exc}")
             raise
@@ -225,16 +245,30 @@ class BrokerSession(QObject):
         return True
 
     async def close_connection(self) -> None:
-        """Disconnect on purpose (no reconnect); subscriptions stay registered for next time."""
+        """Disconnect on purpose (no reconnect), also in the middle of a connect attempt;
+        subscriptions stay registered for next time."""
         self._want_connected = False
         await self._stop_reconnecting()
-        if self.ib.client.isConnected() or self.ib.isConnected():
-            self.ib.disconnect()
+        attempt, self._attempt = self._attempt, None
+        if attempt is not None and not attempt.done():
+            attempt.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await attempt
+        self._drop_socket()
         self._mark_offline()
-        if self._simulator is not None:
-            await self._simulator.stop()
-            self._simulator = None
+        await self._stop_simulator()
         self._set_state(DISCONNECTED)
+
+    def _drop_socket(self) -> None:
+        if self.ib.client.isReady():
+            self.ib.disconnect()
+        elif self.ib.client.connState != self.ib.client.DISCONNECTED:
+            self.ib.client.disconnect()  # mid-handshake: ib.disconnect() would raise
+
+    async def _stop_simulator(self) -> None:
+        simulator, self._simulator = self._simulator, None
+        if simulator is not None:
+            await simulator.stop()
 
     def cancel_reconnect(self) -> None:
         """The user gave up waiting: stop retrying, or (during 1100, while TWS itself is
@@ -245,11 +279,10 @@ class BrokerSession(QObject):
         if self._reconnect_task is not None:
             self._reconnect_task.cancel()
             self._reconnect_task = None
-        if self.ib.client.isConnected():
-            self.ib.disconnect()
+        self._drop_socket()
         self._mark_offline()
-        if self._simulator is not None:
-            simulator, self._simulator = self._simulator, None
+        simulator, self._simulator = self._simulator, None
+        if simulator is not None:
             self._spawn(simulator.stop(), "stop embedded simulator")
         self._ib_link_down = False
         self._set_state(ConnectionState(Phase.DISCONNECTED, "reconnect cancelled"))
@@ -274,9 +307,7 @@ class BrokerSession(QObject):
 
     async def _give_up(self, reason: str) -> None:
         self._want_connected = False
-        if self._simulator is not None:
-            await self._simulator.stop()
-            self._simulator = None
+        await self._stop_simulator()
         self.messages.add_app(f"Connection failed: {reason}")
         self._set_state(ConnectionState(Phase.FAILED, reason))
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import socket
+from collections.abc import Callable
 
 import pytest
 from ib_async import LimitOrder, Stock
@@ -141,3 +142,40 @@ async def test_a_second_connect_while_connecting_is_refused(
     await wait_until(lambda: session.state.phase is Phase.CONNECTING)
     assert not await session.open_connection(profile)
     assert await first and session.state.phase is Phase.CONNECTED
+
+
+async def _steps_until(condition: Callable[[], bool], limit: int = 10_000) -> None:
+    """Run the loop one step at a time until `condition` holds (catches short-lived states)."""
+    for _ in range(limit):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition not met")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("stage", ["embedded start", "socket", "API handshake"])
+async def test_close_during_a_connect_attempt_stops_it(
+    session: BrokerSession, sim_gateway: SimulatedGateway, stage: str
+) -> None:
+    """Disconnect (or quit) while connecting: the attempt ends, nothing connects afterwards."""
+    sim_gateway.control.set_latency(0.2)  # a slow handshake to interrupt
+    client = session.ib.client
+    if stage == "embedded start":
+        profile = make_profile(ProfileKind.SIMULATED)
+        reached: Callable[[], bool] = lambda: session.state.phase is Phase.CONNECTING  # noqa: E731
+    else:
+        profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port)
+        if stage == "socket":
+            reached = lambda: client.connState == client.CONNECTING  # noqa: E731
+        else:  # TWS answered with its version; the API is not ready yet
+            reached = lambda: client.isConnected() and not client.isReady()  # noqa: E731
+    attempt = asyncio.ensure_future(session.open_connection(profile))
+    await _steps_until(reached)
+    await session.close_connection()
+    assert await asyncio.wait_for(attempt, 5) is False
+    assert session.state.phase is Phase.DISCONNECTED and not session.trading_allowed
+    assert not client.isConnected() and session.simulator is None
+    assert not any("Connection failed" in m.text for m in session.messages)
+    await asyncio.sleep(0.3)  # past the handshake's latency: still nothing connects
+    assert session.state.phase is Phase.DISCONNECTED and not session.ib.isConnected()
