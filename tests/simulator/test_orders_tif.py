@@ -170,3 +170,20 @@ def test_market_orders_on_stocks_ignore_outside_rth_with_warning_2109() -> None:
     h.venue.quote(es.conId, 5900.00, 5900.25, tick=0.25, last=5900.25)
     fut = h.place(MarketOrder("BUY", 1, outsideRth=True), es)
     assert not h.errors(fut) and h.last_status(fut).status == "Filled"
+
+
+def test_an_expired_future_cannot_trade_and_its_working_orders_are_cancelled() -> None:
+    h = Harness("2026-12-17 10:00")  # the day before ESZ6's last trade date (18 Dec, 15:00 CT)
+    es = contract("ES", "FUT")
+    assert es.localSymbol == "ESZ6"
+    h.venue.quote(es.conId, 6000.00, 6000.25, tick=0.25, last=6000.00)
+    gtc = h.place(LimitOrder("BUY", 1, 5900.00, tif="GTC"), es)
+    assert h.last_status(gtc).status == "Submitted"
+    h.advance(28 * HOUR)  # 14:00 New York on the 18th: 13:00 CT, still trading
+    assert h.last_status(gtc).status == "Submitted"
+    h.advance(2 * HOUR)  # 16:00 New York = 15:00 CT: the contract has expired
+    assert h.last_status(gtc).status == "Cancelled"
+    assert "expired" in h.errors(gtc)[-1][1]
+    late = h.place(LimitOrder("BUY", 1, 5900.00), es)
+    assert h.errors(late) == [(201, "Order rejected - reason:The contract ES FUT has expired")]
+    assert h.fills() == []

@@ -117,6 +117,16 @@ class Instrument:
     def contract_month(self) -> str:
         return self.lastTradeDateOrContractMonth[:6]
 
+    @property
+    def expires_at(self) -> datetime | None:
+        """When trading ends for good (a future's last trade date and time in its exchange's
+        zone); None for instruments that do not expire."""
+        if len(self.lastTradeDateOrContractMonth) != 8:
+            return None
+        day = datetime.strptime(self.lastTradeDateOrContractMonth, "%Y%m%d")
+        hour, minute = (int(x) for x in (self.lastTradeTime or "23:59").split(":")[:2])
+        return day.replace(hour=hour, minute=minute, tzinfo=self.sessions.tz)
+
     def contract(self, exchange: str | None = None) -> Contract:
         """The qualified contract; ``exchange`` picks one of ``validExchanges`` (directed)."""
         return Contract(

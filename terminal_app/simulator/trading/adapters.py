@@ -34,6 +34,7 @@ def spec_of(inst: Instrument) -> InstrumentSpec:
         multiplier=Decimal(repr(inst.multiplier)),
         tradable=inst.secType != "IND",
         order_types=frozenset(listed.split(",")) if listed else frozenset({"NONE"}),
+        expires_at=inst.expires_at,
     )
 
 

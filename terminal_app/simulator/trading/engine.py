@@ -579,6 +579,9 @@ class OrderEngine:
         parent = self._orders.get(wo.parent_key) if wo.parent_key else None
         # Attached orders work as soon as (and as far as) their parent has filled.
         held_by_parent = parent is not None and parent.filled == 0
+        if wo.spec.expires_at is not None and now >= wo.spec.expires_at:
+            self._cancel(wo, reason="The contract has expired")
+            return
         if wo.kind in ("MOC", "LOC") and not held_by_parent:
             self._auction_close(wo, book, now)
             return

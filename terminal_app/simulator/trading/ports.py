@@ -28,6 +28,8 @@ class InstrumentSpec:
     tradable: bool = True
     order_types: frozenset[str] = frozenset()
     """IB's contract-details orderTypes tokens (LMT, STPLMT, PEGMID, OPG...); empty = all."""
+    expires_at: datetime | None = None
+    """End of trading of an expiring contract (futures): no orders are accepted or worked after."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ def validate(order: Order, spec: InstrumentSpec, now: datetime) -> None:
     """Raise `Rejection` with IB's code for the first problem found."""
     if not spec.tradable:
         raise rejected(f"{spec.symbol} {spec.sec_type} cannot be traded")
+    if spec.expires_at is not None and now >= spec.expires_at:
+        raise rejected(f"The contract {spec.symbol} {spec.sec_type} has expired")
     if order.action.upper() not in _ACTIONS:
         raise rejected(f"Invalid action {order.action!r}")
     quantity = quantity_of(order)
