@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from terminal_app.simulator.handlers.timers import Repeater
 from terminal_app.simulator.protocol import framing
-from terminal_app.simulator.protocol.codec import DecodeError, F, UnknownRequest, decode, encode
+from terminal_app.simulator.protocol.codec import (
+    DecodeError,
+    F,
+    UnknownRequest,
+    decode,
+    encode,
+    encode_slices,
+)
 from terminal_app.simulator.protocol.requests import REQUESTS, UNSUPPORTED
 
 if TYPE_CHECKING:
@@ -35,6 +42,9 @@ CONFLATE_ABOVE = 256 * 1024
 DRAIN_CHECK_S = 0.005
 # TWS allows 50 messages per second from one client (ib_async paces itself to 45).
 MAX_MESSAGES_PER_S = 50
+# Large replies (history) are encoded a slice of rows at a time, this long at most per loop pass.
+SLICE_ROWS = 200
+SLICE_BUDGET_S = 0.005
 
 # Codes used by the connection itself.
 ERR_READ_REQUEST = 320
@@ -92,12 +102,44 @@ class Connection:
 
     def send(self, name: str, **values: Any) -> None:
         """Queue one message; it is written with the rest of this loop pass's output."""
-        if self.closed:
-            return
-        self._out += framing.encode_fields(encode(name, self.version, **values))
-        if not self._flush_pending:
-            self._flush_pending = True
-            self.loop.call_soon(self._flush)
+        if not self.closed:
+            self._queue(framing.encode_fields(encode(name, self.version, **values)))
+
+    def send_sliced(
+        self, req_id: int, name: str, then: Callable[[], None], **values: Any
+    ) -> Callable[[], None]:
+        """Queue one large message (a history reply) encoded `SLICE_ROWS` rows at a time, for
+        at most `SLICE_BUDGET_S` per loop pass, so the loop (the terminal's UI, when embedded)
+        keeps running; `then()` runs once it is queued. Returns a function that abandons it.
+
+        Still one TWS message: the pieces are joined and framed at the end. Other messages sent
+        meanwhile go out first, as replies from IB's farms interleave too.
+        """
+        pieces = encode_slices(name, self.version, SLICE_ROWS, **values)
+        body: list[bytes] = []
+
+        def step() -> float | None:
+            if self.closed:
+                return None
+            try:
+                deadline = time.perf_counter() + SLICE_BUDGET_S
+                for fields in pieces:
+                    body.append(framing.encode_body(fields))
+                    if time.perf_counter() >= deadline:
+                        return 0.0
+                if not self.closed:
+                    self._queue(framing.frame(b"".join(body)))
+                    then()
+            except Exception as exc:
+                log.exception("%r: encoding %s for reqId %d failed", self, name, req_id)
+                self.error(
+                    req_id, ERR_NOT_SUPPORTED, f"{name} failed in the simulated gateway: {exc}"
+                )
+            return None
+
+        if step() is None:
+            return _nothing
+        return self.repeat(step, 0.0, f"{name} {req_id}").cancel
 
     def error(self, req_id: int, code: int, text: str, reject_json: str = "") -> None:
         self.send("error", reqId=req_id, code=code, text=text, advancedOrderRejectJson=reject_json)
@@ -127,8 +169,10 @@ class Connection:
 
     def send_raw(self, data: bytes) -> None:
         """Queue bytes as they are (fault injection: malformed frames)."""
-        if self.closed:
-            return
+        if not self.closed:
+            self._queue(data)
+
+    def _queue(self, data: bytes) -> None:
         self._out += data
         if not self._flush_pending:
             self._flush_pending = True
@@ -369,6 +413,10 @@ class Connection:
         self.subscriptions.clear()
         self.server.release(self)
         log.info("%r: disconnected", self)
+
+
+def _nothing() -> None:
+    """What abandons a reply that is already queued."""
 
 
 def _guess_req_id(fields: list[str]) -> int:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 
 import pytest
-from ib_async import IB, BarData, BarDataList, Contract, Forex, Stock
+from ib_async import IB, BarData, BarDataList, Contract, Forex, Stock, util
 
+from terminal_app.simulator import connection
+from terminal_app.simulator.connection import Connection
 from terminal_app.simulator.gateway import SimulatedGateway
+from terminal_app.simulator.protocol import framing
 from tests.sim_fixtures import connected_ib, running_gateway, sim_config
 from tests.waiting import wait_until
 
@@ -160,3 +164,78 @@ async def test_ibapi_style_end_date_formats(sim_gateway: SimulatedGateway) -> No
     ny = parse_end("20261124 10:00:00")
     assert ny is not None and ny.astimezone(utc).hour == 15
     assert parse_end("20261124 10:00:00 US/Eastern") == ny
+
+
+def history_replies(written: list[bytes]) -> list[int]:
+    """The reqIds of the historicalData messages in what the server wrote."""
+    reader = framing.FrameReader(expect_prefix=False)
+    messages = [framing.split_fields(m) for data in written for m in reader.feed(data)]
+    return [int(fields[1]) for fields in messages if fields[0] == "17"]
+
+
+def spy_writes(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    written: list[bytes] = []
+    write = conn._write
+
+    def record(data: bytes) -> None:
+        written.append(data)
+        write(data)
+
+    monkeypatch.setattr(conn, "_write", record)
+    return written
+
+
+async def test_large_reply_is_encoded_across_loop_passes(
+    sim_ib: IB, sim_gateway: SimulatedGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big history reply does not hold the loop: with no time budget every slice of rows is
+    its own loop pass, a request sent after it is answered first, and the bars are the same."""
+    aapl = await qualified(sim_ib, AAPL)
+    end = dt.datetime(2026, 11, 24, 14, 30, tzinfo=dt.UTC)
+    args = (aapl, end, "2 D", "1 min", "TRADES", False)
+    whole = await sim_ib.reqHistoricalDataAsync(*args)
+    assert len(whole) > 4 * connection.SLICE_ROWS
+
+    monkeypatch.setattr(connection, "SLICE_BUDGET_S", 0.0)
+    conn = sim_gateway.server.by_client_id[1]
+    written = spy_writes(conn, monkeypatch)
+    done: list[str] = []
+    req_id = sim_ib.client.getReqId()
+    sliced = BarDataList()
+    history = sim_ib.wrapper.startReq(req_id, aapl, container=sliced)
+    history.add_done_callback(lambda _: done.append("history"))
+    sim_ib.client.reqHistoricalData(
+        req_id, aapl, util.formatIBDatetime(end), "2 D", "1 min", "TRADES", False, 1, False, []
+    )
+    clock = asyncio.ensure_future(sim_ib.reqCurrentTimeAsync())  # sent after the history
+    clock.add_done_callback(lambda _: done.append("currentTime"))
+    await asyncio.wait_for(history, 10)
+    await asyncio.wait_for(clock, 5)
+    assert done == ["currentTime", "history"]
+    assert history_replies(written) == [req_id]  # still one message
+    assert [(b.date, b.open, b.high, b.low, b.close, b.volume) for b in sliced] == [
+        (b.date, b.open, b.high, b.low, b.close, b.volume) for b in whole
+    ]
+    assert conn.count("history") == 0  # a plain request leaves no subscription behind
+
+
+async def test_cancel_abandons_a_reply_being_encoded(
+    sim_ib: IB, sim_gateway: SimulatedGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connection, "SLICE_BUDGET_S", 0.0)
+    aapl = await qualified(sim_ib, AAPL)
+    conn = sim_gateway.server.by_client_id[1]
+    written = spy_writes(conn, monkeypatch)
+    cancelled = sim_ib.client.getReqId()
+    # Sent back to back: the reply has only begun when the cancel is read.
+    sim_ib.client.reqHistoricalData(
+        cancelled, aapl, "", "2 D", "1 min", "TRADES", False, 1, False, []
+    )
+    sim_ib.client.cancelHistoricalData(cancelled)
+    # The same request again takes as many loop passes as the first would have.
+    bars = await asyncio.wait_for(
+        sim_ib.reqHistoricalDataAsync(aapl, "", "2 D", "1 min", "TRADES", False), 10
+    )
+    assert len(bars) > 4 * connection.SLICE_ROWS
+    assert cancelled not in history_replies(written)
+    assert conn.count("history") == 0

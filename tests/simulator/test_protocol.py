@@ -7,17 +7,18 @@ socket), and server messages are fed to the real decoders, so a layout mistake f
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from ib_async import Contract, LimitOrder, MarketOrder, Order
+from ib_async import BarData, Contract, LimitOrder, MarketOrder, Order
 from ib_async.client import Client
 from ib_async.contract import ContractDetails, TagValue
 from ib_async.objects import CommissionReport, Execution
 from ib_async.order import OrderState, PriceCondition, TimeCondition
 
 from terminal_app.simulator.protocol import framing
-from terminal_app.simulator.protocol.codec import DecodeError, decode, encode
+from terminal_app.simulator.protocol.codec import DecodeError, decode, encode, encode_slices
 from terminal_app.simulator.protocol.framing import (
     FrameReader,
     FramingError,
@@ -368,3 +369,27 @@ def test_market_order_round_trip_at_157_through_ib_async() -> None:
     fields = ib_async_fields(157, "placeOrder", 1, AAPL, MarketOrder("SELL", 3))
     request = decode(fields, 157)
     assert request["order"].orderType == "MKT" and request.consumed == len(fields)
+
+
+@pytest.mark.parametrize("version", [157, 178])
+@pytest.mark.parametrize("rows", [1, 3, 100])
+def test_sliced_encoding_is_the_same_message(version: int, rows: int) -> None:
+    """Pieces of a long reply (head, `rows` rows at a time, tail) join into the whole message."""
+    bars = [
+        BarData(f"2026112{i}", 1.0 + i, 2.5, 0.5, 1.25, 100.5 + i, 1.125, 7)  # type: ignore[arg-type]
+        for i in range(7)
+    ]
+    ticks = [
+        SimpleNamespace(
+            time=1764000000 + i, mask=i % 4, price=10.25, size=3, exchange="X", specialConditions=""
+        )
+        for i in range(5)
+    ]
+    for name, values in (
+        ("historicalData", {"reqId": 9, "start": "a", "end": "b", "bars": bars}),
+        ("historicalData", {"reqId": 9, "start": "a", "end": "b", "bars": []}),
+        ("historicalTicksLast", {"reqId": 4, "ticks": ticks, "done": True}),
+    ):
+        pieces = list(encode_slices(name, version, rows, **values))
+        assert [f for piece in pieces for f in piece] == encode(name, version, **values)
+        assert all(len(piece) <= 8 * rows for piece in pieces[1:-1])

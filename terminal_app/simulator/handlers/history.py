@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
@@ -25,6 +26,7 @@ from terminal_app.simulator.market.calendar import zone
 if TYPE_CHECKING:
     from terminal_app.simulator.connection import Connection
     from terminal_app.simulator.gateway import SimulatedGateway
+    from terminal_app.simulator.handlers.timers import Repeater
     from terminal_app.simulator.market.instruments import Instrument
     from terminal_app.simulator.protocol.codec import Request
 
@@ -139,19 +141,58 @@ def req_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) ->
     start_t = bars[0].date if bars else end_t
     if not isinstance(start_t, datetime):
         start_t = datetime(start_t.year, start_t.month, start_t.day, tzinfo=zone(TWS_ZONE))
-    conn.send(
-        "historicalData",
-        reqId=req_id,
-        start=_window_text(start_t),
-        end=_window_text(end_t),
-        bars=[_wire_bar(b, format_date) for b in bars],
-    )
-    if keep:
+    # The request is a subscription from now on: cancelHistoricalData (ib_async sends it when
+    # it gives up waiting), a 1101 or the client leaving abandon a reply still being encoded.
+    reply = _Reply()
+    conn.subscribe(req_id, HISTORY, reply.stop)
+
+    def sent() -> None:
+        if not keep:
+            conn.unsubscribe(req_id, HISTORY)
+            return
         stream = BarUpdates(
             gw, conn, req_id, inst, bar_size, what, rth, format_date, bars[-1] if bars else None
         )
-        repeater = conn.repeat(stream.step, UPDATE_INTERVAL_S, f"keepUpToDate {req_id}")
-        conn.subscribe(req_id, HISTORY, repeater.cancel)
+        reply.updates = conn.repeat(stream.step, UPDATE_INTERVAL_S, f"keepUpToDate {req_id}")
+
+    reply.abandon = conn.send_sliced(
+        req_id,
+        "historicalData",
+        sent,
+        reqId=req_id,
+        start=_window_text(start_t),
+        end=_window_text(end_t),
+        bars=_WireBars(bars, format_date),
+    )
+
+
+@dataclass
+class _Reply:
+    """A history request in flight: its reply being encoded, then its keepUpToDate updates."""
+
+    abandon: Callable[[], None] | None = None
+    updates: Repeater | None = None
+
+    def stop(self) -> None:
+        if self.abandon is not None:
+            self.abandon()
+        if self.updates is not None:
+            self.updates.cancel()
+
+
+class _WireBars:
+    """Bars with their dates as TWS writes them, made as the reply's slices encode them (the
+    date formatting is a large part of a big reply's cost)."""
+
+    def __init__(self, bars: list[BarData], format_date: int) -> None:
+        self._bars = bars
+        self._format_date = format_date
+
+    def __len__(self) -> int:
+        return len(self._bars)
+
+    def __iter__(self) -> Iterator[BarData]:
+        return (_wire_bar(bar, self._format_date) for bar in self._bars)
 
 
 @dataclass

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -424,17 +425,7 @@ def _encode_items(
             elements = _lookup(item.path, scope) or []
             if item.counted:
                 out.append(str(len(elements)))
-            row = _row_plan(item, version)
-            if row is not None:  # flat rows (bars, ticks): attribute lookups only
-                for element in elements:
-                    out += [
-                        fmt(getattr(element, attr)) if attr else text for text, attr, fmt in row
-                    ]
-                continue
-            inner = dict(scope)
-            for element in elements:
-                inner["_"] = element
-                _encode_items(item.items, inner, version, out)
+            _encode_rows(item, elements, scope, version, out)
         elif isinstance(item, Pairs):
             pairs = _lookup(item.path, scope) or []
             out.append(str(len(pairs)))
@@ -447,6 +438,20 @@ def _encode_items(
             _encode_conditions(_lookup(item.path, scope), out)
         else:  # pragma: no cover - a table bug
             raise TypeError(f"bad spec item {item!r}")
+
+
+def _encode_rows(
+    item: Each, elements: Iterable[Any], scope: Mapping[str, Any], version: int, out: list[str]
+) -> None:
+    row = _row_plan(item, version)
+    if row is not None:  # flat rows (bars, ticks): attribute lookups only
+        for element in elements:
+            out += [fmt(getattr(element, attr)) if attr else text for text, attr, fmt in row]
+        return
+    inner = dict(scope)
+    for element in elements:
+        inner["_"] = element
+        _encode_items(item.items, inner, version, out)
 
 
 def _encode_conditions(order: Any, out: list[str]) -> None:
@@ -530,6 +535,32 @@ def encode(name: str, version: int, **values: Any) -> list[str]:
     else:
         _encode_items(spec.items, values, version, out)
     return out
+
+
+def encode_slices(name: str, version: int, rows: int, **values: Any) -> Iterator[list[str]]:
+    """Message `name` in pieces whose concatenation is `encode(name, version, **values)`: the
+    fields up to a top-level row list's count, then `rows` rows per piece, then the rest.
+
+    For large replies (history): the caller encodes a few pieces per loop pass, so 100,000 bars
+    do not hold the event loop for a second. Rows are read only as their piece is encoded, so a
+    lazy sequence spreads its own per-row work the same way.
+    """
+    from terminal_app.simulator.protocol.messages import MESSAGES
+
+    spec = MESSAGES[name]
+    out = [str(spec.msg_id)]
+    for item in spec.items:
+        if not (isinstance(item, Each) and item.counted):
+            _encode_items((item,), values, version, out)
+            continue
+        elements = _lookup(item.path, values) or []
+        out.append(str(len(elements)))
+        rest = iter(elements)
+        while batch := list(itertools.islice(rest, rows)):
+            yield out
+            out = []
+            _encode_rows(item, batch, values, version, out)
+    yield out
 
 
 def encode_request(name: str, version: int, **values: Any) -> list[str]:

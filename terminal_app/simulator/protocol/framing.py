@@ -30,9 +30,15 @@ def frame(payload: bytes) -> bytes:
     return _LENGTH.pack(len(payload)) + payload
 
 
+def encode_body(fields: Iterable[str]) -> bytes:
+    """Message text without the length: every field followed by a NUL (both clients drop the
+    piece after the last). A large message may be built from several bodies joined."""
+    return "".join(f"{f}\0" for f in fields).encode("ascii", "backslashreplace")
+
+
 def encode_fields(fields: Iterable[str]) -> bytes:
-    """One message: every field followed by a NUL (both clients drop the piece after the last)."""
-    return frame("".join(f"{f}\0" for f in fields).encode("ascii", "backslashreplace"))
+    """One framed message."""
+    return frame(encode_body(fields))
 
 
 def split_fields(payload: bytes) -> list[str]:
