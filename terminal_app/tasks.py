@@ -16,10 +16,14 @@ T = TypeVar("T")
 
 
 class TaskOwner:
-    """Keeps a strong reference to each task until it ends, so it can be cancelled and awaited."""
+    """Keeps a strong reference to each task until it ends, so it can be cancelled and awaited.
 
-    def __init__(self, name: str = "app") -> None:
+    A task's error goes to `on_error` (one line of text) when given, else to the loop's
+    exception handler (see `install_exception_handler`)."""
+
+    def __init__(self, name: str = "app", on_error: ErrorSink | None = None) -> None:
         self._name = name
+        self._on_error = on_error
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def spawn(self, coro: Coroutine[Any, Any, T], name: str | None = None) -> asyncio.Task[T]:
@@ -33,11 +37,16 @@ class TaskOwner:
         if task.cancelled():
             return
         exc = task.exception()
-        if exc is not None:
-            # Route through the loop's handler so the UI surfaces it like any other task error.
-            task.get_loop().call_exception_handler(
-                {"message": f"task {task.get_name()} failed", "exception": exc, "task": task}
-            )
+        if exc is None:
+            return
+        if self._on_error is not None:
+            log.error("%s task %s failed", self._name, task.get_name(), exc_info=exc)
+            self._on_error(f"{self._name} task {task.get_name()} failed: {exc!r}")
+            return
+        # Route through the loop's handler so the UI surfaces it like any other task error.
+        task.get_loop().call_exception_handler(
+            {"message": f"task {task.get_name()} failed", "exception": exc, "task": task}
+        )
 
     @property
     def pending(self) -> int:

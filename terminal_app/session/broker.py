@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Hashable
+from collections.abc import Coroutine, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -55,6 +55,7 @@ from terminal_app.session.subscriptions import (
     PnLHandle,
     TickerHandle,
 )
+from terminal_app.tasks import TaskOwner
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class _IbLogRelay(logging.Handler):
 
 
 H = TypeVar("H", bound=LiveHandle)
+T = TypeVar("T")
 
 
 class OrderRefused(RuntimeError):
@@ -140,7 +142,7 @@ class BrokerSession(QObject):
         self._by_req_id: dict[int, Line] = {}
         self._attempt: asyncio.Task[bool] | None = None  # open_connection's connect
         self._reconnect_task: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskOwner("session", on_error=self.report_error)
         self._simulator: EmbeddedSimulator | None = None
         self._wire_ib_events()
         self._log_relay = _IbLogRelay(self.messages)
@@ -297,11 +299,7 @@ class BrokerSession(QObject):
         await self.close_connection()
         await self.history_scheduler.close()
         self.lane.clear()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.cancel_all()
         self._lines.clear()
         logging.getLogger("ib_async.ib").removeHandler(self._log_relay)
 
@@ -894,17 +892,8 @@ class BrokerSession(QObject):
                 self.report_error(f"re-sync after 1101 incomplete: {result!r}")
         self.synced.emit()
 
-    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            self.report_error(f"session task {task.get_name()} failed: {exc!r}")
+    def _spawn(self, coro: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
+        return self._tasks.spawn(coro, name)
 
 
 def _con_id(contract: Contract) -> int:

@@ -17,6 +17,7 @@ from ib_async import BarData, Contract, RequestError
 
 from terminal_app.ib_errors import HISTORY_SERVICE_ERROR, describe
 from terminal_app.session.pacing import HistoryKey, HistoryPacer
+from terminal_app.tasks import TaskOwner
 
 Send = Callable[["HistoryRequest"], Awaitable[list[BarData]]]
 
@@ -71,7 +72,7 @@ class HistoryScheduler:
         self._done: dict[HistoryKey, tuple[float, list[BarData]]] = {}
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskOwner("history")
         self._paused = False
 
     # --- what the UI shows -------------------------------------------------------------------
@@ -128,20 +129,13 @@ class HistoryScheduler:
 
     async def close(self) -> None:
         self.fail_all(ConnectionError("session closed"))
-        tasks = [t for t in (self._runner, *self._tasks) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.cancel_all()
 
     # --- the queue ---------------------------------------------------------------------------
     def _ensure_runner(self) -> None:
         self._wake.set()
         if self._runner is None or self._runner.done():
-            self._runner = asyncio.get_running_loop().create_task(
-                self._run(), name="history-scheduler"
-            )
+            self._runner = self._tasks.spawn(self._run(), name="history-scheduler")
 
     async def _run(self) -> None:
         while True:
@@ -172,9 +166,7 @@ class HistoryScheduler:
         req.sent_at = self.pacer.clock()
         self._in_flight[req.key] = req
         self._changed()
-        task = asyncio.get_running_loop().create_task(self._execute(req))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(self._execute(req), name=f"history {req.describe}")
 
     async def _execute(self, req: HistoryRequest) -> None:
         try:

@@ -76,3 +76,18 @@ async def test_unhandled_task_errors_land_in_the_message_log(session: BrokerSess
         assert message.source == "app" and "ValueError" in message.text
     finally:
         loop.set_exception_handler(previous)
+
+
+@pytest.mark.asyncio
+async def test_a_failing_task_of_an_owner_with_a_sink_reaches_it(session: BrokerSession) -> None:
+    """How the session owns its tasks: errors go to its message log, no loop handler needed."""
+    owner = TaskOwner("session", on_error=session.report_error)
+
+    async def broken() -> None:
+        raise ValueError("boom in a resync")
+
+    owner.spawn(broken(), name="resync")
+    await wait_until(lambda: any("boom in a resync" in m.text for m in session.messages))
+    message = next(m for m in session.messages if "boom" in m.text)
+    assert message.source == "app" and message.text.startswith("session task resync failed")
+    assert owner.pending == 0
