@@ -9,10 +9,8 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -33,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from terminal_app.ib_errors import Severity
 from terminal_app.session.messages import Message, MessageLog
+from ui.table_model import ColumnsModel, ModelIndex
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Time", "Severity", "Code", "Id", "Contract", "Message", "Meaning")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 SEVERITY_FILTERS = (("All messages", 0), ("Warnings and errors", 1), ("Errors only", 2))
@@ -45,7 +43,9 @@ _ERROR_FG = (QColor("#ff6b6b"), QColor("#b42318"))
 FRAME_MS = 16
 
 
-class MessagesModel(QAbstractTableModel):
+class MessagesModel(ColumnsModel):
+    columns = COLUMNS
+
     def __init__(self, log: MessageLog, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._log = log
@@ -93,18 +93,8 @@ class MessagesModel(QAbstractTableModel):
     def message(self, row: int) -> Message:
         return self._log[row]
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._rows
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return self._rows
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= min(self._rows, len(self._log)):

@@ -13,11 +13,8 @@ from typing import Any, Protocol
 
 from ib_async import Contract
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -37,10 +34,10 @@ from PySide6.QtWidgets import (
 from terminal_app.session.contracts import ContractError, SymbolMatch
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups, link_color
+from ui.table_model import ColumnsModel, ModelIndex
 
 log = logging.getLogger(__name__)
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Symbol", "Type", "Exchange", "Currency", "Description")
 DEBOUNCE_MS = 250
 MAX_EXPIRY_ROWS = 6
@@ -107,7 +104,9 @@ def result_rows(matches: list[SymbolMatch]) -> list[ResultRow]:
     return rows
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(ColumnsModel):
+    columns = COLUMNS
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[ResultRow] = []
@@ -117,18 +116,8 @@ class ResultsModel(QAbstractTableModel):
         self.rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
