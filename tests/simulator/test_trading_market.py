@@ -64,15 +64,15 @@ def test_resting_limit_fills_only_once_the_market_reaches_it() -> None:
     step_until(h, lambda: h.last_status(oid).status == "Filled")
     fill = h.fills(oid)[0].execution
     assert fill.price <= limit
-    # The market's second s is delivered when the clock reaches s + 1.
+    # The market's second s is delivered when the clock reaches s + 1; the fill is stamped s.
     reached = next(
         e.time
         for e in seen
         if (isinstance(e, Trade) and e.price <= limit)
         or (isinstance(e, QuoteChange) and e.ask <= limit)
     )
-    assert fill.time.timestamp() == reached + 1
-    assert not any(f.execution.time.timestamp() <= reached for f in h.fills(oid))
+    assert fill.time.timestamp() == reached
+    assert not any(f.execution.time.timestamp() < reached for f in h.fills(oid))
 
 
 def test_stop_triggers_on_the_first_print_through_it() -> None:
@@ -82,7 +82,7 @@ def test_stop_triggers_on_the_first_print_through_it() -> None:
     oid = h.place(StopOrder("SELL", 100, stop))
     step_until(h, lambda: h.last_status(oid).status == "Filled")
     trigger = next(p for p in prints if p.price <= stop)
-    assert h.fills(oid)[0].execution.time.timestamp() == trigger.time + 1
+    assert h.fills(oid)[0].execution.time.timestamp() == trigger.time
 
 
 def test_trailing_stop_on_the_real_path_only_ratchets_up() -> None:

@@ -61,14 +61,19 @@ def _price(value: float) -> float | None:
 
 
 class MarketVenue:
-    """`Venue` over the simulator's `Market` (its clock, book, prints and volume profile)."""
+    """`Venue` over the simulator's `Market` (its clock, book, prints and volume profile).
+
+    While the engine handles a market event, "now" is that event's second: the market emits a
+    second's quotes and prints once the clock has passed it (several at once when it catches up),
+    and a fill against them happened then, not when the feed got round to it."""
 
     def __init__(self, market: Market) -> None:
         self._market = market
         self._specs: dict[int, InstrumentSpec | None] = {}
+        self._event_time: datetime | None = None
 
     def now(self) -> datetime:
-        return self._market.clock.now()
+        return self._event_time or self._market.clock.now()
 
     def spec(self, con_id: int) -> InstrumentSpec | None:
         if con_id not in self._specs:
@@ -90,10 +95,17 @@ class MarketVenue:
 
     def watch(self, con_id: int, on_print: Callable[[Print | None], None]) -> Callable[[], None]:
         def forward(event: MarketEvent) -> None:
-            if isinstance(event, Trade):
-                on_print(Print(event.price, Decimal(repr(event.size))))
-            elif isinstance(event, QuoteChange):
-                on_print(None)
+            if not isinstance(event, Trade | QuoteChange):
+                return
+            self._event_time = min(_utc(event.time), self._market.clock.now())
+            try:
+                on_print(
+                    Print(event.price, Decimal(repr(event.size)))
+                    if isinstance(event, Trade)
+                    else None
+                )
+            finally:
+                self._event_time = None
 
         # A depth subscription keeps the market's live book moving (`Market.depth` of a live
         # instrument is otherwise the book of the second it was first subscribed).

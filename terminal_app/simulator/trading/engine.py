@@ -836,7 +836,8 @@ class OrderEngine:
     # ----------------------------------------------------------------- fills
 
     def _fill(self, wo: WorkingOrder, quantity: Decimal, price: float, liquidity: int) -> None:
-        now = self._venue.now()
+        # The market's time (a second it is catching up on) never predates the order.
+        now = max(self._venue.now(), wo.placed_at)
         wo.record_fill(quantity, price)
         self._exec_seq += 1
         exec_id = f"{wo.perm_id:08x}.{self._exec_seq:08x}.01.01"
