@@ -1,11 +1,11 @@
-"""Help → Shortcuts: every keyboard shortcut of the window and its panels, read from their actions.
+"""Help → Shortcuts: every keyboard shortcut of the window and its panels.
 
-The list is collected from the live menus and window actions, so it cannot drift from what the
-keys really do.
+The list is collected from the live menus, actions and QShortcuts (described by their
+`whatsThis()`), so it cannot drift from what the keys really do.
 """
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,13 +33,16 @@ def collect_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
             else:
                 add(action, path)
 
-    def add(action: QAction, where: str) -> None:
-        keys = action.shortcuts()
-        if not keys or id(action) in seen:
+    def add(binding: QAction | QShortcut, where: str) -> None:
+        if isinstance(binding, QAction):
+            keys, what = binding.shortcuts(), binding.text()
+        else:
+            keys, what = binding.keys(), binding.whatsThis() or binding.objectName()
+        if not keys or id(binding) in seen:
             return
-        seen.add(id(action))
+        seen.add(id(binding))
         text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-        rows.append((where, _clean(action.text()), text))
+        rows.append((where, _clean(what), text))
 
     for top in window.menuBar().actions():
         menu = top.menu()
@@ -47,6 +50,10 @@ def collect_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
             visit(menu, _clean(menu.title()))
     for action in window.actions():
         add(action, "Window")
+    for shortcut in window.findChildren(
+        QShortcut, options=Qt.FindChildOption.FindDirectChildrenOnly
+    ):
+        add(shortcut, "Window")
     shown: set[str] = set()
     for dock in window.findChildren(QDockWidget):
         widget = dock.widget()
@@ -57,6 +64,8 @@ def collect_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
         title = dock.windowTitle().rstrip("0123456789 ")
         for action in widget.findChildren(QAction):
             add(action, f"{title} panel")
+        for shortcut in widget.findChildren(QShortcut):
+            add(shortcut, f"{title} panel")
     return rows
 
 

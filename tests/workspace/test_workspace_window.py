@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from ib_async import Stock
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -176,6 +177,20 @@ def test_shortcuts_dialog_lists_the_real_shortcuts(window: MainWindow) -> None:
     dialog = window.show_shortcuts()
     assert dialog.isVisible() and dialog.table.rowCount() == len(rows)
     dialog.close()
+
+
+def test_shortcuts_dialog_lists_qshortcuts_too(window: MainWindow) -> None:
+    """Keys bound with QShortcut (not a QAction) are listed by their whatsThis text."""
+    flatten = QShortcut(QKeySequence("Ctrl+Shift+F"), window)
+    flatten.setWhatsThis("Flatten position")
+    panel = window.docks.open("messages").widget()
+    assert panel is not None
+    jump = QShortcut(QKeySequence("Ctrl+End"), panel)
+    jump.setWhatsThis("Jump to newest")
+    rows = {(w, a, k) for w, a, k in collect_shortcuts(window)}
+    assert ("Window", "Flatten position", "Ctrl+Shift+F") in rows
+    assert ("Messages panel", "Jump to newest", "Ctrl+End") in rows
+    flatten.deleteLater()
 
 
 def test_save_as_dialog_saves_without_blocking(window: MainWindow, qtbot: QtBot) -> None:
