@@ -106,18 +106,20 @@ class Book:
         self.seed = seed
         self.inst = inst
         self._bid_p = self._bid_s = self._ask_p = self._ask_s = _EMPTY
+        self._rows: tuple[list[Level], list[Level]] | None = None  # built once per second
 
     @property
     def bids(self) -> list[Level]:
-        return [
-            Level(p, s) for p, s in zip(self._bid_p.tolist(), self._bid_s.tolist(), strict=True)
-        ]
+        return list(self._levels()[0])
 
     @property
     def asks(self) -> list[Level]:
-        return [
-            Level(p, s) for p, s in zip(self._ask_p.tolist(), self._ask_s.tolist(), strict=True)
-        ]
+        return list(self._levels()[1])
+
+    def _levels(self) -> tuple[list[Level], list[Level]]:
+        if self._rows is None:
+            self._rows = _rows(self._bid_p, self._bid_s), _rows(self._ask_p, self._ask_s)
+        return self._rows
 
     def _arrays(self, second: int, bid_ticks: int, spread_ticks: int) -> tuple[np.ndarray, ...]:
         tick = self.inst.minTick
@@ -135,9 +137,7 @@ class Book:
     def snapshot(self, second: int, bid_ticks: int, spread_ticks: int) -> tuple[list[Level], ...]:
         """(bids, asks) during ``second`` with the best bid at ``bid_ticks``."""
         bid_p, bid_s, ask_p, ask_s = self._arrays(second, bid_ticks, spread_ticks)
-        bids = [Level(p, s) for p, s in zip(bid_p.tolist(), bid_s.tolist(), strict=True)]
-        asks = [Level(p, s) for p, s in zip(ask_p.tolist(), ask_s.tolist(), strict=True)]
-        return bids, asks
+        return _rows(bid_p, bid_s), _rows(ask_p, ask_s)
 
     def advance(self, second: int, bid_ticks: int, spread_ticks: int) -> list[DepthOp]:
         """Move the book to ``second`` and return the per-position diff (asks first)."""
@@ -145,4 +145,9 @@ class Book:
         ops = _array_diff(ASK_SIDE, self._ask_p, self._ask_s, ask_p, ask_s)
         ops += _array_diff(BID_SIDE, self._bid_p, self._bid_s, bid_p, bid_s)
         self._bid_p, self._bid_s, self._ask_p, self._ask_s = bid_p, bid_s, ask_p, ask_s
+        self._rows = None
         return ops
+
+
+def _rows(prices: np.ndarray, sizes: np.ndarray) -> list[Level]:
+    return [Level(p, s) for p, s in zip(prices.tolist(), sizes.tolist(), strict=True)]

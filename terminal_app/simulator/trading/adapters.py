@@ -71,6 +71,9 @@ class MarketVenue:
         self._market = market
         self._specs: dict[int, InstrumentSpec | None] = {}
         self._event_time: datetime | None = None
+        # The last depth seen per instrument and its conversion: the engine asks for the book on
+        # every quote and print, and the depth changes at most once a second.
+        self._depth: dict[int, tuple[object, tuple[Level, ...], tuple[Level, ...]]] = {}
 
     def now(self) -> datetime:
         return self._event_time or self._market.clock.now()
@@ -83,13 +86,19 @@ class MarketVenue:
 
     def book(self, con_id: int) -> Book:
         quote = self._market.quote(con_id)
-        bids, asks = self._market.depth(con_id, BOOK_ROWS)
+        raw = self._market.depth(con_id, BOOK_ROWS)
+        cached = self._depth.get(con_id)
+        if cached is None or cached[0] != raw:
+            bids, asks = (
+                tuple(Level(lv.price, Decimal(repr(lv.size))) for lv in side) for side in raw
+            )
+            cached = self._depth[con_id] = (raw, bids, asks)
         return Book(
             bid=_price(quote.bid),
             ask=_price(quote.ask),
             last=_price(quote.last),
-            bids=tuple(Level(lv.price, Decimal(repr(lv.size))) for lv in bids),
-            asks=tuple(Level(lv.price, Decimal(repr(lv.size))) for lv in asks),
+            bids=cached[1],
+            asks=cached[2],
             volume=Decimal(repr(quote.volume)),
         )
 
