@@ -116,8 +116,8 @@ class MarketVenue:
             finally:
                 self._event_time = None
 
-        # A depth subscription keeps the market's live book moving (`Market.depth` of a live
-        # instrument is otherwise the book of the second it was first subscribed).
+        # With a depth subscription the market keeps one live book, built once a second, that
+        # `Market.depth` hands out; without one every `book()` call would rebuild it.
         return self._market.subscribe(con_id, forward, depth=True)
 
     def session(self, con_id: int, at: datetime) -> SessionWindow:
