@@ -281,11 +281,6 @@ def _store(path: str, value: Any, scope: dict[str, Any]) -> None:
     setattr(target, last, value)
 
 
-def condition_field_count(cond_type: int) -> int:
-    """Fields after condType for one order condition (the dataclass's fields minus condType)."""
-    return len(dataclasses.fields(OrderCondition.createClass(cond_type))) - 1
-
-
 # ---------------------------------------------------------------- decoding
 
 
@@ -410,11 +405,7 @@ def _encode_items(
         if isinstance(item, F):
             if not present(item, version):
                 continue
-            value = _lookup(item.path, scope)
-            if item.kind == Kind.MDSIZE:
-                out.append(_fmt_mdsize(value, version))
-            else:
-                out.append(_FORMAT[item.kind](value))
+            out.append(_formatter(item.kind, version)(_lookup(item.path, scope)))
         elif isinstance(item, Const):
             if present(item, version):
                 out.append(item.text)
@@ -470,22 +461,29 @@ _Plan = list[tuple[str, str, Callable[[Any], str]]]
 _PLANS: dict[tuple[str, int], tuple[MessageSpec, _Plan | None]] = {}
 
 
-def _compile(spec: MessageSpec, version: int) -> _Plan | None:
+def _compile(items: Sequence[Any], version: int, prefix: str = "") -> _Plan | None:
+    """The plan of `items` if they are all constants and fields `<prefix><attr>`, else None."""
     plan: _Plan = []
-    for item in spec.items:
+    for item in items:
         if isinstance(item, Const):
             if present(item, version):
                 plan.append((item.text, "", fmt_str))
-        elif isinstance(item, F) and "." not in item.path:
-            if not present(item, version):
-                continue
-            if item.kind == Kind.MDSIZE:
-                plan.append(("", item.path, functools.partial(_fmt_mdsize, version=version)))
-            else:
-                plan.append(("", item.path, _FORMAT[item.kind]))
+        elif isinstance(item, F) and item.path.startswith(prefix):
+            attr = item.path[len(prefix) :]
+            if "." in attr:
+                return None
+            if present(item, version):
+                plan.append(("", attr, _formatter(item.kind, version)))
         else:
             return None
     return plan
+
+
+@functools.cache
+def _formatter(kind: str, version: int) -> Callable[[Any], str]:
+    if kind == Kind.MDSIZE:
+        return functools.partial(_fmt_mdsize, version=version)
+    return _FORMAT[kind]
 
 
 _ROW_PLANS: dict[tuple[int, int], _Plan | None] = {}
@@ -495,27 +493,8 @@ def _row_plan(item: Each, version: int) -> _Plan | None:
     """A compiled plan for an `Each` whose items are all plain `_.attr` fields or constants."""
     key = (id(item), version)
     if key not in _ROW_PLANS:
-        _ROW_PLANS[key] = _compile_row(item, version)
+        _ROW_PLANS[key] = _compile(item.items, version, "_.")
     return _ROW_PLANS[key]
-
-
-def _compile_row(item: Each, version: int) -> _Plan | None:
-    plan: _Plan = []
-    for sub in item.items:
-        if isinstance(sub, Const):
-            if present(sub, version):
-                plan.append((sub.text, "", fmt_str))
-        elif isinstance(sub, F) and sub.path.startswith("_.") and sub.path.count(".") == 1:
-            if present(sub, version):
-                fmt = (
-                    functools.partial(_fmt_mdsize, version=version)
-                    if sub.kind == Kind.MDSIZE
-                    else _FORMAT[sub.kind]
-                )
-                plan.append(("", sub.path[2:], fmt))
-        else:
-            return None
-    return plan
 
 
 def encode(name: str, version: int, **values: Any) -> list[str]:
@@ -527,7 +506,7 @@ def encode(name: str, version: int, **values: Any) -> list[str]:
         from terminal_app.simulator.protocol.messages import MESSAGES
 
         spec = MESSAGES[name]
-        plan = _compile(spec, version)
+        plan = _compile(spec.items, version)
         _PLANS[key] = spec, plan
     out = [str(spec.msg_id)]
     if plan is not None:
@@ -561,15 +540,3 @@ def encode_slices(name: str, version: int, rows: int, **values: Any) -> Iterator
             out = []
             _encode_rows(item, batch, values, version, out)
     yield out
-
-
-def encode_request(name: str, version: int, **values: Any) -> list[str]:
-    """The fields of client request `name`, as a client would send them (for tests and tools)."""
-    from terminal_app.simulator.protocol.requests import REQUEST_IDS, REQUESTS
-
-    msg_id = REQUEST_IDS[name]
-    spec = REQUESTS[msg_id]
-    scope = {**{k: make() for k, make in spec.roots.items()}, **values}
-    out = [str(msg_id)]
-    _encode_items(spec.items, scope, version, out)
-    return out

@@ -6,14 +6,12 @@ Walked from ib_async's `Client` methods and ibapi 9.81's `EClient`; placeOrder f
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from ib_async.contract import ComboLeg, Contract
 from ib_async.objects import ExecutionFilter
-from ib_async.order import Order, OrderComboLeg
-from ib_async.util import UNSET_DOUBLE
+from ib_async.order import Order
 
 from terminal_app.simulator.protocol.codec import (
     Conds,
@@ -22,9 +20,24 @@ from terminal_app.simulator.protocol.codec import (
     F,
     If,
     Kind,
-    Pairs,
     RequestSpec,
     TagList,
+)
+from terminal_app.simulator.protocol.order_fields import (
+    ALGO,
+    BOX_AND_STOCK_RANGE,
+    CLEARING,
+    COMBO_PARAMS,
+    FA_PARAMS,
+    HEDGE,
+    PEG_BEST_MID_REQUEST,
+    RANDOMIZE_AND_PEG_BENCH,
+    SCALE,
+    SHORT_SALE,
+    TERMS,
+    TRAIL,
+    VOLATILITY,
+    o,
 )
 
 S, N, D, B = Kind.STR, Kind.INT, Kind.FLOAT, Kind.BOOL
@@ -69,208 +82,82 @@ DNC = (
 )
 C_ROOT = {"contract": Contract}
 
-
-def _order_is(*types: str) -> Any:
-    return lambda v, _version: v["order"].orderType in types
-
-
-def _scale_increment(v: Mapping[str, Any], _version: int) -> bool:
-    return bool(0 < v["order"].scalePriceIncrement < UNSET_DOUBLE)
-
-
-def _is_ibkrats(v: Mapping[str, Any], _version: int) -> bool:
-    return bool(v["contract"].exchange == "IBKRATS")
-
-
-def _compete_infinite(v: Mapping[str, Any], _version: int) -> bool:
-    return bool(v["order"].competeAgainstBestOffset == math.inf)
-
-
-def _o(name: str, kind: str = S, **gate: str) -> F:
-    return F(f"order.{name}", kind, **gate)
-
-
 PLACE_ORDER = (
     F("orderId", N),
     *CONTRACT_12,
     F("contract.secIdType"),
     F("contract.secId"),
-    _o("action"),
-    _o("totalQuantity", D),
-    _o("orderType"),
-    _o("lmtPrice", D),
-    _o("auxPrice", D),
-    _o("tif"),
-    _o("ocaGroup"),
-    _o("account"),
-    _o("openClose"),
-    _o("origin", N),
-    _o("orderRef"),
-    _o("transmit", B),
-    _o("parentId", N),
-    _o("blockOrder", B),
-    _o("sweepToFill", B),
-    _o("displaySize", N),
-    _o("triggerMethod", N),
-    _o("outsideRth", B),
-    _o("hidden", B),
-    If(
-        _is_bag,
-        (
-            Each(
-                "contract.comboLegs",
-                ComboLeg,
-                (
-                    F("_.conId", N),
-                    F("_.ratio", N),
-                    F("_.action"),
-                    F("_.exchange"),
-                    F("_.openClose", N),
-                    F("_.shortSaleSlot", N),
-                    F("_.designatedLocation"),
-                    F("_.exemptCode", N),
-                ),
-            ),
-            Each("order.orderComboLegs", OrderComboLeg, (F("_.price", D),)),
-            Pairs("order.smartComboRoutingParams"),
-        ),
-    ),
+    *TERMS,
+    o("transmit", B),
+    o("parentId", N),
+    o("blockOrder", B),
+    o("sweepToFill", B),
+    o("displaySize", N),
+    o("triggerMethod", N),
+    o("outsideRth", B),
+    o("hidden", B),
+    If(_is_bag, COMBO_PARAMS),
     Const(""),  # deprecated sharesAllocation
-    _o("discretionaryAmt", D),
-    _o("goodAfterTime"),
-    _o("goodTillDate"),
-    _o("faGroup"),
-    _o("faMethod"),
-    _o("faPercentage"),
-    _o("faProfile", until="no_fa_profile"),
-    _o("modelCode"),
-    _o("shortSaleSlot", N),
-    _o("designatedLocation"),
-    _o("exemptCode", N),
-    _o("ocaType", N),
-    _o("rule80A"),
-    _o("settlingFirm"),
-    _o("allOrNone", B),
-    _o("minQty", N),
-    _o("percentOffset", D),
-    _o("eTradeOnly", B),
-    _o("firmQuoteOnly", B),
-    _o("nbboPriceCap", D),
-    _o("auctionStrategy", N),
-    _o("startingPrice", D),
-    _o("stockRefPrice", D),
-    _o("delta", D),
-    _o("stockRangeLower", D),
-    _o("stockRangeUpper", D),
-    _o("overridePercentageConstraints", B),
-    _o("volatility", D),
-    _o("volatilityType", N),
-    _o("deltaNeutralOrderType"),
-    _o("deltaNeutralAuxPrice", D),
-    If(
-        lambda v, _version: bool(v["order"].deltaNeutralOrderType),
-        (
-            _o("deltaNeutralConId", N),
-            _o("deltaNeutralSettlingFirm"),
-            _o("deltaNeutralClearingAccount"),
-            _o("deltaNeutralClearingIntent"),
-            _o("deltaNeutralOpenClose"),
-            _o("deltaNeutralShortSale", B),
-            _o("deltaNeutralShortSaleSlot", N),
-            _o("deltaNeutralDesignatedLocation"),
-        ),
-    ),
-    _o("continuousUpdate", B),
-    _o("referencePriceType", N),
-    _o("trailStopPrice", D),
-    _o("trailingPercent", D),
-    _o("scaleInitLevelSize", N),
-    _o("scaleSubsLevelSize", N),
-    _o("scalePriceIncrement", D),
-    If(
-        _scale_increment,
-        (
-            _o("scalePriceAdjustValue", D),
-            _o("scalePriceAdjustInterval", N),
-            _o("scaleProfitOffset", D),
-            _o("scaleAutoReset", B),
-            _o("scaleInitPosition", N),
-            _o("scaleInitFillQty", N),
-            _o("scaleRandomPercent", B),
-        ),
-    ),
-    _o("scaleTable"),
-    _o("activeStartTime"),
-    _o("activeStopTime"),
-    _o("hedgeType"),
-    If(lambda v, _version: bool(v["order"].hedgeType), (_o("hedgeParam"),)),
-    _o("optOutSmartRouting", B),
-    _o("clearingAccount"),
-    _o("clearingIntent"),
-    _o("notHeld", B),
+    o("discretionaryAmt", D),
+    o("goodAfterTime"),
+    o("goodTillDate"),
+    *FA_PARAMS,
+    o("modelCode"),
+    *SHORT_SALE,
+    o("ocaType", N),
+    o("rule80A"),
+    o("settlingFirm"),
+    o("allOrNone", B),
+    o("minQty", N),
+    o("percentOffset", D),
+    o("eTradeOnly", B),
+    o("firmQuoteOnly", B),
+    o("nbboPriceCap", D),
+    o("auctionStrategy", N),
+    *BOX_AND_STOCK_RANGE,
+    o("overridePercentageConstraints", B),
+    *VOLATILITY,
+    *TRAIL,
+    *SCALE,
+    o("scaleTable"),
+    o("activeStartTime"),
+    o("activeStopTime"),
+    *HEDGE,
+    o("optOutSmartRouting", B),
+    *CLEARING,
     *DNC,
-    _o("algoStrategy"),
-    If(lambda v, _version: bool(v["order"].algoStrategy), (Pairs("order.algoParams"),)),
-    _o("algoId"),
-    _o("whatIf", B),
+    *ALGO,
+    o("algoId"),
+    o("whatIf", B),
     TagList("order.orderMiscOptions"),
-    _o("solicited", B),
-    _o("randomizeSize", B),
-    _o("randomizePrice", B),
-    If(
-        _order_is("PEG BENCH", "PEGBENCH"),
-        (
-            _o("referenceContractId", N),
-            _o("isPeggedChangeAmountDecrease", B),
-            _o("peggedChangeAmount", D),
-            _o("referenceChangeAmount", D),
-            _o("referenceExchangeId"),
-        ),
-    ),
+    o("solicited", B),
+    *RANDOMIZE_AND_PEG_BENCH,
     Conds("order"),
-    _o("adjustedOrderType"),
-    _o("triggerPrice", D),
-    _o("lmtPriceOffset", D),
-    _o("adjustedStopPrice", D),
-    _o("adjustedStopLimitPrice", D),
-    _o("adjustedTrailingAmount", D),
-    _o("adjustableTrailingUnit", N),
-    _o("extOperator"),
-    _o("softDollarTier.name"),
-    _o("softDollarTier.val"),
-    _o("cashQty", D),
-    _o("mifid2DecisionMaker"),
-    _o("mifid2DecisionAlgo"),
-    _o("mifid2ExecutionTrader"),
-    _o("mifid2ExecutionAlgo"),
-    _o("dontUseAutoPriceForHedge", B),
-    _o("isOmsContainer", B),
-    _o("discretionaryUpToLimitPrice", B),
-    _o("usePriceMgmtAlgo", B),
-    _o("duration", N, since="duration"),
-    _o("postToAts", N, since="post_to_ats"),
-    _o("autoCancelParent", B, since="auto_cancel_parent"),
-    _o("advancedErrorOverride", since="advanced_errors"),
-    _o("manualOrderTime", since="manual_order_time"),
-    If(
-        lambda v, _version: True,
-        (
-            If(_is_ibkrats, (_o("minTradeQty", N),)),
-            If(
-                _order_is("PEG BEST", "PEGBEST"),
-                (
-                    _o("minCompeteSize", N),
-                    _o("competeAgainstBestOffset", D),
-                    If(_compete_infinite, (_o("midOffsetAtWhole", D), _o("midOffsetAtHalf", D))),
-                ),
-            ),
-            If(
-                _order_is("PEG MID", "PEGMID"),
-                (_o("midOffsetAtWhole", D), _o("midOffsetAtHalf", D)),
-            ),
-        ),
-        since="peg_best_mid",
-    ),
+    o("adjustedOrderType"),
+    o("triggerPrice", D),
+    o("lmtPriceOffset", D),
+    o("adjustedStopPrice", D),
+    o("adjustedStopLimitPrice", D),
+    o("adjustedTrailingAmount", D),
+    o("adjustableTrailingUnit", N),
+    o("extOperator"),
+    o("softDollarTier.name"),
+    o("softDollarTier.val"),
+    o("cashQty", D),
+    o("mifid2DecisionMaker"),
+    o("mifid2DecisionAlgo"),
+    o("mifid2ExecutionTrader"),
+    o("mifid2ExecutionAlgo"),
+    o("dontUseAutoPriceForHedge", B),
+    o("isOmsContainer", B),
+    o("discretionaryUpToLimitPrice", B),
+    o("usePriceMgmtAlgo", B),
+    o("duration", N, since="duration"),
+    o("postToAts", N, since="post_to_ats"),
+    o("autoCancelParent", B, since="auto_cancel_parent"),
+    o("advancedErrorOverride", since="advanced_errors"),
+    o("manualOrderTime", since="manual_order_time"),
+    PEG_BEST_MID_REQUEST,
 )
 
 _V = Const("1")  # a request's version field (ignored on input)
@@ -450,8 +337,6 @@ REQUESTS: dict[int, RequestSpec] = {
     98: RequestSpec("cancelTickByTickData", (F("reqId", N),)),
     99: RequestSpec("reqCompletedOrders", (F("apiOnly", B),)),
 }
-
-REQUEST_IDS: dict[str, int] = {spec.name: msg_id for msg_id, spec in REQUESTS.items()}
 
 # Requests the simulator recognises but does not serve: id -> (name, index of reqId or None).
 # They are answered with error 322 for that reqId, so the client's request ends at once.
