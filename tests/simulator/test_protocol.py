@@ -393,3 +393,46 @@ def test_sliced_encoding_is_the_same_message(version: int, rows: int) -> None:
         pieces = list(encode_slices(name, version, rows, **values))
         assert [f for piece in pieces for f in piece] == encode(name, version, **values)
         assert all(len(piece) <= 8 * rows for piece in pieces[1:-1])
+
+
+def complex_order() -> Order:
+    order = LimitOrder("BUY", 2.5, 100.0, orderId=8, clientId=1, permId=77, algoStrategy="Vwap")
+    order.algoParams = [TagValue("maxPctVol", "0.1")]
+    order.hedgeType, order.hedgeParam = "D", "0.5"
+    order.scalePriceIncrement, order.scalePriceAdjustValue, order.scaleInitPosition = 0.05, 1.5, 3
+    order.deltaNeutralOrderType, order.deltaNeutralConId = "LMT", 5
+    order.deltaNeutralShortSale, order.deltaNeutralDesignatedLocation = True, "L"
+    order.orderType, order.referenceContractId, order.referenceExchangeId = "PEG BENCH", 11, "NYSE"
+    order.conditions = [PriceCondition(price=101.5, conId=265598, exch="SMART", isMore=True)]
+    order.conditionsIgnoreRth = True
+    order.smartComboRoutingParams = [TagValue("NonGuaranteed", "1")]
+    return order
+
+
+@pytest.mark.parametrize("version", [157, 178])
+@pytest.mark.parametrize("name", ["openOrder", "completedOrder"])
+def test_order_groups_round_trip_through_ib_async(name: str, version: int) -> None:
+    order = complex_order()
+    state = OrderState(status="Submitted", completedStatus="Filled")
+    fields = encode(name, version, order=order, contract=AAPL, state=state)
+    [(called, args)] = ib_async_decode(fields, version)
+    assert called == name
+    got: Order = args[-2]
+    for attr in (
+        "totalQuantity",
+        "lmtPrice",
+        "orderType",
+        "algoParams",
+        "hedgeParam",
+        "scalePriceAdjustValue",
+        "scaleInitPosition",
+        "deltaNeutralConId",
+        "deltaNeutralShortSale",
+        "deltaNeutralDesignatedLocation",
+        "referenceContractId",
+        "referenceExchangeId",
+        "conditions",
+        "conditionsIgnoreRth",
+        "smartComboRoutingParams",
+    ):
+        assert getattr(got, attr) == getattr(order, attr), attr
