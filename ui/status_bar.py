@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from terminal_app.loop_lag import LoopLagProbe
@@ -29,6 +29,7 @@ _PHASE_COLORS = {
 LAG_WARN_S = 0.05
 LAG_BAD_S = 0.2
 SERVER_TIME_RESYNC_S = 60.0
+STATE_TEXT_MAX_PX = 460  # longer reasons are elided; the tooltip has them in full
 
 
 class TerminalStatus(QWidget):
@@ -93,8 +94,14 @@ class TerminalStatus(QWidget):
         self.readonly_badge.setVisible(profile.read_only)
 
     def show_state(self, state: ConnectionState) -> None:
+        """The phase, and while not connected the why (attempt and countdown while
+        reconnecting, the reason it failed) so nobody has to hover to learn it."""
         color = _PHASE_COLORS[state.phase]
-        self.state.setText(f"● {state.phase.value}")
+        detail = state.phase in (Phase.CONNECTED, Phase.CONNECTING)
+        text = state.phase.value if detail else state.text
+        metrics = self.state.fontMetrics()
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, STATE_TEXT_MAX_PX)
+        self.state.setText(f"● {elided}")
         self.state.setStyleSheet(f"color: {color}; font-weight: 600;")
         self.state.setToolTip(state.text)
         self.cancel_button.setVisible(state.phase is Phase.RECONNECTING)

@@ -78,13 +78,14 @@ async def test_status_bar_follows_connect_drop_and_cancelled_reconnect(
 
         await gateway.stop()
         await wait_until(lambda: window.session.state.phase is Phase.RECONNECTING, 10)
-        assert status.state.text() == "● Reconnecting"
+        assert status.state.text().startswith("● Reconnecting (attempt ")
+        assert status.state.toolTip() == window.session.state.text
         assert status.server_now() is None
         assert not status.cancel_button.isHidden()
         assert window.cancel_reconnect_action.isEnabled()
         status.cancel_button.click()
         assert window.session.state.phase is Phase.DISCONNECTED
-        assert status.state.text() == "● Disconnected"
+        assert status.state.text() == "● Disconnected: reconnect cancelled"
         assert status.cancel_button.isHidden()
         assert status.account.isHidden()
     finally:
@@ -114,6 +115,10 @@ async def test_remote_host_asks_before_connecting(window: MainWindow) -> None:
         await wait_until(lambda: window.session.state.phase is Phase.FAILED, 10)
         assert "confirm the remote-host warning" not in window.session.state.reason
         assert "192.0.2.10" in window.session.state.reason
+        # The reason stays readable in the status bar (elided), in full in its tooltip.
+        assert window.status.state.text().startswith("● Failed: ")
+        assert "192.0.2.10" in window.status.state.text()
+        assert window.status.state.toolTip() == window.session.state.text
     finally:
         await window.session.close()
 
