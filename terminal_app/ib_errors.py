@@ -48,9 +48,9 @@ CODES: dict[int, CodeInfo] = {
     ),
     103: CodeInfo(_E, "Duplicate order id: TWS already has an order with this id."),
     110: CodeInfo(
-        _W,
-        "The price is not a multiple of the contract's minimum tick; round it to a valid "
-        "price increment.",
+        _E,
+        "The order was not accepted: its price is not a multiple of the contract's minimum "
+        "tick. Round it to a valid price increment and send it again.",
     ),
     162: CodeInfo(
         _E,

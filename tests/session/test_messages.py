@@ -38,9 +38,10 @@ def test_the_common_codes_are_explained_in_plain_language() -> None:
 def test_severity_follows_ibs_meaning() -> None:
     for code in (2104, 2106, 2158, 1102, 202):
         assert describe(code).severity is Severity.INFO, code
-    for code in (2103, 2105, 1101, 110):
+    for code in (2103, 2105, 1101):
         assert describe(code).severity is Severity.WARNING, code
-    for code in (101, 162, 200, 201, 326, 354, 1100, 10147, 10197):
+    # 110: TWS does not accept the order (ib_async calls it a warning): an error for a trader.
+    for code in (101, 110, 162, 200, 201, 326, 354, 1100, 10147, 10197):
         assert describe(code).severity is Severity.ERROR, code
     # Unknown codes keep IB's ranges: 21xx are notices, anything else an error.
     assert describe(2199).severity is Severity.WARNING
