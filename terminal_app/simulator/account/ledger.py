@@ -92,6 +92,10 @@ class MarginImpact:
     maint_after: Decimal
     equity_with_loan_after: Decimal
 
+    @property
+    def sufficient(self) -> bool:
+        return self.equity_with_loan_after >= self.init_after
+
 
 @dataclass(frozen=True)
 class Snapshot:

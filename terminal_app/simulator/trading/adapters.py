@@ -174,12 +174,4 @@ class LedgerAccount:
     def margin_impact(
         self, con_id: int, signed_quantity: Decimal, price: Decimal, commission: Decimal
     ) -> MarginImpact:
-        m = self._ledger.margin_impact(con_id, signed_quantity, price, commission)
-        return MarginImpact(
-            init_before=m.init_before,
-            maint_before=m.maint_before,
-            equity_with_loan_before=m.equity_with_loan_before,
-            init_after=m.init_after,
-            maint_after=m.maint_after,
-            equity_with_loan_after=m.equity_with_loan_after,
-        )
+        return self._ledger.margin_impact(con_id, signed_quantity, price, commission)

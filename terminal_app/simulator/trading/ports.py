@@ -12,6 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+# Margin before and after a hypothetical fill: the ledger's own record, shared as it is.
+from terminal_app.simulator.account.ledger import MarginImpact
+
 
 @dataclass(frozen=True)
 class InstrumentSpec:
@@ -113,22 +116,6 @@ class FillPosting:
     commission: Decimal
     time: datetime
     exec_id: str
-
-
-@dataclass(frozen=True)
-class MarginImpact:
-    """Account margin figures before and after a hypothetical fill (base currency)."""
-
-    init_before: Decimal
-    maint_before: Decimal
-    equity_with_loan_before: Decimal
-    init_after: Decimal
-    maint_after: Decimal
-    equity_with_loan_after: Decimal
-
-    @property
-    def sufficient(self) -> bool:
-        return self.equity_with_loan_after >= self.init_after
 
 
 class Account(Protocol):
