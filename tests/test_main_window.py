@@ -1,5 +1,4 @@
 import asyncio
-import logging
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -8,17 +7,10 @@ from qasync import asyncSlot
 
 from terminal_app.cli import LaunchOptions
 from tests.waiting import wait_until
+from tests.workspace.app_run import noisy
 from ui.docks import PanelKind, kind_of
 from ui.main import run_app
 from ui.main_window import MainWindow
-
-
-def _noisy(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        r.getMessage()
-        for r in caplog.records
-        if r.levelno >= logging.WARNING and r.name in ("qt", "asyncio", "terminal_app.tasks")
-    ]
 
 
 @pytest.mark.asyncio
@@ -32,7 +24,7 @@ async def test_window_starts_and_closes_cleanly(
     assert window.statusBar().isVisible()
     window.close()
     assert await asyncio.wait_for(run, 5) == 0
-    assert _noisy(caplog) == []
+    assert noisy(caplog) == []
 
 
 class _Emitter(QObject):
@@ -72,7 +64,7 @@ async def test_close_with_pending_task_cancels_it(
     assert await asyncio.wait_for(run, 5) == 0
     assert pending.cancelled()
     assert window.tasks.pending == 0
-    assert _noisy(caplog) == []
+    assert noisy(caplog) == []
 
 
 @pytest.mark.asyncio

@@ -3,7 +3,7 @@
 import asyncio
 
 import pytest
-from ib_async import Stock
+from ib_async import Contract, Stock
 
 from terminal_app.session import BarsSpec, BrokerSession, ProfileKind, make_profile
 from tests.session import wiretap as wire
@@ -16,12 +16,16 @@ async def connect(session: BrokerSession, tap: WireTap) -> None:
     assert await session.open_connection(profile), session.state.text
 
 
+async def connect_and_qualify_aapl(session: BrokerSession, tap: WireTap) -> Contract:
+    await connect(session, tap)
+    return await session.qualify(Stock("AAPL", "SMART", "USD"))
+
+
 @pytest.mark.asyncio
 async def test_two_panels_share_one_line_cancelled_on_last_release(
     session: BrokerSession, tap: WireTap
 ) -> None:
-    await connect(session, tap)
-    aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+    aapl = await connect_and_qualify_aapl(session, tap)
     first = session.ticker(aapl)
     second = session.ticker(aapl)
     assert first.users == second.users == 2 and first is not second
@@ -57,8 +61,7 @@ async def test_subscriptions_made_while_offline_start_on_connect(
 async def test_released_before_sent_never_reaches_the_gateway(
     session: BrokerSession, tap: WireTap
 ) -> None:
-    await connect(session, tap)
-    aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+    aapl = await connect_and_qualify_aapl(session, tap)
     session.lane.pause()
     handle = session.ticker(aapl)
     handle.release()
@@ -69,8 +72,7 @@ async def test_released_before_sent_never_reaches_the_gateway(
 
 @pytest.mark.asyncio
 async def test_depth_and_bars_are_shared_and_released(session: BrokerSession, tap: WireTap) -> None:
-    await connect(session, tap)
-    aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+    aapl = await connect_and_qualify_aapl(session, tap)
     books = [session.depth(aapl, rows=5), session.depth(aapl, rows=5)]
     spec = BarsSpec("1800 S", "1 min", "TRADES", False)
     charts = [session.bars(aapl, spec), session.bars(aapl, spec)]
@@ -112,8 +114,7 @@ async def test_unqualified_contracts_are_refused(session: BrokerSession) -> None
 async def test_closing_the_session_detaches_handles_before_disconnecting(
     session: BrokerSession, tap: WireTap
 ) -> None:
-    await connect(session, tap)
-    aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+    aapl = await connect_and_qualify_aapl(session, tap)
     handle = session.ticker(aapl)
     await wait_until(lambda: not handle.stale)
     flips: list[bool] = []

@@ -1,7 +1,6 @@
 """`ib-terminal` start-up and shutdown: profile choice, workspace restored and saved, self-test."""
 
 import asyncio
-import logging
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,10 @@ from terminal_app.cli import parse_args
 from terminal_app.session.broker import BrokerSession
 from terminal_app.session.profiles import ProfileKind, make_profile
 from terminal_app.session.state import Phase
-from terminal_app.workspace.layout import LayoutStore
 from tests.sim_fixtures import running_gateway, sim_config
 from tests.waiting import wait_until
+from tests.workspace.app_run import noisy, window_in
 from ui.main import main, profile_from_options, run_app
-from ui.main_window import MainWindow
 from ui.self_test import run_self_test
 
 
@@ -41,23 +39,11 @@ def test_unknown_profile_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "unknown profile 'nope'" in capsys.readouterr().err
 
 
-def _window(tmp_path: Path) -> MainWindow:
-    return MainWindow(store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json")
-
-
-def _noisy(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        r.getMessage()
-        for r in caplog.records
-        if r.levelno >= logging.WARNING and r.name in ("asyncio", "terminal_app.tasks", "ui.main")
-    ]
-
-
 @pytest.mark.asyncio
 async def test_last_workspace_is_saved_on_exit_and_restored_at_start(
     qapp: QApplication, tmp_path: Path
 ) -> None:
-    first = _window(tmp_path)
+    first = window_in(tmp_path)
     run = asyncio.ensure_future(run_app(parse_args([]), first, connect=False))
     await wait_until(first.isVisible)
     default = [p.name for p in first.workspace.default().panels]
@@ -67,7 +53,7 @@ async def test_last_workspace_is_saved_on_exit_and_restored_at_start(
     first.close()
     assert await asyncio.wait_for(run, 10) == 0
 
-    second = _window(tmp_path)
+    second = window_in(tmp_path)
     run = asyncio.ensure_future(run_app(parse_args([]), second, connect=False))
     await wait_until(second.isVisible)
     assert [d.objectName() for d in second.docks.docks()] == [*default, "messages:2"]
@@ -79,7 +65,7 @@ async def test_last_workspace_is_saved_on_exit_and_restored_at_start(
 async def test_starts_on_the_embedded_simulator_and_shuts_down_cleanly(
     qapp: QApplication, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    window = _window(tmp_path)
+    window = window_in(tmp_path)
     run = asyncio.ensure_future(run_app(parse_args([]), window))
     await wait_until(lambda: window.session.state.phase is Phase.CONNECTED, 20)
     assert window.session.simulator is not None
@@ -89,7 +75,7 @@ async def test_starts_on_the_embedded_simulator_and_shuts_down_cleanly(
     assert window.session.state.phase is Phase.DISCONNECTED
     assert window.session.simulator is None
     assert window.tasks.pending == 0
-    assert _noisy(caplog) == []
+    assert noisy(caplog) == []
 
 
 @pytest.mark.asyncio

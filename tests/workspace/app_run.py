@@ -1,0 +1,26 @@
+"""For tests that run the whole app (`ui.main.run_app`): a window with its files in a temp dir,
+and the warnings a clean start and shutdown must not log."""
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from terminal_app.workspace.layout import LayoutStore
+from ui.main_window import MainWindow
+
+APP_LOGGERS = ("qt", "asyncio", "terminal_app.tasks", "ui.main")
+
+
+def window_in(tmp_path: Path) -> MainWindow:
+    """A main window whose workspaces and settings live under `tmp_path`."""
+    return MainWindow(store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json")
+
+
+def noisy(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Warnings and errors from Qt, asyncio, task ownership and the app runner."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name in APP_LOGGERS
+    ]
