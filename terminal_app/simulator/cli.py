@@ -45,7 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--cash", type=int, default=1_000_000, help="starting cash in USD")
     parser.add_argument("--account", default="DU1234567", help="paper account id")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every request to the log file (and INFO messages to the console)",
+    )
     return parser
 
 
@@ -72,11 +77,17 @@ async def serve(args: argparse.Namespace) -> int:
             "listening on %s: anyone who can reach this address can trade this paper account",
             args.host,
         )
-    gateway = SimulatedGateway(config)
+    try:
+        gateway = SimulatedGateway(config)
+    except (ValueError, OSError) as exc:  # a bad --start or --speed, an unusable --state
+        log.debug("gateway set-up failed", exc_info=True)
+        print(f"ib-terminal-sim: {exc}", file=sys.stderr)
+        return 2
     try:
         port = await gateway.start(args.host, args.port)
     except OSError as exc:
         print(f"ib-terminal-sim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        await gateway.stop()
         return 2
     print(
         f"ib-terminal-sim listening on {args.host}:{port} (account {config.account}, "
@@ -99,8 +110,11 @@ async def serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging(logging.DEBUG if args.verbose else logging.INFO, "ib-terminal-sim.log")
+    log_file = configure_logging(
+        logging.DEBUG if args.verbose else logging.INFO, "ib-terminal-sim.log"
+    )
     if args.verbose:
+        print(f"ib-terminal-sim: logging every request to {log_file}", file=sys.stderr)
         for handler in logging.getLogger().handlers:
             if isinstance(handler, logging.StreamHandler) and not isinstance(
                 handler, logging.FileHandler

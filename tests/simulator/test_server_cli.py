@@ -60,3 +60,23 @@ def test_defaults_and_loopback_check() -> None:
     )
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("--start", "tomorrow", "start must be"), ("--speed", "-2", "speed must be")],
+)
+async def test_bad_option_is_one_clear_line(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "terminal_app.simulator.cli", "--port", "0",
+        "--state", str(tmp_path / "state"), option, value,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 2
+    text = err.decode()
+    assert text.startswith("ib-terminal-sim: ") and message in text
+    assert "Traceback" not in text
