@@ -351,6 +351,8 @@ class Connection:
             log.warning("%r: undecodable request %s: %s", self, fields[:3], exc)
             self.error(_guess_req_id(fields), ERR_READ_REQUEST, f"Error reading request: {exc}")
             return
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%r: %s %s", self, request.name, fields[1:])
         if request.consumed != request.total:
             log.warning(
                 "%r: %s had %d unread trailing fields",
@@ -397,11 +399,13 @@ class Connection:
             return
         self.closed = True
         self._flush_pending = False
-        with contextlib.suppress(Exception):
+        try:
             if self._out:
                 self.writer.write(bytes(self._out))
-            self._out.clear()
             self.writer.close()
+        except (ConnectionError, RuntimeError) as exc:  # the peer or the loop went first
+            log.debug("%r: closing: %s", self, exc)
+        self._out.clear()
 
     def _teardown(self) -> None:
         self.close()

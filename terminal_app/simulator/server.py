@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -40,10 +39,9 @@ class Server:
         return self._server is not None and self._server.is_serving()
 
     async def stop_listening(self) -> None:
+        """Close the listening socket; connected clients stay."""
         if self._server is not None:
             self._server.close()
-            with contextlib.suppress(Exception):
-                await self._server.wait_closed()
             self._server = None
 
     async def stop(self) -> None:
@@ -55,8 +53,10 @@ class Server:
         if self._serving:
             await asyncio.wait(list(self._serving), timeout=3.0)
         if server is not None:
-            with contextlib.suppress(Exception):
+            try:
                 await asyncio.wait_for(server.wait_closed(), 2.0)
+            except TimeoutError:
+                log.warning("listening socket still closing after 2 s")
 
     def drop_all(self) -> None:
         for conn in list(self.connections):
