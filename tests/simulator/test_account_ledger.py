@@ -1,36 +1,31 @@
 """Ledger math: average cost, realized/unrealized/daily PnL, futures, forex, margin, state."""
 
 import json
-from datetime import datetime
 from decimal import Decimal as D
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.account.values import SUMMARY_TAGS
-from terminal_app.simulator.clock import SimClock
-from terminal_app.simulator.market import Market
 from terminal_app.simulator.market.instruments import Universe
-
-NY = ZoneInfo("America/New_York")
-START = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
-AAPL, EURUSD, USDJPY = 265598, 12087792, 15016059
+from tests.simulator.test_trading_harness import (
+    AAPL,
+    EURUSD,
+    UNIVERSE,
+    USDJPY,
+    es_front,
+    make_market,
+)
 
 
 @pytest.fixture(scope="module")
 def universe() -> Universe:
-    return Universe.load(as_of=START)
+    return UNIVERSE
 
 
 @pytest.fixture
 def ledger(universe) -> Ledger:
-    market = Market(universe, SimClock(START, speed=0), 7)
-    return Ledger("DU1234567", universe, market)
-
-
-def es_front(universe: Universe) -> int:
-    return next(i.conId for i in universe.instruments if i.localSymbol == "ESZ6")
+    return Ledger("DU1234567", universe, make_market(universe))
 
 
 def values(ledger: Ledger) -> dict[tuple[str, str], str]:
@@ -180,8 +175,8 @@ def test_summary_tags(ledger):
 
 
 def test_day_roll_resets_daily_figures(universe):
-    clock = SimClock(START, speed=0)
-    market = Market(universe, clock, 7)
+    market = make_market(universe)
+    clock = market.clock
     ledger = Ledger("DU1234567", universe, market)
     ledger.post_execution(AAPL, "BOT", D(10), D("200"), D(1))
     ledger.post_execution(AAPL, "SLD", D(5), D("201"), D(1))

@@ -2,36 +2,32 @@
 
 import math
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from terminal_app.simulator.clock import SimClock
 from terminal_app.simulator.market import HistoricalDataError, Market, Trade
 from terminal_app.simulator.market.instruments import Universe
+from tests.simulator.test_trading_harness import (
+    AAPL,
+    EURUSD,
+    NY,
+    SPX,
+    UNIVERSE,
+    es_front,
+    make_market,
+)
 
-NY = ZoneInfo("America/New_York")
-START = datetime(2026, 11, 24, 10, 0, tzinfo=NY)  # a Tuesday, 10:00 New York
 MONDAY_CLOSE = datetime(2026, 11, 23, 16, 0, tzinfo=NY)
-AAPL, EURUSD, SPX = 265598, 12087792, 416904
 
 
 @pytest.fixture(scope="module")
 def universe() -> Universe:
-    return Universe.load(as_of=START)
-
-
-def make_market(universe: Universe, seed: int = 7, start: datetime = START) -> Market:
-    return Market(universe, SimClock(start, speed=0), seed)
+    return UNIVERSE
 
 
 @pytest.fixture
 def market(universe) -> Market:
     return make_market(universe)
-
-
-def es_front(universe: Universe) -> int:
-    return next(i.conId for i in universe.instruments if i.localSymbol == "ESZ6")
 
 
 def assert_sane(bars, tick: float, trades: bool = True) -> None:

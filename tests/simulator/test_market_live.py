@@ -3,7 +3,6 @@
 import asyncio
 import itertools
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,20 +18,21 @@ from terminal_app.simulator.market.book import (
     depth_diff,
 )
 from terminal_app.simulator.market.instruments import Universe
+from tests.simulator.test_trading_harness import (
+    AAPL,
+    EURUSD,
+    NY,
+    SPX,
+    START,
+    UNIVERSE,
+    make_market,
+)
 from tests.waiting import wait_until
-
-NY = ZoneInfo("America/New_York")
-START = datetime(2026, 11, 24, 10, 0, tzinfo=NY)
-AAPL, EURUSD, SPX = 265598, 12087792, 416904
 
 
 @pytest.fixture(scope="module")
 def universe() -> Universe:
-    return Universe.load(as_of=START)
-
-
-def make_market(universe: Universe, seed: int = 7, start: datetime = START) -> Market:
-    return Market(universe, SimClock(start, speed=0), seed)
+    return UNIVERSE
 
 
 def run_seconds(market: Market, seconds: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from ib_async import Contract, Order
 
@@ -41,9 +42,21 @@ from terminal_app.simulator.trading.ports import (
     SessionWindow,
 )
 
-UNIVERSE = Universe.load(as_of=resolve_start("2026-11-24 10:00"))
-AAPL = 265598
+NY = ZoneInfo("America/New_York")
+START = datetime(2026, 11, 24, 10, 0, tzinfo=NY)  # a Tuesday, 10:00 New York
+UNIVERSE = Universe.load(as_of=START)
+AAPL, EURUSD, USDJPY, SPX = 265598, 12087792, 15016059, 416904
 ACCOUNT = "DU1234567"
+
+
+def make_market(universe: Universe = UNIVERSE, seed: int = 7, start: datetime = START) -> Market:
+    """The simulator's market on a frozen clock (tests advance it)."""
+    return Market(universe, SimClock(start, speed=0), seed)
+
+
+def es_front(universe: Universe = UNIVERSE) -> int:
+    """The front ES future as of START."""
+    return next(i.conId for i in universe.instruments if i.localSymbol == "ESZ6")
 
 
 def contract(symbol: str = "AAPL", sec_type: str = "STK") -> Contract:
