@@ -204,8 +204,9 @@ class BrokerSession(QObject):
                 "connecting"
             )
             self.messages.add_app(reason, Severity.WARNING)
-            self._set_state(ConnectionState(Phase.FAILED, reason))
-            return False
+            if self._state.phase in (Phase.DISCONNECTED, Phase.FAILED):
+                self._set_state(ConnectionState(Phase.FAILED, reason))
+            return False  # a connection in use stays as it is
         if self._state.phase is Phase.CONNECTING:
             self.messages.add_app("A connection attempt is already in progress", Severity.WARNING)
             return False

@@ -54,7 +54,9 @@ class ConnectionProfile:
     client_id: int = 1
     read_only: bool = False
     account: str = ""  # "" = the only managed account, or the first one
-    timeout: float = 5.0  # seconds for the socket connect plus ib_async's start-up fetch
+    # Seconds for each connect phase ib_async times (socket, API handshake, start-up fetch,
+    # executions): a handshake that stalls fails after this; a whole connect can take ~4x.
+    timeout: float = 5.0
     live: bool = False
 
     @property

@@ -58,6 +58,16 @@ async def test_non_loopback_host_is_refused_without_acknowledgement(
 
 
 @pytest.mark.asyncio
+async def test_unacknowledged_remote_host_leaves_a_working_connection_alone(
+    connected: BrokerSession,
+) -> None:
+    assert not await connected.open_connection(make_profile(ProfileKind.CUSTOM, host="10.1.2.3"))
+    assert connected.state.phase is Phase.CONNECTED and connected.trading_allowed
+    assert connected.ib.isConnected()
+    assert "10.1.2.3 is not this computer" in connected.messages[-1].text
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize(
     "kind",
     [
