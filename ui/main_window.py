@@ -191,11 +191,13 @@ class MainWindow(QMainWindow):
     def confirm_cancel_all(self) -> QMessageBox:
         """Global cancel after a (non-blocking) confirmation: it reaches orders of every client."""
         count = len(self.session.open_trades())
+        profile = self.session.profile
+        live = f" (LIVE: {profile.name})" if profile is not None and profile.is_live else ""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Cancel all open orders?",
-            f"Send a global cancel for every open order of the account ({count} known to this "
-            "terminal; orders placed from TWS or other API clients are cancelled too).",
+            f"Send a global cancel for every open order of the account{live} ({count} known to "
+            "this terminal; orders placed from TWS or other API clients are cancelled too).",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

@@ -230,13 +230,14 @@ async def test_cancel_all_asks_then_cancels_open_orders(
 ) -> None:
     assert not window.cancel_all_action.isEnabled()
     try:
-        await _connected(window, gateway.port)
+        await _connected(window, gateway.port, live=True)
         assert window.cancel_all_action.isEnabled()
         contract = await window.session.qualify(Stock("AAPL", "SMART", "USD"))
         trade = window.session.place_order(contract, LimitOrder("BUY", 1, 1.00))
         await wait_until(lambda: trade.orderStatus.status in ("Submitted", "PreSubmitted"), 10)
         box = window.confirm_cancel_all()
         assert "1 known to this terminal" in box.text()
+        assert "the account (LIVE: Custom)" in box.text()
         box.button(QMessageBox.StandardButton.No).click()
         box = window.confirm_cancel_all()
         box.button(QMessageBox.StandardButton.Yes).click()
