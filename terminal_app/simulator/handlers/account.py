@@ -7,7 +7,7 @@ against what this client was last sent), so fills and price moves show within a 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,8 @@ from terminal_app.simulator.handlers import handles
 from terminal_app.simulator.market.calendar import zone
 
 if TYPE_CHECKING:
+    from ib_async import AccountValue
+
     from terminal_app.simulator.connection import Connection
     from terminal_app.simulator.gateway import SimulatedGateway
     from terminal_app.simulator.protocol.codec import Request
@@ -143,25 +145,8 @@ def cancel_positions(gw: SimulatedGateway, conn: Connection, req: Request) -> No
 
 @handles("reqAccountSummary")
 def account_summary(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    req_id = int(req["reqId"])
     tags = str(req["tags"])
-    account = gw.config.account
-
-    def refresh(stream: Stream, full: bool) -> None:
-        for value in gw.ledger.summary(tags):
-            if _changed(stream, (value.tag, value.currency), value.value, full):
-                conn.send(
-                    "accountSummary",
-                    reqId=req_id,
-                    account=account,
-                    tag=value.tag,
-                    value=value.value,
-                    currency=value.currency,
-                )
-        if full:
-            conn.send("accountSummaryEnd", reqId=req_id)
-
-    _start(conn, req_id, "accountSummary", refresh)
+    _value_stream(gw, conn, req, "accountSummary", lambda: gw.ledger.summary(tags))
 
 
 @handles("cancelAccountSummary")
@@ -174,33 +159,44 @@ def cancel_account_summary(gw: SimulatedGateway, conn: Connection, req: Request)
 
 @handles("reqAccountUpdatesMulti")
 def account_updates_multi(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    req_id = int(req["reqId"])
-    if not _account_ok(gw, conn, req_id, str(req["account"])):
-        return
-    model = str(req["modelCode"])
-    account = gw.config.account
-
-    def refresh(stream: Stream, full: bool) -> None:
-        for value in gw.ledger.account_values():
-            if _changed(stream, (value.tag, value.currency), value.value, full):
-                conn.send(
-                    "accountUpdateMulti",
-                    reqId=req_id,
-                    account=account,
-                    modelCode=model,
-                    key=value.tag,
-                    value=value.value,
-                    currency=value.currency,
-                )
-        if full:
-            conn.send("accountUpdateMultiEnd", reqId=req_id)
-
-    _start(conn, req_id, "accountMulti", refresh)
+    if _account_ok(gw, conn, int(req["reqId"]), str(req["account"])):
+        values = gw.ledger.account_values
+        _value_stream(gw, conn, req, "accountUpdateMulti", values, modelCode=req["modelCode"])
 
 
 @handles("cancelAccountUpdatesMulti")
 def cancel_account_updates_multi(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    conn.unsubscribe(int(req["reqId"]), "accountMulti")
+    conn.unsubscribe(int(req["reqId"]), "accountUpdateMulti")
+
+
+def _value_stream(
+    gw: SimulatedGateway,
+    conn: Connection,
+    req: Request,
+    message: str,
+    values: Callable[[], Iterable[AccountValue]],
+    **fixed: Any,
+) -> None:
+    """Account values by reqId, then `<message>End`: reqAccountSummary, reqAccountUpdatesMulti."""
+    req_id = int(req["reqId"])
+    account = gw.config.account
+
+    def refresh(stream: Stream, full: bool) -> None:
+        for value in values():
+            if _changed(stream, (value.tag, value.currency), value.value, full):
+                conn.send(
+                    message,
+                    reqId=req_id,
+                    account=account,
+                    tag=value.tag,
+                    value=value.value,
+                    currency=value.currency,
+                    **fixed,
+                )
+        if full:
+            conn.send(f"{message}End", reqId=req_id)
+
+    _start(conn, req_id, message, refresh)
 
 
 # ---------------------------------------------------------------- PnL

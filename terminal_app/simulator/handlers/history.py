@@ -105,13 +105,19 @@ def _window_text(t: datetime) -> str:
     return f"{t.astimezone(zone(TWS_ZONE)):%Y%m%d %H:%M:%S} {TWS_ZONE}"
 
 
+def _paced_instrument(gw: SimulatedGateway, conn: Connection, req: Request) -> Instrument | None:
+    """The instrument of a paced historical request (None once its error is sent)."""
+    req_id = int(req["reqId"])
+    if not _paced(gw, conn, req_id):
+        return None
+    return resolve(gw, conn, req_id, req["contract"])
+
+
 @handles("reqHistoricalData")
 def req_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     req_id = int(req["reqId"])
     keep = bool(req["keepUpToDate"])
-    if not _paced(gw, conn, req_id):
-        return
-    inst = resolve(gw, conn, req_id, req["contract"])
+    inst = _paced_instrument(gw, conn, req)
     if inst is None:
         return
     try:
@@ -261,9 +267,7 @@ def cancel_head_timestamp(gw: SimulatedGateway, conn: Connection, req: Request) 
 @handles("reqHistoricalTicks")
 def req_historical_ticks(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     req_id = int(req["reqId"])
-    if not _paced(gw, conn, req_id):
-        return
-    inst = resolve(gw, conn, req_id, req["contract"])
+    inst = _paced_instrument(gw, conn, req)
     if inst is None:
         return
     try:

@@ -114,11 +114,7 @@ class TickLine:
             self.size(VOLUME, volume)
         self.string(LAST_TIMESTAMP, str(int(when)))
         if self.rt_volume:
-            self.string(
-                RT_VOLUME,
-                f"{price!r};{_size_text(size)};{int(when * 1000)};"
-                f"{_size_text(volume)};{vwap:.8f};true",
-            )
+            self.string(RT_VOLUME, _rt_volume(price, size, when, volume, vwap))
         high, low = self.sent.get(HIGH, math.nan), self.sent.get(LOW, math.nan)
         if not _ok(high) or price > high:
             self.price(HIGH, price)
@@ -130,6 +126,11 @@ class TickLine:
             self.quote(event.bid, event.ask, event.bidSize, event.askSize)
         elif isinstance(event, Trade):
             self.trade(event.price, event.size, event.time, event.volume, event.vwap)
+
+
+def _rt_volume(price: float, size: float, when: float, volume: float, vwap: float) -> str:
+    """Generic tick 233: `price;size;epoch ms;total volume;VWAP;single trade`."""
+    return f"{price!r};{_size_text(size)};{int(when * 1000)};{_size_text(volume)};{vwap:.8f};true"
 
 
 def _size_text(size: float) -> str:
@@ -176,9 +177,7 @@ def _send_snapshot(gw: SimulatedGateway, line: TickLine, generic: set[str]) -> N
             line.price(tick, value)
     if "233" in generic and _ok(q.last):
         line.string(
-            RT_VOLUME,
-            f"{q.last!r};{_size_text(q.lastSize)};{int((q.lastTime or q.time) * 1000)};"
-            f"{_size_text(q.volume)};{q.vwap:.8f};true",
+            RT_VOLUME, _rt_volume(q.last, q.lastSize, q.lastTime or q.time, q.volume, q.vwap)
         )
     if "165" in generic:
         _range_stats(gw, line)

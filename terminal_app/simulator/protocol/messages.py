@@ -468,7 +468,7 @@ MESSAGES: dict[str, MessageSpec] = {
             F("reqId", N),
             F("account"),
             F("modelCode"),
-            F("key"),
+            F("tag"),
             F("value"),
             F("currency"),
         ),
