@@ -73,6 +73,26 @@ def test_stop_waits_presubmitted_then_triggers_on_last() -> None:
     assert h.statuses(oid)[-2:] == ["Submitted", "Filled"]
 
 
+def test_double_trigger_methods_need_two_fresh_prices_not_one_seen_twice() -> None:
+    h = quoted()
+    double_last = h.place(StopOrder("SELL", 100, 99.50, triggerMethod=3))
+    double_bid_ask = h.place(StopOrder("SELL", 100, 99.40, triggerMethod=1))
+    h.venue.trade(AAPL, 99.50)
+    h.advance(1)  # the timer re-evaluates the same last price: still one observation
+    assert h.last_status(double_last).status == "PreSubmitted"
+    h.venue.trade(AAPL, 99.55)  # not through: the count starts again
+    h.venue.trade(AAPL, 99.50)
+    h.advance(1)
+    assert not h.fills(double_last)
+    h.venue.trade(AAPL, 99.45)
+    assert h.last_status(double_last).status == "Filled"
+    h.venue.quote(AAPL, 99.40, 99.42)  # one bid at the stop, seen again by the timer
+    h.advance(1)
+    assert h.last_status(double_bid_ask).status == "PreSubmitted"
+    h.venue.quote(AAPL, 99.39, 99.41)
+    assert h.last_status(double_bid_ask).status == "Filled"
+
+
 def test_stop_limit_becomes_a_limit_when_triggered() -> None:
     h = quoted()
     oid = h.place(StopLimitOrder("BUY", 100, lmtPrice=100.55, stopPrice=100.50))

@@ -43,6 +43,7 @@ from .ports import (
     Venue,
 )
 from .pricing import (
+    DOUBLE_LAST,
     effective_method,
     is_set,
     midpoint_price,
@@ -527,10 +528,12 @@ class OrderEngine:
                 unwatch()
 
     def _on_market(self, con_id: int, trade: Print | None) -> None:
-        self._evaluate(con_id, trade)
+        self._evaluate(con_id, trade, quote=trade is None)
         self._commit()
 
-    def _evaluate(self, con_id: int, trade: Print | None) -> None:
+    def _evaluate(self, con_id: int, trade: Print | None, quote: bool = False) -> None:
+        """Work this instrument's orders; `trade` is a new print, `quote` says the quote just
+        changed (otherwise the market is as last seen: a timer poll, a new or modified order)."""
         keys = list(self._by_con.get(con_id, ()))
         if not keys:
             return
@@ -546,7 +549,7 @@ class OrderEngine:
                 if wo is None or wo.done or wo.staged:
                     continue
                 try:
-                    self._step(wo, book, trade, now, taken)
+                    self._step(wo, book, trade, now, taken, quote)
                 except Exception:  # one broken order must not stop the venue for the others
                     log.exception("evaluating order %s failed", key)
         finally:
@@ -575,6 +578,7 @@ class OrderEngine:
         trade: Print | None,
         now: datetime,
         taken: dict[tuple[str, float], Decimal],
+        quote: bool = False,
     ) -> None:
         parent = self._orders.get(wo.parent_key) if wo.parent_key else None
         # Attached orders work as soon as (and as far as) their parent has filled.
@@ -604,7 +608,7 @@ class OrderEngine:
             return
         if wo.kind in TRIGGERED_TYPES and not wo.triggered:
             stop_before = wo.trail_stop
-            fired = self._trigger(wo, book)
+            fired = self._trigger(wo, book, trade, quote)
             if wo.trail_stop != stop_before:
                 self._persist(wo)
             if not fired:
@@ -623,8 +627,10 @@ class OrderEngine:
         self._set_status(wo, OrderStatus.Submitted)
         self._work(wo, book, trade, now, taken)
 
-    def _trigger(self, wo: WorkingOrder, book: Book) -> bool:
-        """Watch the trigger (and ratchet a trailing stop); True once the order has fired."""
+    def _trigger(self, wo: WorkingOrder, book: Book, trade: Print | None, quote: bool) -> bool:
+        """Watch the trigger (and ratchet a trailing stop); True once the order has fired.
+        The double methods count fresh observations only (a new print for double-last, a quote
+        change for double bid/ask), not the same price seen again by a timer poll."""
         method = effective_method(wo.order.triggerMethod, wo.spec.sec_type)
         prices = observed_prices(method, wo.is_buy, book)
         if not prices:
@@ -648,9 +654,11 @@ class OrderEngine:
         if not hit:
             wo.trigger_hits = 0
             return False
-        wo.trigger_hits += 1
-        if needs_two(method) and wo.trigger_hits < 2:
-            return False
+        if needs_two(method):
+            if trade is not None if method == DOUBLE_LAST else quote:
+                wo.trigger_hits += 1
+            if wo.trigger_hits < 2:
+                return False
         wo.triggered = True
         log.info("order %s triggered at %s", wo.key, level)
         return True
