@@ -5,6 +5,7 @@
 - `sim_ib`: an `ib_async.IB` connected to it as clientId 1 (disconnected at teardown).
 - `running_gateway(config)`: the same as an async context manager, for tests that need another
   seed, speed or start (e.g. `async with running_gateway(SimConfig(speed=60)) as gw: ...`).
+- `qualified(ib, contract)`: the one contract the gateway knows for `contract`.
 - `session`: a `BrokerSession` with test-sized delays (`FAST_SESSION`), closed after the test;
   `sim_session`: the same, connected to `sim_gateway` on a custom profile (clientId 11).
 
@@ -17,7 +18,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
-from ib_async import IB
+from ib_async import IB, Contract
 
 from terminal_app.session import (
     Backoff,
@@ -71,6 +72,12 @@ async def connected_ib(
         yield ib
     finally:
         ib.disconnect()
+
+
+async def qualified(ib: IB, contract: Contract) -> Contract:
+    [result] = await ib.qualifyContractsAsync(contract)
+    assert isinstance(result, Contract), f"{contract} did not qualify"
+    return result
 
 
 @pytest_asyncio.fixture

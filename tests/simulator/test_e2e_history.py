@@ -7,24 +7,18 @@ import datetime as dt
 import itertools
 
 import pytest
-from ib_async import IB, BarData, BarDataList, Contract, Forex, Stock, util
+from ib_async import IB, BarData, BarDataList, Forex, Stock, util
 
 from terminal_app.simulator import connection
 from terminal_app.simulator.connection import Connection
 from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.simulator.protocol import framing
-from tests.sim_fixtures import connected_ib, running_gateway, sim_config
+from tests.sim_fixtures import connected_ib, qualified, running_gateway, sim_config
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
 
 AAPL = Stock("AAPL", "SMART", "USD")
-
-
-async def qualified(ib: IB, contract: Contract) -> Contract:
-    [result] = await ib.qualifyContractsAsync(contract)
-    assert isinstance(result, Contract)
-    return result
 
 
 def stamp(value: dt.date | dt.datetime) -> float:

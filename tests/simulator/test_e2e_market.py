@@ -9,18 +9,12 @@ import pytest
 from ib_async import IB, Contract, Forex, Stock, Ticker
 
 from terminal_app.simulator.gateway import SimulatedGateway
-from tests.sim_fixtures import connected_ib, running_gateway, sim_config
+from tests.sim_fixtures import connected_ib, qualified, running_gateway, sim_config
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
 
 AAPL = Stock("AAPL", "SMART", "USD")
-
-
-async def qualified(ib: IB, contract: Contract) -> Contract:
-    [result] = await ib.qualifyContractsAsync(contract)
-    assert isinstance(result, Contract)
-    return result
 
 
 def errors_of(ib: IB) -> list[tuple[int, int]]:

@@ -13,18 +13,12 @@ import pytest
 from ib_async import IB, Contract, LimitOrder, MarketOrder, Order, OrderState, Stock, Trade
 
 from terminal_app.simulator.gateway import SimulatedGateway
-from tests.sim_fixtures import connected_ib
+from tests.sim_fixtures import connected_ib, qualified
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
 
 AAPL = Stock("AAPL", "SMART", "USD")
-
-
-async def qualified(ib: IB, contract: Contract) -> Contract:
-    [result] = await ib.qualifyContractsAsync(contract)
-    assert isinstance(result, Contract)
-    return result
 
 
 async def far_limit(ib: IB, contract: Contract, action: str = "BUY") -> Trade:
