@@ -9,7 +9,7 @@ Problems (corrupt file, a panel that cannot take its state back) become messages
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from terminal_app.workspace.layout import (
@@ -41,6 +41,7 @@ class WorkspaceController(QObject):
         self._docks = docks
         self._store = store
         self._current = DEFAULT_NAME
+        self._arrange_on_show = False  # a fresh layout waits for the window to be shown
 
     @property
     def current_name(self) -> str:
@@ -107,8 +108,10 @@ class WorkspaceController(QObject):
         """Sizes for a layout without saved geometry: in each side column the first panel (a
         watchlist, a chart) gets most of the height; the right column most of the width."""
         window = self._window
-        if not window.isVisible():  # sizes only hold once the window is laid out
-            QTimer.singleShot(0, self._arrange_fresh)
+        if not window.isVisible():  # sizes only hold once the window is laid out: on show
+            if not self._arrange_on_show:
+                self._arrange_on_show = True
+                window.installEventFilter(self)
             return
         columns: dict[Qt.DockWidgetArea, list[QDockWidget]] = {}
         for dock in self._docks.docks():
@@ -127,6 +130,13 @@ class WorkspaceController(QObject):
             window.resizeDocks(
                 [left[0], right[0]], [width * 2 // 5, width * 3 // 5], Qt.Orientation.Horizontal
             )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Show and self._arrange_on_show:
+            self._arrange_on_show = False
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._arrange_fresh)  # once the shown window is laid out
+        return False
 
     # -- named workspaces --------------------------------------------------------------------
 

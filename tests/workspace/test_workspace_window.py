@@ -14,6 +14,7 @@ from ui.docks import PanelKind
 from ui.main_window import MainWindow
 from ui.messages_dock import MessagesPanel
 from ui.shortcuts import collect_shortcuts
+from ui.workspace_controller import WorkspaceController
 
 
 @pytest.fixture
@@ -256,3 +257,25 @@ def test_empty_window_says_how_to_get_panels_back(window: MainWindow) -> None:
     assert window.empty_hint.isHidden()
     window.docks.remove(dock)
     assert not window.empty_hint.isHidden()
+
+
+def test_fresh_layout_of_a_hidden_window_waits_for_show(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sizing a fresh layout needs a shown window; until then nothing polls the loop."""
+    calls: list[bool] = []
+    arrange = WorkspaceController._arrange_fresh
+
+    def counted(self: WorkspaceController) -> None:
+        calls.append(win.isVisible())
+        arrange(self)
+
+    monkeypatch.setattr(WorkspaceController, "_arrange_fresh", counted)
+    win = MainWindow(store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json")
+    qtbot.addWidget(win)
+    win.workspace.reset_to_default()
+    for _ in range(3):
+        QApplication.processEvents()
+    assert calls == [False]  # once, then no 0-ms timer spinning while hidden
+    win.show()
+    qtbot.waitUntil(lambda: calls == [False, True])
