@@ -249,7 +249,8 @@ class MainWindow(QMainWindow):
                 self, profile, lambda p: self.request_connect(p, True)
             )
             return
-        self.status.show_profile(profile)
+        # The status bar shows the session's profile (from its state changes), never the one
+        # asked for: a refused request must not hide the LIVE badge of the connection in use.
         if profile.to_dict() != self.settings.last_profile:
             self.settings.last_profile = profile.to_dict()
             self.save_settings()

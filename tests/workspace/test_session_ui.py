@@ -93,6 +93,25 @@ async def test_status_bar_follows_connect_drop_and_cancelled_reconnect(
 
 
 @pytest.mark.asyncio
+async def test_a_refused_connect_request_keeps_the_live_badge_of_the_connection_in_use(
+    window: MainWindow, gateway: SimulatedGateway
+) -> None:
+    status = window.status
+    gateway.control.set_latency(0.2)  # a slow handshake to overlap with
+    try:
+        window.request_connect(make_profile(ProfileKind.CUSTOM, port=gateway.port, live=True))
+        await wait_until(lambda: window.session.state.phase is Phase.CONNECTING)
+        window.request_connect(make_profile(ProfileKind.SIMULATED))  # refused: one at a time
+        await wait_until(
+            lambda: any("already in progress" in m.text for m in window.session.messages)
+        )
+        assert not status.live_badge.isHidden() and status.sim_badge.isHidden()
+        assert "Custom" in status.profile.text()
+    finally:
+        await window.session.close()
+
+
+@pytest.mark.asyncio
 async def test_remote_host_asks_before_connecting(window: MainWindow) -> None:
     profile = make_profile(ProfileKind.CUSTOM, host="192.0.2.10", port=7497, timeout=0.5)
     try:
