@@ -181,6 +181,22 @@ def test_modify_type_lmt_to_mkt_and_bad_modifications() -> None:
     assert h.errors(oid)[-1][0] == 103  # a finished order's id cannot be reused
 
 
+def test_a_refused_modification_keeps_the_trailing_stop_where_it_was() -> None:
+    h = quoted()
+    trail = Order(action="SELL", totalQuantity=100, orderType="TRAIL", auxPrice=0.50)
+    oid = h.place(trail)
+    h.venue.trade(AAPL, 101.00)  # the stop ratchets up to 100.50
+    h.venue.trade(AAPL, 100.70)
+    # A new trail amount and a short far beyond buying power: refused, nothing changes.
+    h.place(
+        Order(orderId=oid, action="SELL", totalQuantity=100_000, orderType="TRAIL", auxPrice=0.60)
+    )
+    assert h.errors(oid)[-1][0] == 201
+    assert h.last_status(oid).status == "PreSubmitted"
+    h.venue.trade(AAPL, 100.45)  # through the 100.50 stop (not through one restarted at 100.70)
+    assert h.last_status(oid).status == "Filled"
+
+
 def test_duplicate_id_for_a_different_contract_is_103() -> None:
     from tests.simulator.test_trading_harness import contract
 

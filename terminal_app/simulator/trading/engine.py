@@ -464,6 +464,7 @@ class OrderEngine:
                 f"the quantity {quantity_of(order)} is below the filled {wo.filled}"
             )
         previous = wo.order
+        trigger_state = wo.triggered, wo.trigger_hits, wo.trail_stop
         wo.order = clone(order, parentId=previous.parentId or order.parentId)
         wo.refresh()
         if new_type != previous.orderType.upper() or order.auxPrice != previous.auxPrice:
@@ -473,9 +474,10 @@ class OrderEngine:
         try:
             self._schedule(wo, now)
             self._check_buying_power(wo)
-        except Rejection:
+        except Rejection:  # a refused modification leaves the order exactly as it was
             wo.order = previous
             wo.refresh()
+            wo.triggered, wo.trigger_hits, wo.trail_stop = trigger_state
             self._schedule(wo, now)
             raise
         if wo.staged:
