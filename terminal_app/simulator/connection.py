@@ -68,6 +68,7 @@ class Connection:
         self.server = server
         self.reader = reader
         self.writer = writer
+        self._transport = writer.transport
         self.peer = str(writer.get_extra_info("peername"))
         self.version = 0
         self.client_id: int | None = None
@@ -149,7 +150,7 @@ class Connection:
         if self._conflated is None:
             if self.closed:
                 return
-            if self.writer.transport.get_write_buffer_size() <= CONFLATE_ABOVE:
+            if self._transport.get_write_buffer_size() <= CONFLATE_ABOVE:
                 self.send(name, **values)
                 return
             self._conflated = {}
@@ -160,7 +161,7 @@ class Connection:
         if self.closed or self._conflated is None:
             self._conflated = None
             return
-        if self.writer.transport.get_write_buffer_size() > CONFLATE_ABOVE // 2:
+        if self._transport.get_write_buffer_size() > CONFLATE_ABOVE // 2:
             self.loop.call_later(DRAIN_CHECK_S, self._drain_conflated)
             return
         pending, self._conflated = self._conflated, None
@@ -199,7 +200,7 @@ class Connection:
             log.info("%r: write failed: %s", self, exc)
             self.close()
             return
-        if self.writer.transport.get_write_buffer_size() > MAX_BACKLOG:
+        if self._transport.get_write_buffer_size() > MAX_BACKLOG:
             log.warning(
                 "%r: client is not reading (backlog over %d bytes), dropping it", self, MAX_BACKLOG
             )

@@ -93,6 +93,14 @@ def test_frame_reader_rejects_garbage(garbage: bytes) -> None:
         FrameReader().feed(garbage)
 
 
+def test_every_field_ends_with_a_nul() -> None:
+    assert framing.encode_body([]) == b""  # an empty piece of a sliced message
+    assert framing.encode_body([""]) == b"\0"
+    assert framing.encode_body(["49", "", "x"]) == b"49\0\0x\0"
+    assert framing.encode_body(str(n) for n in (1, 2)) == b"1\x002\0"
+    assert framing.encode_fields(["9", "1", "7"]) == b"\0\0\0\x069\x001\x007\0"
+
+
 def test_split_fields_drops_the_trailing_nul_piece() -> None:
     assert framing.split_fields(b"1\x00\x00x\x00") == ["1", "", "x"]
 

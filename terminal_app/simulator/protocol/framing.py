@@ -33,7 +33,10 @@ def frame(payload: bytes) -> bytes:
 def encode_body(fields: Iterable[str]) -> bytes:
     """Message text without the length: every field followed by a NUL (both clients drop the
     piece after the last). A large message may be built from several bodies joined."""
-    return "".join(f"{f}\0" for f in fields).encode("ascii", "backslashreplace")
+    parts = fields if isinstance(fields, list) else list(fields)
+    if not parts:
+        return b""
+    return ("\0".join(parts) + "\0").encode("ascii", "backslashreplace")
 
 
 def encode_fields(fields: Iterable[str]) -> bytes:
