@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(about)
 
         self.status = TerminalStatus(self.statusBar(), self.tasks, probe)
-        self.status.cancel_button.clicked.connect(self.session.cancel_reconnect)
+        self.status.cancel_button.clicked.connect(self.cancel_connecting)
         self.session.stateChanged.connect(self._on_state)
         self.session.historyQueueChanged.connect(self._on_history_queue)
         self._on_state(self.session.state)
@@ -259,6 +259,14 @@ class MainWindow(QMainWindow):
     async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:
         if not await self.session.open_connection(profile, acknowledged_remote=acknowledged):
             self.statusBar().showMessage(f"Not connected: {self.session.state.reason}", 15_000)
+
+    def cancel_connecting(self) -> None:
+        """The status bar's Cancel: stop retrying, or abort a connect attempt (one to a live
+        account picked by mistake, or a host that does not answer)."""
+        if self.session.state.phase is Phase.RECONNECTING:
+            self.session.cancel_reconnect()
+        elif self.session.state.phase is Phase.CONNECTING:
+            self.tasks.spawn(self.session.close_connection(), name="cancel connect")
 
     def _on_history_queue(self) -> None:
         scheduler = self.session.history_scheduler

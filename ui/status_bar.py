@@ -1,8 +1,8 @@
 """The status bar: how the terminal is connected, to what, as whom, at what time, how smoothly.
 
 Left to right (permanent, right-aligned): LIVE / SIM / READ-ONLY badges, profile, connection state
-(coloured; with a "Cancel" button while reconnecting), history queue (while it is not empty),
-account, server time, loop lag.
+(coloured; with a "Cancel" button while connecting or reconnecting), history queue (while it is
+not empty), account, server time, loop lag.
 Transient notices use the status bar's own message area on the left.
 """
 
@@ -45,7 +45,8 @@ class TerminalStatus(QWidget):
         self.readonly_badge = self._label(bar, "READ-ONLY", "sim-badge", "Orders are disabled")
         self.profile = self._label(bar, "", "status-profile", "Connection profile")
         self.state = self._label(bar, "Disconnected", "status-state", "")
-        self.cancel_button = QPushButton("Cancel reconnect", bar)
+        self.cancel_button = QPushButton("Cancel", bar)
+        self.cancel_button.setToolTip("Stop connecting / reconnecting and stay disconnected")
         self.cancel_button.setFlat(True)
         self.cancel_button.hide()
         bar.addPermanentWidget(self.cancel_button)
@@ -104,7 +105,7 @@ class TerminalStatus(QWidget):
         self.state.setText(f"● {elided}")
         self.state.setStyleSheet(f"color: {color}; font-weight: 600;")
         self.state.setToolTip(state.text)
-        self.cancel_button.setVisible(state.phase is Phase.RECONNECTING)
+        self.cancel_button.setVisible(state.phase in (Phase.CONNECTING, Phase.RECONNECTING))
         if state.phase is not Phase.CONNECTED:
             self._server_base = None
 

@@ -112,6 +112,25 @@ async def test_a_refused_connect_request_keeps_the_live_badge_of_the_connection_
 
 
 @pytest.mark.asyncio
+async def test_status_bar_cancel_aborts_a_connect_attempt(
+    window: MainWindow, gateway: SimulatedGateway
+) -> None:
+    status = window.status
+    gateway.control.set_latency(0.2)  # a slow handshake to interrupt
+    try:
+        window.request_connect(make_profile(ProfileKind.CUSTOM, port=gateway.port, live=True))
+        await wait_until(lambda: window.session.state.phase is Phase.CONNECTING)
+        assert not status.cancel_button.isHidden()
+        status.cancel_button.click()
+        await wait_until(lambda: window.session.state.phase is Phase.DISCONNECTED)
+        assert status.cancel_button.isHidden() and not window.session.ib.isConnected()
+        await wait_until(lambda: window.tasks.pending == 0)
+        assert window.session.state.phase is Phase.DISCONNECTED
+    finally:
+        await window.session.close()
+
+
+@pytest.mark.asyncio
 async def test_remote_host_asks_before_connecting(window: MainWindow) -> None:
     profile = make_profile(ProfileKind.CUSTOM, host="192.0.2.10", port=7497, timeout=0.5)
     try:
