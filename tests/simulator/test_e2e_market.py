@@ -86,6 +86,32 @@ async def test_market_data_line_limit_is_101() -> None:
         assert len(tickers) == 101
 
 
+async def test_reused_stream_id_is_322_and_keeps_the_stream(
+    sim_ib: IB, sim_gateway: SimulatedGateway
+) -> None:
+    errors = errors_of(sim_ib)
+    aapl = await qualified(sim_ib, AAPL)
+    ticker = sim_ib.reqMktData(aapl)
+    conn = sim_gateway.server.by_client_id[1]
+    await wait_until(lambda: conn.count("mktData") == 1, 5)
+    [req_id] = [r for r, sub in conn.subscriptions.items() if sub.kind == "mktData"]
+    before = dict(conn.subscriptions)
+    for reuse in (
+        lambda: sim_ib.client.reqMktData(req_id, aapl, "", False, False, []),
+        lambda: sim_ib.client.reqMktDepth(req_id, aapl, 5, False, []),
+        lambda: sim_ib.client.reqTickByTickData(req_id, aapl, "Last", 0, False),
+        lambda: sim_ib.client.reqRealTimeBars(req_id, aapl, 5, "TRADES", False, []),
+    ):
+        reuse()
+    await wait_until(lambda: [code for _, code in errors] == [322] * 4, 5)
+    assert {r for r, _ in errors} == {req_id}
+    assert conn.subscriptions == before
+    ticker.updateEvent.clear()
+    updates: list[object] = []
+    ticker.updateEvent += updates.append
+    await wait_until(lambda: len(updates) >= 2, 10, "the first line stopped streaming")
+
+
 async def test_depth_rows_stay_consistent() -> None:
     async with running_gateway(sim_config(speed=20)) as gateway, connected_ib(gateway) as ib:
         aapl = await qualified(ib, AAPL)

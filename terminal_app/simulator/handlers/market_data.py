@@ -2,7 +2,8 @@
 
 Each subscription turns the market's events (`QuoteChange`, `Trade`, `DepthChange`) into the tick
 messages TWS sends, with IB's limits: 100 market data lines (error 101), 3 depth books (309),
-3 tick-by-tick streams (10190). Delayed data (reqMarketDataType 3/4) uses the delayed tick ids.
+3 tick-by-tick streams (10190), a reqId already streaming (322). Delayed data
+(reqMarketDataType 3/4) uses the delayed tick ids.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ERR_LINES = 101
+ERR_DUPLICATE_ID = 322
 ERR_NO_TICKER = 300
 ERR_DEPTH_LIMIT = 309
 ERR_NO_DEPTH = 10092
@@ -196,6 +198,8 @@ def _announce_type(gw: SimulatedGateway, conn: Connection, req_id: int, inst: In
 @handles("reqMktData")
 def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     req_id = int(req["reqId"])
+    if not _new_stream_id(conn, req_id):
+        return
     snapshot = bool(req["snapshot"] or req["regulatorySnapshot"])
     if not snapshot and conn.count(MKT_DATA) >= gw.config.max_market_data_lines:
         conn.error(
@@ -227,6 +231,16 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
 @handles("cancelMktData")
 def cancel_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     _cancel(conn, int(req["reqId"]), MKT_DATA)
+
+
+def _new_stream_id(conn: Connection, req_id: int) -> bool:
+    """False (and TWS's error 322) when `req_id` already names a stream of this client: the
+    running stream is kept, not replaced."""
+    if req_id not in conn.subscriptions:
+        return True
+    log.warning("%r: reqId %d is already streaming", conn, req_id)
+    conn.error(req_id, ERR_DUPLICATE_ID, "Error processing request. Duplicate ticker id")
+    return False
 
 
 def _cancel(conn: Connection, req_id: int, kind: str) -> None:
@@ -281,6 +295,8 @@ class DepthLine:
 @handles("reqMktDepth")
 def req_mkt_depth(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     req_id = int(req["reqId"])
+    if not _new_stream_id(conn, req_id):
+        return
     if conn.count(DEPTH) >= gw.config.max_depth_subscriptions:
         conn.error(
             req_id,
@@ -384,6 +400,8 @@ class TickByTickLine:
 @handles("reqTickByTickData")
 def req_tick_by_tick(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     req_id = int(req["reqId"])
+    if not _new_stream_id(conn, req_id):
+        return
     kind = TBT_TYPES.get(str(req["tickType"]))
     if kind is None:
         conn.error(
@@ -453,6 +471,8 @@ def cancel_tick_by_tick(gw: SimulatedGateway, conn: Connection, req: Request) ->
 @handles("reqRealTimeBars")
 def req_real_time_bars(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     req_id = int(req["reqId"])
+    if not _new_stream_id(conn, req_id):
+        return
     inst = resolve(gw, conn, req_id, req["contract"])
     if inst is None:
         return
