@@ -59,6 +59,26 @@ def test_quote_snapshot(universe):
     assert market.book_levels(AAPL, "BUY") == market.depth(AAPL, 1000)[1]
 
 
+def test_a_subscriber_reading_depth_sees_the_book_of_the_event(universe):
+    """Whoever reacts to a quote (the order engine) reads the book of that quote's second,
+    with or without a depth subscription, even when the market catches up several seconds."""
+    market = make_market(universe)
+    quoted: list[tuple[float, float, float, float]] = []
+    booked: list[tuple[float, float, float, float]] = []
+
+    def check(event: MarketEvent) -> None:
+        if isinstance(event, QuoteChange):
+            bids, asks = market.depth(AAPL, 1)
+            quoted.append((event.bid, event.bidSize, event.ask, event.askSize))
+            booked.append((bids[0].price, bids[0].size, asks[0].price, asks[0].size))
+
+    market.subscribe(AAPL, check)
+    run_seconds(market, 5)
+    market.clock.advance(5)
+    market.step()
+    assert len(quoted) >= 5 and booked == quoted
+
+
 def test_events_arrive_in_order_and_match_the_quote(universe):
     market = make_market(universe)
     events: list[MarketEvent] = []

@@ -146,6 +146,8 @@ class _Live:
     resync: bool = False
     callbacks: list[Callback] = field(default_factory=list)
     depth_callbacks: list[Callback] = field(default_factory=list)
+    # depth() without a depth subscriber: the book of one second, built on first request
+    rows: tuple[int, list[Level], list[Level]] | None = None
 
 
 class Market:
@@ -228,11 +230,15 @@ class Market:
         live = self._live.get(con_id)
         if live is not None and live.depth_callbacks:
             bids, asks = live.book.bids, live.book.asks
+        elif live is not None and live.rows is not None and live.rows[0] == live.second:
+            bids, asks = live.rows[1], live.rows[2]
         else:
             second = live.second if live is not None else last_second(self.clock.epoch())
             bids, asks = Book(self.seed, path.inst).snapshot(
                 second, path.bid_ticks(second), path.spread
             )
+            if live is not None:
+                live.rows = (second, bids, asks)
         return bids[:rows], asks[:rows]
 
     def book_levels(self, con_id: int, side: str) -> list[Level]:
@@ -398,8 +404,8 @@ class Market:
                 live.stats = self._session_stats(live.path, first - 1)
                 live.resync = False
             for second in range(first, target + 1):
+                live.second = second  # subscribers reading depth() see this second's book
                 emitted += self._emit_second(live, second)
-            live.second = target
         emitted += self._flood(t)
         return emitted
 
