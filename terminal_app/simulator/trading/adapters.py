@@ -116,9 +116,9 @@ class MarketVenue:
             finally:
                 self._event_time = None
 
-        # With a depth subscription the market keeps one live book, built once a second, that
-        # `Market.depth` hands out; without one every `book()` call would rebuild it.
-        return self._market.subscribe(con_id, forward, depth=True)
+        # No depth subscription: `Market.depth` builds a watched instrument's book once per
+        # second on request, cheaper than the per-second depth diffs the engine would not read.
+        return self._market.subscribe(con_id, forward)
 
     def session(self, con_id: int, at: datetime) -> SessionWindow:
         return session_window(self._market.instrument(con_id), at)
