@@ -59,6 +59,10 @@ class ConnectionProfile:
     timeout: float = 5.0
     live: bool = False
 
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:  # ib_async reads 0 as "wait forever"
+            raise ValueError(f"timeout {self.timeout} must be a positive number of seconds")
+
     @property
     def is_simulated(self) -> bool:
         return self.kind is ProfileKind.SIMULATED

@@ -83,6 +83,11 @@ def test_bad_settings_raise_value_error() -> None:
         ConnectionProfile.from_dict({"kind": "custom", "port": 70000})
     with pytest.raises(ValueError):
         ConnectionProfile.from_dict({"kind": "custom", "port": "abc"})
+    for timeout in (0, -1):  # ib_async would wait forever for a 0 timeout
+        with pytest.raises(ValueError, match="timeout"):
+            ConnectionProfile.from_dict({"kind": "custom", "timeout": timeout})
+        with pytest.raises(ValueError, match="timeout"):
+            make_profile(ProfileKind.TWS_PAPER, timeout=timeout)
 
 
 def test_backoff_grows_and_is_capped() -> None:
