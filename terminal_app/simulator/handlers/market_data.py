@@ -166,7 +166,22 @@ def _range_stats(gw: SimulatedGateway, line: TickLine) -> None:
         line.size(AV_VOLUME, round(sum(b.volume for b in recent) / len(recent)))
 
 
-def _send_snapshot(gw: SimulatedGateway, line: TickLine, generic: set[str]) -> None:
+def _range_stats_soon(gw: SimulatedGateway, line: TickLine) -> None:
+    """Generic tick 165 for a streaming line, in a later loop pass: a year of daily bars takes
+    60-90 ms the first time per instrument, and a watchlist opening many lines at once must not
+    freeze the terminal's UI for the sum of them."""
+    conn = line.conn
+
+    def send() -> None:
+        if not conn.closed and line.req_id in conn.subscriptions:
+            _range_stats(gw, line)
+
+    conn.loop.call_soon(send)
+
+
+def _send_snapshot(
+    gw: SimulatedGateway, line: TickLine, generic: set[str], streaming: bool
+) -> None:
     q = gw.market.quote(line.inst.conId)
     line.quote(q.bid, q.ask, q.bidSize, q.askSize)
     if _ok(q.last):
@@ -182,7 +197,10 @@ def _send_snapshot(gw: SimulatedGateway, line: TickLine, generic: set[str]) -> N
             RT_VOLUME, _rt_volume(q.last, q.lastSize, q.lastTime or q.time, q.volume, q.vwap)
         )
     if "165" in generic:
-        _range_stats(gw, line)
+        if streaming:
+            _range_stats_soon(gw, line)
+        else:
+            _range_stats(gw, line)
 
 
 def _announce_type(gw: SimulatedGateway, conn: Connection, req_id: int, inst: Instrument) -> bool:
@@ -221,7 +239,7 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     )
     delayed = _announce_type(gw, conn, req_id, inst)
     line = TickLine(conn, req_id, inst, delayed, "233" in generic)
-    _send_snapshot(gw, line, generic)
+    _send_snapshot(gw, line, generic, streaming=not snapshot)
     if snapshot:
         conn.send("tickSnapshotEnd", reqId=req_id)
         return
