@@ -811,6 +811,8 @@ class BrokerSession(QObject):
             line.notify()
 
     def _on_api_error(self, text: str) -> None:
+        if "CancelledError" in text:
+            return  # ib_async telling of a connect we aborted; the reason is reported already
         self.messages.add_app(f"Gateway connection: {text}")
         if self._connecting and "API connection failed" not in text:
             self._handshake_lost.set()  # the peer closed or reset the socket mid-handshake
