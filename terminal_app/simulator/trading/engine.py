@@ -87,6 +87,17 @@ class CompletedOrder:
 
 
 @dataclass
+class _Pass:
+    """One evaluation of an instrument's orders: the market as the orders see it now."""
+
+    book: Book
+    trade: Print | None  # a new print (each print of a second is "last" in turn)
+    quote: bool  # the quote just changed (else: a timer poll, a new or modified order)
+    now: datetime
+    taken: dict[tuple[str, float], Decimal]  # liquidity our own orders took from this book
+
+
+@dataclass
 class _Injection:
     count: int
     code: int
@@ -543,7 +554,7 @@ class OrderEngine:
         book = self._venue.book(con_id)
         if trade is not None:  # several prints in one market step: each is "last" in turn
             book = dataclasses.replace(book, last=trade.price)
-        taken = self._taken_from(con_id, book, trade)
+        market = _Pass(book, trade, quote, now, self._taken_from(con_id, book, trade))
         self._evaluating.add(con_id)
         try:
             for key in keys:
@@ -551,7 +562,7 @@ class OrderEngine:
                 if wo is None or wo.done or wo.staged:
                     continue
                 try:
-                    self._step(wo, book, trade, now, taken, quote)
+                    self._step(wo, market)
                 except Exception:  # one broken order must not stop the venue for the others
                     log.exception("evaluating order %s failed", key)
         finally:
@@ -573,15 +584,8 @@ class OrderEngine:
             self._taken[con_id] = (book.bids, book.asks, taken)
         return taken
 
-    def _step(
-        self,
-        wo: WorkingOrder,
-        book: Book,
-        trade: Print | None,
-        now: datetime,
-        taken: dict[tuple[str, float], Decimal],
-        quote: bool = False,
-    ) -> None:
+    def _step(self, wo: WorkingOrder, market: _Pass) -> None:
+        now, trade = market.now, market.trade
         parent = self._orders.get(wo.parent_key) if wo.parent_key else None
         # Attached orders work as soon as (and as far as) their parent has filled.
         held_by_parent = parent is not None and parent.filled == 0
@@ -589,7 +593,7 @@ class OrderEngine:
             self._cancel(wo, reason="The contract has expired")
             return
         if wo.kind in ("MOC", "LOC") and not held_by_parent:
-            self._auction_close(wo, book, now)
+            self._auction_close(wo, market)
             return
         if wo.expires_at is not None and now >= wo.expires_at:
             self._cancel(wo, reason="Order expired")
@@ -601,7 +605,7 @@ class OrderEngine:
             if now < wo.activates_at:
                 self._set_status(wo, OrderStatus.PreSubmitted)
                 return
-            self._auction_open(wo, book, taken)
+            self._auction_open(wo, market)
             return
         if now >= (wo.session.outer_close if wo.order.outsideRth else wo.session.close):
             wo.session = self._session_for(wo, now)  # a GTC order rolls into the next session
@@ -610,7 +614,7 @@ class OrderEngine:
             return
         if wo.kind in TRIGGERED_TYPES and not wo.triggered:
             stop_before = wo.trail_stop
-            fired = self._trigger(wo, book, trade, quote)
+            fired = self._trigger(wo, market)
             if wo.trail_stop != stop_before:
                 self._persist(wo)
             if not fired:
@@ -627,14 +631,14 @@ class OrderEngine:
                 self._deactivate(wo, exc)
                 return
         self._set_status(wo, OrderStatus.Submitted)
-        self._work(wo, book, trade, now, taken)
+        self._work(wo, market, trade)
 
-    def _trigger(self, wo: WorkingOrder, book: Book, trade: Print | None, quote: bool) -> bool:
+    def _trigger(self, wo: WorkingOrder, market: _Pass) -> bool:
         """Watch the trigger (and ratchet a trailing stop); True once the order has fired.
         The double methods count fresh observations only (a new print for double-last, a quote
         change for double bid/ask), not the same price seen again by a timer poll."""
         method = effective_method(wo.order.triggerMethod, wo.spec.sec_type)
-        prices = observed_prices(method, wo.is_buy, book)
+        prices = observed_prices(method, wo.is_buy, market.book)
         if not prices:
             return False
         if wo.kind in ("TRAIL", "TRAIL LIMIT"):
@@ -657,7 +661,7 @@ class OrderEngine:
             wo.trigger_hits = 0
             return False
         if needs_two(method):
-            if trade is not None if method == DOUBLE_LAST else quote:
+            if market.trade is not None if method == DOUBLE_LAST else market.quote:
                 wo.trigger_hits += 1
             if wo.trigger_hits < 2:
                 return False
@@ -665,8 +669,9 @@ class OrderEngine:
         log.info("order %s triggered at %s", wo.key, level)
         return True
 
-    def _limit_now(self, wo: WorkingOrder, book: Book, now: datetime) -> tuple[bool, float | None]:
+    def _limit_now(self, wo: WorkingOrder, market: _Pass) -> tuple[bool, float | None]:
         """(can price, limit): None = market; False when a peg has no quote to peg to."""
+        book = market.book
         tick = wo.spec.min_tick
         order_type = wo.kind
         if order_type in ("MKT", "STP", "MIT", "TRAIL"):
@@ -690,7 +695,7 @@ class OrderEngine:
         else:
             limit = wo.limit
         if wo.algo is not None:
-            priced, child = wo.algo.child_price(book, wo.is_buy, now)
+            priced, child = wo.algo.child_price(book, wo.is_buy, market.now)
             if not priced:
                 return False, None
             if child is not None:  # the algo's own (more passive) price, within the limit
@@ -698,34 +703,28 @@ class OrderEngine:
                 limit = child if limit is None else _passive(limit, child, wo.is_buy)
         return True, limit
 
-    def _work(
-        self,
-        wo: WorkingOrder,
-        book: Book,
-        trade: Print | None,
-        now: datetime,
-        taken: dict[tuple[str, float], Decimal],
-    ) -> None:
-        priced, limit = self._limit_now(wo, book, now)
+    def _work(self, wo: WorkingOrder, market: _Pass, trade: Print | None) -> None:
+        """Fill what the book (and `trade`, a print the order was live for) allows."""
+        priced, limit = self._limit_now(wo, market)
         tif = wo.tif
-        wanted = self._algo_quantity(wo, book, now) if wo.algo is not None else wo.remaining
+        wanted = self._algo_quantity(wo, market) if wo.algo is not None else wo.remaining
         room = self._room(wo)
         if room is not None:
             wanted = min(wanted, room)
         all_or_none = wo.order.allOrNone or tif == "FOK"
         if priced and wanted > 0:
-            if all_or_none and self._available(wo, book, limit, taken) < wo.remaining:
+            if all_or_none and self._available(wo, market, limit) < wo.remaining:
                 if tif == "FOK":
                     self._cancel(wo, reason="Fill-or-kill not fillable")
                     return
                 wanted = Decimal(0)  # all-or-none waits for enough liquidity
-            for quantity, price in self._take(wo, book, limit, wanted, taken):
+            for quantity, price in self._take(wo, market, limit, wanted):
                 self._fill(wo, quantity, price, liquidity=2)
                 wanted -= quantity
                 if wo.done:
                     return
             if trade is not None and limit is not None and not wo.done and wanted > 0:
-                self._fill_from_print(wo, trade, limit, wanted, taken)
+                self._fill_from_print(wo, market, trade, limit, wanted)
         if wo.done:
             return
         if tif in ("IOC", "FOK"):
@@ -733,12 +732,13 @@ class OrderEngine:
         elif (
             wo.algo is not None
             and wo.algo.schedules
-            and now >= wo.algo.end
+            and market.now >= wo.algo.end
             and not wo.algo.allow_past_end
         ):
             self._cancel(wo, reason="Algo end time reached")
 
-    def _algo_quantity(self, wo: WorkingOrder, book: Book, now: datetime) -> Decimal:
+    def _algo_quantity(self, wo: WorkingOrder, market: _Pass) -> Decimal:
+        book, now = market.book, market.now
         run = wo.algo
         assert run is not None
         if run.start_volume is None:
@@ -754,17 +754,11 @@ class OrderEngine:
     def _levels(self, wo: WorkingOrder, book: Book) -> tuple[str, tuple[Level, ...]]:
         return ("ask", book.asks) if wo.is_buy else ("bid", book.bids)
 
-    def _available(
-        self,
-        wo: WorkingOrder,
-        book: Book,
-        limit: float | None,
-        taken: dict[tuple[str, float], Decimal],
-    ) -> Decimal:
-        side, levels = self._levels(wo, book)
+    def _available(self, wo: WorkingOrder, market: _Pass, limit: float | None) -> Decimal:
+        side, levels = self._levels(wo, market.book)
         return sum(
             (
-                max(level.size - taken.get((side, level.price), Decimal(0)), Decimal(0))
+                max(level.size - market.taken.get((side, level.price), Decimal(0)), Decimal(0))
                 for level in levels
                 if _within(level.price, limit, wo.is_buy)
             ),
@@ -772,15 +766,11 @@ class OrderEngine:
         )
 
     def _take(
-        self,
-        wo: WorkingOrder,
-        book: Book,
-        limit: float | None,
-        wanted: Decimal,
-        taken: dict[tuple[str, float], Decimal],
+        self, wo: WorkingOrder, market: _Pass, limit: float | None, wanted: Decimal
     ) -> list[tuple[Decimal, float]]:
         """Walk the opposite side of the book up to the limit, consuming what this pass left."""
-        side, levels = self._levels(wo, book)
+        side, levels = self._levels(wo, market.book)
+        taken = market.taken
         fills: list[tuple[Decimal, float]] = []
         need = min(wanted, wo.remaining)
         for level in levels:
@@ -796,15 +786,11 @@ class OrderEngine:
         return fills
 
     def _fill_from_print(
-        self,
-        wo: WorkingOrder,
-        trade: Print,
-        limit: float,
-        wanted: Decimal,
-        taken: dict[tuple[str, float], Decimal],
+        self, wo: WorkingOrder, market: _Pass, trade: Print, limit: float, wanted: Decimal
     ) -> None:
         """A resting limit fills when the market trades through it (at its price: all of it;
         at the limit: what the print leaves after the orders queued before it)."""
+        taken = market.taken
         if wo.is_buy:
             through, at = trade.price < limit, trade.price == limit
         else:
@@ -821,24 +807,22 @@ class OrderEngine:
         if (through or at) and quantity > 0:
             self._fill(wo, quantity, limit, liquidity=1)
 
-    def _auction_close(self, wo: WorkingOrder, book: Book, now: datetime) -> None:
+    def _auction_close(self, wo: WorkingOrder, market: _Pass) -> None:
         """MOC/LOC: held until the session's close, then all-or-nothing at the closing price."""
-        if now < wo.session.close:
+        if market.now < wo.session.close:
             self._set_status(wo, OrderStatus.PreSubmitted)
             return
-        price = book.last
+        price = market.book.last
         limit = wo.limit if wo.kind == "LOC" else None
         if price is not None and _within(price, limit, wo.is_buy):
             self._fill(wo, wo.remaining, price, liquidity=3)
         else:
             self._cancel(wo, reason="Not filled in the closing auction")
 
-    def _auction_open(
-        self, wo: WorkingOrder, book: Book, taken: dict[tuple[str, float], Decimal]
-    ) -> None:
+    def _auction_open(self, wo: WorkingOrder, market: _Pass) -> None:
         """OPG: works once at the open; what the opening market cannot fill is cancelled."""
         self._set_status(wo, OrderStatus.Submitted)
-        for quantity, price in self._take(wo, book, wo.limit, wo.remaining, taken):
+        for quantity, price in self._take(wo, market, wo.limit, wo.remaining):
             self._fill(wo, quantity, price, liquidity=3)
         if not wo.done:
             self._cancel(wo, reason="Not filled at the open")
