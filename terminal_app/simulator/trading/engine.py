@@ -954,8 +954,12 @@ class OrderEngine:
         new_total = wo.total - cut
         if new_total <= wo.filled:
             self._cancel(wo, reason="OCA group")
-            return
-        wo.order.totalQuantity = float(new_total)
+        else:
+            self._resize(wo, new_total)
+
+    def _resize(self, wo: WorkingOrder, total: Decimal) -> None:
+        """A size TWS changed on its own (OCA reduction, exits of a partly filled parent)."""
+        wo.order.totalQuantity = float(total)
         wo.refresh()
         self._emit(self._open_event(wo))
         self._emit(self._status_event(wo))
@@ -1016,11 +1020,7 @@ class OrderEngine:
             else:
                 self._cancel(child, reason="Parent order is no longer working")
             return
-        child.order.totalQuantity = float(new_total)
-        child.refresh()
-        self._emit(self._open_event(child))
-        self._emit(self._status_event(child))
-        self._persist(child)
+        self._resize(child, new_total)
 
     def _complete(self, wo: WorkingOrder, status: str) -> None:
         wo.status = status
