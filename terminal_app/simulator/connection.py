@@ -79,6 +79,7 @@ class Connection:
         self.loop = server.loop
         self.closed = False
         self._frames = framing.FrameReader()
+        self._later: deque[Callable[[], None]] = deque()
         self._out = bytearray()
         self._flush_pending = False
         self._conflated: dict[tuple[int, int], tuple[str, dict[str, Any]]] | None = None
@@ -234,6 +235,25 @@ class Connection:
 
     def count(self, *kinds: str) -> int:
         return sum(1 for sub in self.subscriptions.values() if sub.kind in kinds)
+
+    def soon(self, work: Callable[[], None]) -> None:
+        """Run `work` in a later loop pass, one queued piece per pass: slow work that is not
+        urgent (I/O and the terminal's UI get their turn between pieces)."""
+        self._later.append(work)
+        if len(self._later) == 1:
+            self.loop.call_soon(self._run_later)
+
+    def _run_later(self) -> None:
+        if self.closed:
+            self._later.clear()
+            return
+        work = self._later.popleft()
+        try:
+            work()
+        except Exception:
+            log.exception("%r: deferred work failed", self)
+        if self._later:
+            self.loop.call_soon(self._run_later)
 
     def repeat(self, step: Callable[[], float | None], first_delay: float, name: str) -> Repeater:
         return Repeater(self.loop, step, first_delay, name=f"{name} [{self.peer}]")

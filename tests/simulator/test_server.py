@@ -301,3 +301,24 @@ async def test_streams_end_with_the_client_that_vanishes(sim_gateway: SimulatedG
     assert not conn.subscriptions
     await wait_until(lambda: aapl.conId not in sim_gateway.market.watched(), 5)
     ib.disconnect()
+
+
+async def test_deferred_work_runs_one_piece_per_loop_pass(
+    sim_gateway: SimulatedGateway, sim_ib: IB
+) -> None:
+    conn = sim_gateway.server.by_client_id[1]
+    loop = asyncio.get_running_loop()
+    order: list[str] = []
+
+    def first() -> None:
+        order.append("first")
+        loop.call_soon(order.append, "next pass")
+
+    def broken() -> None:
+        raise RuntimeError("deferred work failed on purpose")
+
+    conn.soon(first)
+    conn.soon(broken)  # logged, and the queue goes on
+    conn.soon(lambda: order.append("second"))
+    await wait_until(lambda: "second" in order, 5)
+    assert order == ["first", "next pass", "second"]

@@ -173,10 +173,10 @@ def _range_stats_soon(gw: SimulatedGateway, line: TickLine) -> None:
     conn = line.conn
 
     def send() -> None:
-        if not conn.closed and line.req_id in conn.subscriptions:
+        if line.req_id in conn.subscriptions:
             _range_stats(gw, line)
 
-    conn.loop.call_soon(send)
+    conn.soon(send)
 
 
 def _send_snapshot(
