@@ -1,7 +1,7 @@
 """STALE marking by farm and connectivity codes, and what 1100/1101/1102 do to the session."""
 
 import pytest
-from ib_async import Stock
+from ib_async import LimitOrder, Stock
 
 from terminal_app.session import (
     BarsSpec,
@@ -104,6 +104,11 @@ async def test_1101_resubscribes_everything_and_resyncs(
     pnl = session.pnl()
     assert session.pnl(SIM_ACCOUNT).users == 2  # the default account by name: the same line
     await wait_until(lambda: not pnl.stale)
+    assert quote.contract is not None and quote.ticker is not None
+    resting = LimitOrder("BUY", 1, round(quote.ticker.bid * 0.5, 2), tif="GTC")
+    trade = session.place_order(quote.contract, resting)
+    await wait_until(lambda: trade.orderStatus.status == "Submitted")
+    open_orders = tap.count(wire.REQ_OPEN_ORDERS)
     market, positions = tap.count(wire.REQ_MKT_DATA), tap.count(wire.REQ_POSITIONS)
     synced: list[int] = []
     session.synced.connect(lambda: synced.append(1))
@@ -114,6 +119,10 @@ async def test_1101_resubscribes_everything_and_resyncs(
     await wait_until(lambda: not quote.stale)
     await wait_until(lambda: synced == [1], timeout=8)
     assert tap.count(wire.REQ_POSITIONS) == positions + 1
+    # Orders are re-read, never re-sent; the working one is still listed.
+    assert tap.count(wire.REQ_OPEN_ORDERS) == open_orders + 1
+    assert tap.count(wire.PLACE_ORDER) == 1
+    assert [t.order.orderId for t in session.open_trades()] == [trade.order.orderId]
     assert session.state.phase is Phase.CONNECTED and session.trading_allowed
     await wait_until(lambda: tap.count(wire.REQ_PNL) == 2 and not pnl.stale)
     assert not [m for m in session.messages if "request not sent" in m.text]
