@@ -154,6 +154,8 @@ def test_state_round_trip_and_notifications(universe, ledger):
     fresh.load(document)
     assert fresh.positions() == ledger.positions()
     assert fresh.snapshot().cash == ledger.snapshot().cash
+    assert fresh.export() == ledger.export()  # every figure, the future's carried commission too
+    assert fresh.snapshot().net_liquidation == ledger.snapshot().net_liquidation
     copy = Ledger("DU1234567", universe, ledger.market)
     copy.restore(ledger.state())
     assert copy.export() == ledger.export()
