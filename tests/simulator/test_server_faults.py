@@ -68,9 +68,14 @@ async def test_pause_flood_latency_and_malformed(sim_ib: IB, sim_gateway: Simula
     await wait_until(lambda: sizes > 500, 5, f"flood gave {sizes} ticks")
     sim_gateway.control.flood(0)
     sim_gateway.control.pause_feed()
-    await asyncio.sleep(0.3)  # let in-flight ticks land before sampling
+    # A reply is written after everything queued before it: once it is here, so are the ticks.
+    await asyncio.wait_for(sim_ib.reqCurrentTimeAsync(), 5)
     before = sizes
-    await asyncio.sleep(1.2)  # a paused feed must stay silent across a simulated second
+    # A paused feed stays silent across a simulated second (the clock keeps running).
+    clock = sim_gateway.clock
+    second = clock.epoch()
+    await wait_until(lambda: clock.epoch() > second + 1.2, 5)
+    await asyncio.wait_for(sim_ib.reqCurrentTimeAsync(), 5)
     assert sizes == before
     sim_gateway.control.resume_feed()
 
