@@ -257,8 +257,15 @@ class MainWindow(QMainWindow):
         self.tasks.spawn(self._connect(profile, acknowledged), name=f"connect {profile.name}")
 
     async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:
-        if not await self.session.open_connection(profile, acknowledged_remote=acknowledged):
-            self.statusBar().showMessage(f"Not connected: {self.session.state.reason}", 15_000)
+        if await self.session.open_connection(profile, acknowledged_remote=acknowledged):
+            return
+        state = self.session.state
+        if state.phase is Phase.FAILED:
+            self.statusBar().showMessage(f"Not connected: {state.reason}", 15_000)
+        elif state.phase is Phase.CONNECTING:  # refused: one attempt at a time
+            self.statusBar().showMessage(
+                f"{profile.name} not connected: another connection attempt is in progress", 15_000
+            )
 
     def cancel_connecting(self) -> None:
         """The status bar's Cancel: stop retrying, or abort a connect attempt (one to a live

@@ -107,6 +107,7 @@ async def test_a_refused_connect_request_keeps_the_live_badge_of_the_connection_
         )
         assert not status.live_badge.isHidden() and status.sim_badge.isHidden()
         assert "Custom" in status.profile.text()
+        assert "another connection attempt is in progress" in window.statusBar().currentMessage()
     finally:
         await window.session.close()
 
