@@ -34,10 +34,6 @@ class Server:
         self._server = await asyncio.start_server(self._accept, host, port, reuse_address=True)
         return int(self._server.sockets[0].getsockname()[1])
 
-    @property
-    def listening(self) -> bool:
-        return self._server is not None and self._server.is_serving()
-
     async def stop_listening(self) -> None:
         """Close the listening socket; connected clients stay."""
         if self._server is not None:

@@ -97,10 +97,6 @@ class FrameReader:
         self._max_size = max_size
         self._need_prefix = expect_prefix
 
-    @property
-    def buffered(self) -> int:
-        return len(self._buffer)
-
     def feed(self, data: bytes) -> list[bytes]:
         self._buffer += data
         if self._need_prefix:
