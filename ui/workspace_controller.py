@@ -10,7 +10,14 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDockWidget,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+)
 
 from terminal_app.workspace.layout import (
     DEFAULT_NAME,
@@ -213,10 +220,30 @@ class WorkspaceController(QObject):
         names = [n for n in self._store.names() if n != self._current]
         for name in names:
             self._delete_menu.addAction(name).triggered.connect(
-                lambda _=False, n=name: self.delete(n)
+                lambda _=False, n=name: self.ask_delete(n)
             )
         if not names:
             self._delete_menu.addAction("(none besides the current one)").setEnabled(False)
+
+    def ask_delete(self, name: str) -> QMessageBox:
+        """Non-blocking confirmation: a deleted workspace cannot be brought back."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete workspace?",
+            f"Delete the workspace {name!r}? Its layout and panel settings are lost.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def clicked(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self.delete(name)
+
+        box.buttonClicked.connect(clicked)
+        box.finished.connect(box.deleteLater)
+        box.open()
+        return box
 
     def ask_save_as(self) -> QInputDialog:
         """Non-blocking: the dialog calls back; an existing name asks before overwriting."""

@@ -4,7 +4,7 @@ import pytest
 from ib_async import Stock
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from terminal_app.workspace.files import backup_path
@@ -240,10 +240,15 @@ def test_switching_workspaces_saves_the_current_one(window: MainWindow) -> None:
     assert _names(window) == ["notes:1"]
 
 
-def test_delete_workspace(window: MainWindow) -> None:
+def test_delete_workspace_asks_first(window: MainWindow) -> None:
     window.workspace.save("A")
     window.workspace.save("B")
-    window.workspace.delete("A")
+    box = window.workspace.ask_delete("A")
+    assert box.isVisible() and "'A'" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.workspace.store.names() == ["A", "B"]
+    box = window.workspace.ask_delete("A")
+    box.button(QMessageBox.StandardButton.Yes).click()
     assert window.workspace.store.names() == ["B"]
 
 
