@@ -79,6 +79,20 @@ def test_a_subscriber_reading_depth_sees_the_book_of_the_event(universe):
     assert len(quoted) >= 5 and booked == quoted
 
 
+def test_the_book_stays_with_the_quote_between_sessions(universe):
+    """After the close the quote freezes; the book (watched with or without depth, and for a
+    depth subscriber arriving later) is the book of that frozen quote."""
+    market = make_market(universe, start=datetime(2026, 11, 24, 19, 58, tzinfo=NY))
+    market.subscribe(AAPL, lambda event: None)
+    run_seconds(market, 600)  # 20:08, two minutes after the extended session ended
+    q = market.quote(AAPL)
+    bids, asks = market.depth(AAPL, 1)
+    assert (bids[0].price, bids[0].size, asks[0].price) == (q.bid, q.bidSize, q.ask)
+    market.subscribe(AAPL, lambda event: None, depth=True)
+    bids, asks = market.depth(AAPL, 1)
+    assert (bids[0].price, bids[0].size, asks[0].price) == (q.bid, q.bidSize, q.ask)
+
+
 def test_events_arrive_in_order_and_match_the_quote(universe):
     market = make_market(universe)
     events: list[MarketEvent] = []

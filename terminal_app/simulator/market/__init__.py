@@ -139,6 +139,7 @@ class _Live:
     book: Book
     second: int
     stats: _Stats
+    quoted_second: int = 0  # the second the quote (and so the book) shows: frozen between sessions
     bid: float = math.nan
     ask: float = math.nan
     bid_size: float = 0.0
@@ -230,10 +231,10 @@ class Market:
         live = self._live.get(con_id)
         if live is not None and live.depth_callbacks:
             bids, asks = live.book.bids, live.book.asks
-        elif live is not None and live.rows is not None and live.rows[0] == live.second:
+        elif live is not None and live.rows is not None and live.rows[0] == live.quoted_second:
             bids, asks = live.rows[1], live.rows[2]
         else:
-            second = live.second if live is not None else last_second(self.clock.epoch())
+            second = live.quoted_second if live is not None else last_second(self.clock.epoch())
             bids, asks = Book(self.seed, path.inst).snapshot(
                 second, path.bid_ticks(second), path.spread
             )
@@ -310,7 +311,8 @@ class Market:
         if depth and not live.depth_callbacks and live.path.inst.has_depth:
             # the book only moves while someone watches depth: bring it to the feed's second
             path = live.path
-            live.book.advance(live.second, path.bid_ticks(live.second), path.spread)
+            second = live.quoted_second
+            live.book.advance(second, path.bid_ticks(second), path.spread)
         target = live.depth_callbacks if depth else live.callbacks
         target.append(callback)
 
@@ -329,6 +331,7 @@ class Market:
         path = self.path(con_id)
         second = last_second(self.clock.epoch())
         live = _Live(path, Book(self.seed, path.inst), second, self._session_stats(path, second))
+        live.quoted_second = second
         self._set_quote(live, second)
         if path.inst.has_depth:
             live.book.advance(second, path.bid_ticks(second), path.spread)
@@ -415,6 +418,8 @@ class Market:
         conid = inst.conId
         spec = inst.sessions
         quoted = is_open(spec, second, False)
+        if quoted:
+            live.quoted_second = second
         quotes: list[MarketEvent] = []
         if quoted and self._set_quote(live, second):
             quotes.append(
