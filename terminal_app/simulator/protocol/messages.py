@@ -523,6 +523,7 @@ MESSAGES: dict[str, MessageSpec] = {
             ),
         ),
     ),
+    "newsProviders": MessageSpec(85, (Each("providers", object, (F("_.code"), F("_.name"))),)),
     "headTimestamp": MessageSpec(88, (F("reqId", N), F("timestamp"))),
     # After every reqMktData TWS tells the line's min tick (ib_async sets Ticker.minTick from it).
     "tickReqParams": MessageSpec(

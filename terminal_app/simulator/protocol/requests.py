@@ -289,6 +289,7 @@ REQUESTS: dict[int, RequestSpec] = {
     ),
     81: RequestSpec("reqMatchingSymbols", (F("reqId", N), F("pattern"))),
     82: RequestSpec("reqMktDepthExchanges", ()),
+    85: RequestSpec("reqNewsProviders", ()),
     87: RequestSpec(
         "reqHeadTimeStamp",
         (
@@ -370,7 +371,6 @@ UNSUPPORTED: dict[int, tuple[str, int | None]] = {
     80: ("reqFamilyCodes", None),
     83: ("reqSmartComponents", 1),
     84: ("reqNewsArticle", 1),
-    85: ("reqNewsProviders", None),
     86: ("reqHistoricalNews", 1),
     88: ("reqHistogramData", 1),
     89: ("cancelHistogramData", 1),
