@@ -145,8 +145,12 @@ class BrokerSession(QObject):
         self._tasks = TaskOwner("session", on_error=self.report_error)
         self._simulator: EmbeddedSimulator | None = None
         self._wire_ib_events()
-        self._log_relay = _IbLogRelay(self.messages)
-        logging.getLogger("ib_async.ib").addHandler(self._log_relay)
+        self._log_relay = relay = _IbLogRelay(self.messages)
+        ib_log = logging.getLogger("ib_async.ib")
+        ib_log.addHandler(relay)
+        # Also when the session goes with its parent window without close(): no relay to a
+        # deleted session may stay on ib_async's (process-wide) logger.
+        self.destroyed.connect(lambda *_: ib_log.removeHandler(relay))
 
     # ------------------------------------------------------------------ state
     @property

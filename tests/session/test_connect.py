@@ -1,11 +1,14 @@
 """Connecting with each profile type, and every way a connect is refused or fails."""
 
 import asyncio
+import logging
 import socket
 from collections.abc import Callable
 
 import pytest
+import shiboken6
 from ib_async import LimitOrder, Stock
+from PySide6.QtCore import QObject
 
 from terminal_app.session import (
     BrokerSession,
@@ -189,3 +192,14 @@ async def test_close_during_a_connect_attempt_stops_it(
     assert [m.text for m in session.messages if m.severity is Severity.ERROR] == []  # asked for
     await asyncio.sleep(0.3)  # past the handshake's latency: still nothing connects
     assert session.state.phase is Phase.DISCONNECTED and not session.ib.isConnected()
+
+
+def test_a_session_deleted_with_its_parent_leaves_ib_async_logging_alone() -> None:
+    """A window deleted without session.close() must not leave a relay on ib_async's logger."""
+    ib_log = logging.getLogger("ib_async.ib")
+    before = list(ib_log.handlers)
+    parent = QObject()
+    BrokerSession(parent=parent)
+    assert len(ib_log.handlers) == len(before) + 1
+    shiboken6.delete(parent)
+    assert ib_log.handlers == before
