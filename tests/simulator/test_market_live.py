@@ -80,8 +80,8 @@ def test_a_subscriber_reading_depth_sees_the_book_of_the_event(universe):
 
 
 def test_the_book_stays_with_the_quote_between_sessions(universe):
-    """After the close the quote freezes; the book (watched with or without depth, and for a
-    depth subscriber arriving later) is the book of that frozen quote."""
+    """After the close the quote freezes; the book (watched with or without depth, for a depth
+    subscriber arriving later, or unwatched) is the book of that frozen quote."""
     market = make_market(universe, start=datetime(2026, 11, 24, 19, 58, tzinfo=NY))
     market.subscribe(AAPL, lambda event: None)
     run_seconds(market, 600)  # 20:08, two minutes after the extended session ended
@@ -91,6 +91,13 @@ def test_the_book_stays_with_the_quote_between_sessions(universe):
     market.subscribe(AAPL, lambda event: None, depth=True)
     bids, asks = market.depth(AAPL, 1)
     assert (bids[0].price, bids[0].size, asks[0].price) == (q.bid, q.bidSize, q.ask)
+    # Nobody watching: a snapshot an hour later shows the same closing quote and book.
+    later = make_market(universe, start=datetime(2026, 11, 24, 21, 8, tzinfo=NY))
+    snap = later.quote(AAPL)
+    assert (snap.bid, snap.ask, snap.bidSize) == (q.bid, q.ask, q.bidSize)
+    assert later.depth(AAPL, 1)[0][0] == bids[0]
+    later.subscribe(AAPL, lambda event: None)
+    assert later.quote(AAPL).bid == q.bid
 
 
 def test_events_arrive_in_order_and_match_the_quote(universe):

@@ -193,9 +193,9 @@ class Market:
             if cached is not None and cached[0] == second:
                 return cached[1]
             stats = self._session_stats(path, second)
-            bid_t = path.bid_ticks(second)
-            bid_size, ask_size = self._top_sizes(path, second)
-            bid, ask = self._quote_prices(path, bid_t)
+            shown = _shown_second(path.inst, second)
+            bid_size, ask_size = self._top_sizes(path, shown)
+            bid, ask = self._quote_prices(path, path.bid_ticks(shown))
         else:
             stats = live.stats
             bid, ask, bid_size, ask_size = live.bid, live.ask, live.bid_size, live.ask_size
@@ -234,7 +234,10 @@ class Market:
         elif live is not None and live.rows is not None and live.rows[0] == live.quoted_second:
             bids, asks = live.rows[1], live.rows[2]
         else:
-            second = live.quoted_second if live is not None else last_second(self.clock.epoch())
+            if live is not None:
+                second = live.quoted_second
+            else:
+                second = _shown_second(path.inst, last_second(self.clock.epoch()))
             bids, asks = Book(self.seed, path.inst).snapshot(
                 second, path.bid_ticks(second), path.spread
             )
@@ -331,10 +334,10 @@ class Market:
         path = self.path(con_id)
         second = last_second(self.clock.epoch())
         live = _Live(path, Book(self.seed, path.inst), second, self._session_stats(path, second))
-        live.quoted_second = second
-        self._set_quote(live, second)
+        shown = live.quoted_second = _shown_second(path.inst, second)
+        self._set_quote(live, shown)
         if path.inst.has_depth:
-            live.book.advance(second, path.bid_ticks(second), path.spread)
+            live.book.advance(shown, path.bid_ticks(shown), path.spread)
         self._live[con_id] = live
         return live
 
@@ -546,3 +549,11 @@ class Market:
     def stop(self) -> None:
         if self._stopping is not None:
             self._stopping.set()
+
+
+def _shown_second(inst: Instrument, second: int) -> int:
+    """The second whose quote is on show during ``second``: itself while the instrument trades,
+    else the last second of its previous session (quotes freeze between sessions)."""
+    if is_open(inst.sessions, second, False):
+        return second
+    return last_second(previous_session(inst.sessions, second, False).end)
