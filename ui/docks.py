@@ -60,10 +60,6 @@ class DockManager(QObject):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus_changed)
 
-    @property
-    def context(self) -> PanelContext:
-        return self._context
-
     def register_kind(self, kind: PanelKind) -> None:
         if kind.kind in self._kinds:
             raise ValueError(f"panel kind {kind.kind!r} is already registered")
