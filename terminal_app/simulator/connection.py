@@ -108,11 +108,12 @@ class Connection:
             self._queue(framing.encode_fields(encode(name, self.version, **values)))
 
     def send_sliced(
-        self, req_id: int, name: str, then: Callable[[], None], **values: Any
+        self, req_id: int, name: str, then: Callable[[bool], None], **values: Any
     ) -> Callable[[], None]:
         """Queue one large message (a history reply) encoded `SLICE_ROWS` rows at a time, for
         at most `SLICE_BUDGET_S` per loop pass, so the loop (the terminal's UI, when embedded)
-        keeps running; `then()` runs once it is queued. Returns a function that abandons it.
+        keeps running. `then(True)` runs once it is queued, `then(False)` when encoding failed
+        (the client got error 322 for `req_id`). Returns a function that abandons it.
 
         Still one TWS message: the pieces are joined and framed at the end. Other messages sent
         meanwhile go out first, as replies from IB's farms interleave too.
@@ -131,12 +132,15 @@ class Connection:
                         return 0.0
                 if not self.closed:
                     self._queue(framing.frame(b"".join(body)))
-                    then()
             except Exception as exc:
                 log.exception("%r: encoding %s for reqId %d failed", self, name, req_id)
                 self.error(
                     req_id, ERR_NOT_SUPPORTED, f"{name} failed in the simulated gateway: {exc}"
                 )
+                then(False)
+            else:
+                if not self.closed:
+                    then(True)
             return None
 
         if step() is None:

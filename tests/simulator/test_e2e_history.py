@@ -233,3 +233,32 @@ async def test_cancel_abandons_a_reply_being_encoded(
     assert len(bars) > 4 * connection.SLICE_ROWS
     assert cancelled not in history_replies(written)
     assert conn.count("history") == 0
+
+
+@pytest.mark.parametrize("keep", [False, True])
+async def test_a_reply_that_fails_to_encode_ends_its_request(
+    sim_ib: IB, sim_gateway: SimulatedGateway, monkeypatch: pytest.MonkeyPatch, keep: bool
+) -> None:
+    from terminal_app.simulator.handlers import history
+
+    monkeypatch.setattr(connection, "SLICE_BUDGET_S", 0.0)
+    aapl = await qualified(sim_ib, AAPL)
+    calls = 0
+    wire_bar = history._wire_bar
+
+    def failing(bar: BarData, format_date: int) -> BarData:
+        nonlocal calls
+        calls += 1
+        if calls > connection.SLICE_ROWS:  # in a later slice, not the first pass
+            raise ValueError("broken bar")
+        return wire_bar(bar, format_date)
+
+    monkeypatch.setattr(history, "_wire_bar", failing)
+    errors: list[tuple[int, int]] = []
+    sim_ib.errorEvent += lambda req_id, code, text, contract: errors.append((req_id, code))
+    bars = await asyncio.wait_for(
+        sim_ib.reqHistoricalDataAsync(aapl, "", "2 D", "1 min", "TRADES", False, 1, keep), 10
+    )
+    assert len(bars) == 0
+    await wait_until(lambda: [code for _, code in errors] == [322], 5, str(errors))
+    assert sim_gateway.server.by_client_id[1].count("history") == 0

@@ -152,8 +152,8 @@ def req_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) ->
     reply = _Reply()
     conn.subscribe(req_id, HISTORY, reply.stop)
 
-    def sent() -> None:
-        if not keep:
+    def sent(ok: bool) -> None:
+        if not (ok and keep):
             conn.unsubscribe(req_id, HISTORY)
             return
         stream = BarUpdates(
