@@ -162,8 +162,9 @@ class MainWindow(QMainWindow):
         self.disconnect_action.triggered.connect(
             lambda: self.tasks.spawn(self.session.close_connection(), name="disconnect")
         )
-        self.cancel_reconnect_action = QAction("Cancel &reconnecting", self)
-        self.cancel_reconnect_action.triggered.connect(self.session.cancel_reconnect)
+        self.cancel_connecting_action = QAction("Cancel &connecting", self)
+        self.cancel_connecting_action.setToolTip("Stop connecting / reconnecting")
+        self.cancel_connecting_action.triggered.connect(self.cancel_connecting)
         self.file_menu.addAction(self.connect_action)
         quick = self.file_menu.addMenu("Connect &to")
         for profile in builtin_profiles():
@@ -171,7 +172,7 @@ class MainWindow(QMainWindow):
             quick.addAction(label).triggered.connect(
                 lambda _=False, p=profile: self.quick_connect(p)
             )
-        for action in (self.disconnect_action, self.cancel_reconnect_action):
+        for action in (self.disconnect_action, self.cancel_connecting_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
 
@@ -291,7 +292,9 @@ class MainWindow(QMainWindow):
         self._update_title()
         busy = state.phase in (Phase.CONNECTED, Phase.CONNECTING, Phase.RECONNECTING)
         self.disconnect_action.setEnabled(busy)
-        self.cancel_reconnect_action.setEnabled(state.phase is Phase.RECONNECTING)
+        self.cancel_connecting_action.setEnabled(
+            state.phase in (Phase.CONNECTING, Phase.RECONNECTING)
+        )
 
     # -- themes --------------------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ async def test_status_bar_follows_connect_drop_and_cancelled_reconnect(
         assert server is not None and server.date() == date(2026, 11, 24)
         assert status.clock.text() == server.astimezone().strftime("%H:%M:%S %Z")
         assert status.cancel_button.isHidden()
-        assert not window.cancel_reconnect_action.isEnabled()
+        assert not window.cancel_connecting_action.isEnabled()
 
         await gateway.stop()
         await wait_until(lambda: window.session.state.phase is Phase.RECONNECTING, 10)
@@ -82,7 +82,7 @@ async def test_status_bar_follows_connect_drop_and_cancelled_reconnect(
         assert status.state.toolTip() == window.session.state.text
         assert status.server_now() is None
         assert not status.cancel_button.isHidden()
-        assert window.cancel_reconnect_action.isEnabled()
+        assert window.cancel_connecting_action.isEnabled()
         status.cancel_button.click()
         assert window.session.state.phase is Phase.DISCONNECTED
         assert status.state.text() == "● Disconnected: reconnect cancelled"
@@ -122,8 +122,10 @@ async def test_status_bar_cancel_aborts_a_connect_attempt(
         window.request_connect(make_profile(ProfileKind.CUSTOM, port=gateway.port, live=True))
         await wait_until(lambda: window.session.state.phase is Phase.CONNECTING)
         assert not status.cancel_button.isHidden()
+        assert window.cancel_connecting_action.isEnabled()  # File → Cancel connecting
         status.cancel_button.click()
         await wait_until(lambda: window.session.state.phase is Phase.DISCONNECTED)
+        assert not window.cancel_connecting_action.isEnabled()
         assert status.cancel_button.isHidden() and not window.session.ib.isConnected()
         await wait_until(lambda: window.tasks.pending == 0)
         assert window.session.state.phase is Phase.DISCONNECTED
