@@ -223,8 +223,9 @@ class Market:
         return quote
 
     def depth(self, con_id: int, rows: int = 10) -> tuple[list[Level], list[Level]]:
-        """(bids, asks) best first, at most ``rows`` each: for a watched instrument the book of
-        the last second the feed emitted (consistent with its quote), else of "now"."""
+        """(bids, asks) best first, at most ``rows`` each: the book behind the quote on show (for
+        a watched instrument the second the feed is delivering; between sessions the last second
+        of the previous one), so its top always matches ``quote()``."""
         path = self.path(con_id)
         if not path.inst.has_depth:
             return [], []
