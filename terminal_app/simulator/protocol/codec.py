@@ -482,6 +482,8 @@ def _compile(items: Sequence[Any], version: int, prefix: str = "") -> _Plan | No
 @functools.cache
 def _formatter(kind: str, version: int) -> Callable[[Any], str]:
     if kind == Kind.MDSIZE:
+        if version >= GATES["fractional_md_sizes"]:
+            return fmt_size
         return functools.partial(_fmt_mdsize, version=version)
     return _FORMAT[kind]
 
