@@ -48,10 +48,13 @@ def universe_contracts(count: int) -> list[Contract]:
 
 
 class _Window:
-    """A measured window: wall time, this process's CPU, and messages the client decoded."""
+    """A measured window: wall time, this process's CPU, messages the client decoded, and how
+    late a 100 ms timer fired on the loop (the loop-lag probe runs while the window is open)."""
 
     def __init__(self, ib: IB) -> None:
         self._ib = ib
+        self._probe = LoopLagProbe(window=10_000)
+        self._probe.start()
         self._wall, self._cpu = time.perf_counter(), time.process_time()
         self._messages = ib.client._numMsgRecv
         self.elapsed = 0.0
@@ -60,12 +63,18 @@ class _Window:
         self.elapsed = time.perf_counter() - self._wall
         self._cpu = time.process_time() - self._cpu
         self._messages = self._ib.client._numMsgRecv - self._messages
+        self._probe.stop()
         return self.elapsed
 
-    def rates(self) -> dict[str, float]:
+    def figures(self, updates: int) -> dict[str, float]:
+        lags = self._probe.samples()
         return {
             "messages_per_s": round(self._messages / self.elapsed),
             "cpu_s_per_s": round(self._cpu / self.elapsed, 2),
+            "updates_per_s": round(updates / self.elapsed),
+            "lag_p50_ms": _ms(lags, 50),
+            "lag_p99_ms": _ms(lags, 99),
+            "lag_max_ms": round(max(lags, default=0.0) * 1000, 2),
         }
 
 
@@ -87,21 +96,10 @@ async def _baseline(port: int, contracts: list[Contract], seconds: float) -> dic
             ib.reqMktData(contract)
         await asyncio.sleep(5.0)  # ib_async throttles requests to ~45/s: let all 200 reach it
         ib.pendingTickersEvent += count
-        probe = LoopLagProbe(window=10_000)
-        probe.start()
         updates, window = 0, _Window(ib)
         await asyncio.sleep(seconds)
-        elapsed = window.close()
-        probe.stop()
-        lags = probe.samples()
-        return {
-            "run": "bare ib_async",
-            **window.rates(),
-            "updates_per_s": round(updates / elapsed),
-            "lag_p50_ms": _ms(lags, 50),
-            "lag_p99_ms": _ms(lags, 99),
-            "lag_max_ms": round(max(lags, default=0.0) * 1000, 2),
-        }
+        window.close()
+        return {"run": "bare ib_async", **window.figures(updates)}
     finally:
         ib.disconnect()
 
@@ -157,20 +155,12 @@ async def _terminal(port: int, contracts: list[Contract], seconds: float) -> dic
         model.dataChanged.connect(on_changed)
         model.frame_flushed.connect(on_frame)
         view.paintEvent = timed_paint  # type: ignore[method-assign]
-        probe = LoopLagProbe(window=10_000)
-        probe.start()
         updates, window = 0, _Window(session.ib)
         await asyncio.sleep(seconds)
         elapsed = window.close()
-        probe.stop()
-        lags = probe.samples()
         return {
             "run": "ib-terminal watchlist",
-            **window.rates(),
-            "updates_per_s": round(updates / elapsed),
-            "lag_p50_ms": _ms(lags, 50),
-            "lag_p99_ms": _ms(lags, 99),
-            "lag_max_ms": round(max(lags, default=0.0) * 1000, 2),
+            **window.figures(updates),
             "tick_to_model_p50_ms": _ms(latencies, 50),
             "tick_to_model_p99_ms": _ms(latencies, 99),
             "repaint_p50_ms": _ms(paints, 50),
