@@ -7,20 +7,13 @@ import pytest
 
 from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.account.values import SUMMARY_TAGS
-from terminal_app.simulator.market.instruments import Universe
 from tests.simulator.test_trading_harness import (
     AAPL,
     EURUSD,
-    UNIVERSE,
     USDJPY,
     es_front,
     make_market,
 )
-
-
-@pytest.fixture(scope="module")
-def universe() -> Universe:
-    return UNIVERSE
 
 
 @pytest.fixture

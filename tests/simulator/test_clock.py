@@ -14,7 +14,6 @@ from terminal_app.simulator.market.calendar import (
     session_at,
     trading_hours,
 )
-from terminal_app.simulator.market.instruments import Universe
 
 NY = ZoneInfo("America/New_York")
 
@@ -75,11 +74,6 @@ def test_auto_start(real, expected, caplog):
     with caplog.at_level(logging.INFO, logger="terminal_app.simulator.clock"):
         assert resolve_start("auto", now=real.astimezone(UTC)) == expected.astimezone(UTC)
     assert caplog.records, "the choice is logged"
-
-
-@pytest.fixture(scope="module")
-def universe() -> Universe:
-    return Universe.load(as_of=datetime(2026, 11, 24, 15, tzinfo=UTC))
 
 
 def test_stock_sessions(universe):

@@ -6,23 +6,16 @@ from datetime import date, datetime
 import pytest
 
 from terminal_app.simulator.market import HistoricalDataError, Market, Trade
-from terminal_app.simulator.market.instruments import Universe
 from tests.simulator.test_trading_harness import (
     AAPL,
     EURUSD,
     NY,
     SPX,
-    UNIVERSE,
     es_front,
     make_market,
 )
 
 MONDAY_CLOSE = datetime(2026, 11, 23, 16, 0, tzinfo=NY)
-
-
-@pytest.fixture(scope="module")
-def universe() -> Universe:
-    return UNIVERSE
 
 
 @pytest.fixture

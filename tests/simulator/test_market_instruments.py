@@ -2,17 +2,11 @@
 
 from datetime import UTC, date, datetime
 
-import pytest
 from ib_async import Contract, Forex, Future, Index, Stock
 
 from terminal_app.simulator.market.instruments import Universe, last_trade_date, next_expiries
 
 AS_OF = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def universe() -> Universe:
-    return Universe.load(as_of=AS_OF)
 
 
 def test_universe_has_the_required_instruments(universe):

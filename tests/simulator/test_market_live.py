@@ -17,22 +17,15 @@ from terminal_app.simulator.market.book import (
     Level,
     depth_diff,
 )
-from terminal_app.simulator.market.instruments import Universe
 from tests.simulator.test_trading_harness import (
     AAPL,
     EURUSD,
     NY,
     SPX,
     START,
-    UNIVERSE,
     make_market,
 )
 from tests.waiting import wait_until
-
-
-@pytest.fixture(scope="module")
-def universe() -> Universe:
-    return UNIVERSE
 
 
 def run_seconds(market: Market, seconds: int) -> None:
