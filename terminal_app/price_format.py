@@ -11,12 +11,20 @@ from decimal import Decimal
 _UNSET_DOUBLE = 1.7976931348623157e308
 
 
+def _number(value: float | int | Decimal | None) -> float | None:
+    """The value as a float, or None for None, nan, inf and IB's unset double."""
+    if value is None:
+        return None
+    number = float(value)
+    if math.isnan(number) or math.isinf(number) or abs(number) >= _UNSET_DOUBLE:
+        return None
+    return number
+
+
 def is_missing(value: float | int | Decimal | None) -> bool:
     """True for IB's "no value" markers: None, nan, inf, the unset double and -1."""
-    if value is None:
-        return True
-    number = float(value)
-    return math.isnan(number) or math.isinf(number) or number >= _UNSET_DOUBLE or number == -1
+    number = _number(value)
+    return number is None or number == -1
 
 
 def decimals_for_tick(min_tick: float) -> int:
@@ -63,24 +71,24 @@ def _format_32nds(value: float, min_tick: float) -> str:
 
 def format_change(value: float | None, min_tick: float = 0.01) -> str:
     """A price difference with an explicit sign (+1.25 / -0.50)."""
-    if value is None or math.isnan(value) or math.isinf(value):
+    value = _number(value)
+    if value is None:
         return ""
     text = format_price(abs(value), min_tick)
     return ("+" if value > 0 else "-" if value < 0 else "") + text
 
 
 def format_percent(value: float | None) -> str:
-    if value is None or math.isnan(value) or math.isinf(value):
+    value = _number(value)
+    if value is None:
         return ""
     return f"{value:+.2f}%"
 
 
 def format_size(value: float | int | Decimal | None) -> str:
     """Sizes and volumes: thousands separators, no ".0" on integral values, blank when missing."""
-    if value is None:
-        return ""
-    number = float(value)
-    if math.isnan(number) or math.isinf(number) or number >= _UNSET_DOUBLE or number < 0:
+    number = _number(value)
+    if number is None or number < 0:
         return ""
     if number == int(number):
         return f"{int(number):,}"
@@ -90,9 +98,9 @@ def format_size(value: float | int | Decimal | None) -> str:
 def format_volume(value: float | int | Decimal | None) -> str:
     """Session volumes as TWS shows them: 8,701 / 123.4K / 14.14M / 1.2B, blank when missing."""
     text = format_size(value)
-    if not text or value is None:
+    number = _number(value)
+    if not text or number is None:
         return text
-    number = float(value)
     for threshold, unit, suffix, decimals in (
         (1e9, 1e9, "B", 2),
         (1e6, 1e6, "M", 2),
@@ -105,16 +113,15 @@ def format_volume(value: float | int | Decimal | None) -> str:
 
 def format_quantity(value: float | int | Decimal | None) -> str:
     """Signed quantities (positions: -200 is short), blank when missing; -1 is a real value."""
-    if value is None:
-        return ""
-    number = float(value)
-    if math.isnan(number) or math.isinf(number):
+    number = _number(value)
+    if number is None:
         return ""
     sign = "-" if number < 0 else ""
     return sign + format_size(abs(number))
 
 
 def format_money(value: float | None, decimals: int = 2) -> str:
-    if value is None or math.isnan(value) or math.isinf(value) or abs(value) >= _UNSET_DOUBLE:
+    value = _number(value)
+    if value is None:
         return ""
     return f"{value:,.{decimals}f}"

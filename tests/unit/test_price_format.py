@@ -72,3 +72,8 @@ def test_volumes_are_compact() -> None:
     assert format_volume(14_144_600.0) == "14.14M"
     assert format_volume(2_100_000_000) == "2.10B"
     assert format_volume(math.nan) == ""
+
+
+def test_the_unset_double_is_blank_in_every_format() -> None:
+    unset = 1.7976931348623157e308
+    assert format_change(unset) == format_percent(unset) == format_quantity(unset) == ""
