@@ -19,17 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from terminal_app.simulator.handlers.timers import Repeater
 from terminal_app.simulator.protocol import framing
 from terminal_app.simulator.protocol.codec import (
     DecodeError,
-    F,
     UnknownRequest,
     decode,
     encode,
     encode_slices,
 )
 from terminal_app.simulator.protocol.requests import REQUESTS, UNSUPPORTED
+from terminal_app.simulator.protocol.spec import F
+from terminal_app.simulator.timers import Repeater
 
 if TYPE_CHECKING:
     from terminal_app.simulator.server import Server

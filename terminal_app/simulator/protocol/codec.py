@@ -1,12 +1,12 @@
 """One table-driven codec for the TWS API messages, with the negotiated version as a parameter.
 
 Each message is a spec: a tuple of items (`F` fields, `Const` fixed texts, `If` conditional groups,
-`Each` counted lists, `Pairs`/`TagList` tag-value lists, `Conds` order conditions). Which fields
-exist at which server version is data: an item names a gate from `GATES` (`since`: present from
-that version on; `until`: present only below it). `decode()` walks a request spec over the
-fields the client sent, filling ib_async dataclasses; `encode()` walks a message spec over
-ib_async dataclasses and plain values. The request and message tables live in `requests.py` and
-`messages.py`.
+`Each` counted lists, `Pairs`/`TagList` tag-value lists, `Conds` order conditions; all in
+`spec.py`). Which fields exist at which server version is data: an item names a gate from `GATES`
+(`since`: present from that version on; `until`: present only below it). `decode()` walks a
+request spec over the fields the client sent, filling ib_async dataclasses; `encode()` walks a
+message spec over ib_async dataclasses and plain values. The request and message tables live in
+`requests.py` and `messages.py`.
 """
 
 from __future__ import annotations
@@ -24,102 +24,25 @@ from ib_async.contract import TagValue
 from ib_async.order import OrderCondition
 from ib_async.util import UNSET_DOUBLE, UNSET_INTEGER
 
-# Name -> the first server version at which a field or behaviour exists (simulator-notes §6).
-GATES: dict[str, int] = {
-    "duration": 158,
-    "duration_in_open_order": 159,
-    "post_to_ats": 160,
-    "auto_cancel_parent": 162,
-    "fractional_md_sizes": 163,
-    "size_rules": 164,
-    "advanced_errors": 166,
-    "manual_order_time": 169,
-    "peg_best_mid": 170,
-    "issuer_id": 176,
-    "no_fa_profile": 177,
-    "pending_price_revision": 178,
-}
-
-
-class Kind:
-    """How a field's text maps to a Python value and back."""
-
-    STR = "str"
-    INT = "int"
-    FLOAT = "float"
-    BOOL = "bool"
-    SIZE = "size"  # quantities: integral values without ".0"
-    MDSIZE = "mdsize"  # market-data sizes: ints below `fractional_md_sizes` (ibapi 9.81 needs it)
+from terminal_app.simulator.protocol.messages import MESSAGES
+from terminal_app.simulator.protocol.requests import REQUESTS
+from terminal_app.simulator.protocol.spec import (
+    GATES,
+    Conds,
+    Const,
+    Each,
+    F,
+    If,
+    Kind,
+    MessageSpec,
+    Pairs,
+    TagList,
+    present,
+)
 
 
 class DecodeError(ValueError):
     """A request whose fields do not match its layout."""
-
-
-Pred = Callable[[Mapping[str, Any], int], bool]
-
-
-@dataclass(frozen=True)
-class F:
-    """One field at `path` ("reqId", "contract.symbol", "order.softDollarTier.name")."""
-
-    path: str
-    kind: str = Kind.STR
-    since: str | None = None
-    until: str | None = None
-
-
-@dataclass(frozen=True)
-class Const:
-    """A fixed text on output (a version field); skipped on input."""
-
-    text: str
-    since: str | None = None
-    until: str | None = None
-
-
-@dataclass(frozen=True)
-class If:
-    """A group present only when `pred(values, version)` holds."""
-
-    pred: Pred
-    items: tuple[Any, ...]
-    since: str | None = None
-    until: str | None = None
-
-
-@dataclass(frozen=True)
-class Each:
-    """A count, then `items` per element of the list at `path`; `make` builds elements on input.
-
-    Inside `items`, paths start with "_." (the current element).
-    """
-
-    path: str
-    make: Callable[[], Any]
-    items: tuple[Any, ...]
-    counted: bool = True
-
-
-@dataclass(frozen=True)
-class Pairs:
-    """A count, then tag and value per TagValue of the list at `path`."""
-
-    path: str
-
-
-@dataclass(frozen=True)
-class TagList:
-    """One field `tag=value;tag=value;` for the TagValue list at `path`."""
-
-    path: str
-
-
-@dataclass(frozen=True)
-class Conds:
-    """Order conditions: count, each condition's fields, then ignoreRth and cancelOrder."""
-
-    path: str = "order"
 
 
 @dataclass
@@ -137,25 +60,6 @@ class Request:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
-
-
-@dataclass(frozen=True)
-class RequestSpec:
-    name: str
-    items: tuple[Any, ...]
-    roots: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class MessageSpec:
-    msg_id: int
-    items: tuple[Any, ...]
-
-
-def present(item: F | Const | If, version: int) -> bool:
-    if item.since is not None and version < GATES[item.since]:
-        return False
-    return not (item.until is not None and version >= GATES[item.until])
 
 
 # ---------------------------------------------------------------- value formatting
@@ -372,8 +276,6 @@ def _decode_conditions(path: str, cur: _Cursor, scope: dict[str, Any]) -> None:
 
 def decode(fields: Sequence[str], version: int) -> Request:
     """Decode one client request (its fields, message id first) at the session's version."""
-    from terminal_app.simulator.protocol.requests import REQUESTS
-
     if not fields:
         raise DecodeError("empty message")
     try:
@@ -505,8 +407,6 @@ def encode(name: str, version: int, **values: Any) -> list[str]:
     try:
         spec, plan = _PLANS[key]
     except KeyError:
-        from terminal_app.simulator.protocol.messages import MESSAGES
-
         spec = MESSAGES[name]
         plan = _compile(spec.items, version)
         _PLANS[key] = spec, plan
@@ -526,8 +426,6 @@ def encode_slices(name: str, version: int, rows: int, **values: Any) -> Iterator
     do not hold the event loop for a second. Rows are read only as their piece is encoded, so a
     lazy sequence spreads its own per-row work the same way.
     """
-    from terminal_app.simulator.protocol.messages import MESSAGES
-
     spec = MESSAGES[name]
     out = [str(spec.msg_id)]
     for item in spec.items:

@@ -9,16 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from terminal_app.simulator.protocol.codec import (
-    Conds,
-    Const,
-    Each,
-    F,
-    If,
-    Kind,
-    MessageSpec,
-    Pairs,
-)
 from terminal_app.simulator.protocol.order_fields import (
     ALGO,
     BOX_AND_STOCK_RANGE,
@@ -35,6 +25,16 @@ from terminal_app.simulator.protocol.order_fields import (
     VOLATILITY,
     VOLATILITY_COMPLETED,
     o,
+)
+from terminal_app.simulator.protocol.spec import (
+    Conds,
+    Const,
+    Each,
+    F,
+    If,
+    Kind,
+    MessageSpec,
+    Pairs,
 )
 
 S, N, D, B, Z, MZ = Kind.STR, Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.SIZE, Kind.MDSIZE

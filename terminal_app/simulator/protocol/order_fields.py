@@ -14,7 +14,7 @@ from ib_async.contract import ComboLeg
 from ib_async.order import OrderComboLeg
 from ib_async.util import UNSET_DOUBLE
 
-from terminal_app.simulator.protocol.codec import Each, F, If, Kind, Pairs, Pred
+from terminal_app.simulator.protocol.spec import Each, F, If, Kind, Pairs, Pred
 
 S, N, D, B, Z = Kind.STR, Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.SIZE
 

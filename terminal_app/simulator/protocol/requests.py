@@ -13,16 +13,6 @@ from ib_async.contract import ComboLeg, Contract
 from ib_async.objects import ExecutionFilter
 from ib_async.order import Order
 
-from terminal_app.simulator.protocol.codec import (
-    Conds,
-    Const,
-    Each,
-    F,
-    If,
-    Kind,
-    RequestSpec,
-    TagList,
-)
 from terminal_app.simulator.protocol.order_fields import (
     ALGO,
     BOX_AND_STOCK_RANGE,
@@ -38,6 +28,16 @@ from terminal_app.simulator.protocol.order_fields import (
     TRAIL,
     VOLATILITY,
     o,
+)
+from terminal_app.simulator.protocol.spec import (
+    Conds,
+    Const,
+    Each,
+    F,
+    If,
+    Kind,
+    RequestSpec,
+    TagList,
 )
 
 S, N, D, B = Kind.STR, Kind.INT, Kind.FLOAT, Kind.BOOL
