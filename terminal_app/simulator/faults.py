@@ -10,14 +10,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from terminal_app.simulator.handlers.history import HISTORY
-from terminal_app.simulator.handlers.market_data import (
-    DEPTH,
-    MKT_DATA,
-    REALTIME_BARS,
-    TICK_BY_TICK,
-)
 from terminal_app.simulator.protocol import framing
+from terminal_app.simulator.streams import DEPTH, HISTORY, MKT_DATA, REALTIME_BARS, TICK_BY_TICK
 
 if TYPE_CHECKING:
     from terminal_app.simulator.connection import Connection

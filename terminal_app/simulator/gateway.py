@@ -19,13 +19,13 @@ from terminal_app.simulator.connection import ERR_NOT_SUPPORTED, Connection
 from terminal_app.simulator.faults import GatewayControl
 from terminal_app.simulator.handlers import HANDLERS
 from terminal_app.simulator.handlers.orders import route_event
-from terminal_app.simulator.handlers.timers import Repeater
 from terminal_app.simulator.market import Market
 from terminal_app.simulator.market.calendar import zone
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.simulator.protocol.codec import Request
 from terminal_app.simulator.server import Server
 from terminal_app.simulator.store import open_engine
+from terminal_app.simulator.timers import Repeater
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from terminal_app.simulator.handlers import handles
+from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market.calendar import zone
 
 if TYPE_CHECKING:

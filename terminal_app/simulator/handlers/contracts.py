@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ib_async.objects import DepthMktDataDescription, PriceIncrement
 
-from terminal_app.simulator.handlers import handles
+from terminal_app.simulator.handlers.registry import handles
 
 if TYPE_CHECKING:
     from ib_async import Contract

@@ -18,23 +18,23 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ib_async import BarData
 
-from terminal_app.simulator.handlers import handles
 from terminal_app.simulator.handlers.contracts import resolve
+from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import HistoricalDataError
 from terminal_app.simulator.market.calendar import zone
+from terminal_app.simulator.streams import HISTORY
 
 if TYPE_CHECKING:
     from terminal_app.simulator.connection import Connection
     from terminal_app.simulator.gateway import SimulatedGateway
-    from terminal_app.simulator.handlers.timers import Repeater
     from terminal_app.simulator.market.instruments import Instrument
     from terminal_app.simulator.protocol.codec import Request
+    from terminal_app.simulator.timers import Repeater
 
 log = logging.getLogger(__name__)
 
 ERR_HISTORY = 162
 ERR_VALIDATION = 321
-HISTORY = "history"
 TWS_ZONE = "America/New_York"
 HMDS = "Historical Market Data Service error message:"
 # keepUpToDate: how often (host seconds) the bar in progress is checked for changes.

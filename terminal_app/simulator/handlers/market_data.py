@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from terminal_app.simulator.handlers import handles
 from terminal_app.simulator.handlers.contracts import resolve
+from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
     DepthChange,
     HistoricalDataError,
@@ -22,6 +22,7 @@ from terminal_app.simulator.market import (
     QuoteChange,
     Trade,
 )
+from terminal_app.simulator.streams import DEPTH, MKT_DATA, REALTIME_BARS, TICK_BY_TICK
 
 if TYPE_CHECKING:
     from terminal_app.simulator.connection import Connection
@@ -38,7 +39,6 @@ ERR_DEPTH_LIMIT = 309
 ERR_NO_DEPTH = 10092
 ERR_TBT_LIMIT = 10190
 
-MKT_DATA, DEPTH, TICK_BY_TICK, REALTIME_BARS = "mktData", "depth", "tickByTick", "realTimeBars"
 SNAPSHOT_PERMISSIONS = 3  # tickReqParams: what TWS answers for snapshot + streaming permissions
 
 # Tick ids (ib_async's wrapper maps) and their delayed twins.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from terminal_app.simulator.handlers import handles
+from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.trading.events import (
     CommissionEvent,
     EngineEvent,
