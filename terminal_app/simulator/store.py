@@ -40,12 +40,8 @@ from ib_async import (
 from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.market import Market
 from terminal_app.simulator.trading.adapters import LedgerAccount, MarketVenue
-from terminal_app.simulator.trading.engine import (
-    CompletedOrder,
-    ExecutionRecord,
-    Journal,
-    OrderEngine,
-)
+from terminal_app.simulator.trading.engine import OrderEngine
+from terminal_app.simulator.trading.journal import CompletedOrder, ExecutionRecord, Journal
 from terminal_app.simulator.trading.working import SavedOrder, WorkingOrder
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ unsupported type, 10147/10148 cancel of an unknown/finished order). Each names t
 owns the order; the protocol layer decides who else sees it.
 """
 
-from .engine import CompletedOrder, ExecutionRecord, Journal, OrderEngine
+from .engine import OrderEngine
 from .events import (
     CommissionEvent,
     EngineEvent,
@@ -27,6 +27,7 @@ from .events import (
     OpenOrderEvent,
     OrderStatusEvent,
 )
+from .journal import CompletedOrder, ExecutionRecord, Journal
 
 __all__ = [
     "CommissionEvent",

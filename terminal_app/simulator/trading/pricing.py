@@ -1,4 +1,5 @@
-"""Price arithmetic for orders: ticks, trigger methods, trailing stops, pegs."""
+"""Price and size arithmetic for orders: ticks, size increments, trigger methods, trailing stops,
+pegs."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ def round_to_tick(price: float, tick: Decimal, *, up: bool) -> float:
         rounding=ROUND_CEILING if up else ROUND_FLOOR
     )
     return float(steps * tick)
+
+
+def to_increment(quantity: Decimal, increment: Decimal) -> Decimal:
+    """Round a quantity down to the instrument's size increment."""
+    return (quantity / increment).to_integral_value(rounding=ROUND_FLOOR) * increment
 
 
 def effective_method(method: int, sec_type: str) -> int:

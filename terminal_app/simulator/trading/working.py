@@ -13,6 +13,7 @@ from .order_fields import quantity_of, uses_limit
 from .ports import InstrumentSpec, SessionWindow
 from .pricing import is_set
 
+Key = tuple[int, int]  # (clientId, orderId): how TWS and ib_async tell orders apart
 TRIGGERED_TYPES = frozenset({"STP", "STP LMT", "MIT", "LIT", "TRAIL", "TRAIL LIMIT"})
 
 
