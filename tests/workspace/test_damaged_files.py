@@ -25,7 +25,7 @@ ANY_FILE = {
 #: Damage only the settings file can have: numbers no integer holds, client ids IB refuses.
 SETTINGS_ONLY = {
     f"{key} {value}": f'{{"last_profile": {{"kind": "custom", "{key}": {value}}}}}'.encode()
-    for key, value in (("port", "1e999"), ("client_id", "1e999"))
+    for key, value in (("port", "1e999"), ("client_id", "1e999"), ("client_id", "1099511627776"))
 }
 SETTINGS = ANY_FILE | SETTINGS_ONLY
 
