@@ -11,7 +11,7 @@ from typing import Any
 
 LOOPBACK = "127.0.0.1"
 #: TWS reads the client id as a 32-bit signed int (Java `int`); 0 is the master client that can
-#: see orders placed in TWS itself, and negative ids are not offered.
+#: see orders placed in TWS itself; negative ids are refused (ib_async's -1 means "no client").
 CLIENT_ID_MAX = 2**31 - 1
 
 
