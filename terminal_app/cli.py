@@ -26,10 +26,21 @@ def _host_port(value: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def _positive_float(value: str) -> float:
-    number = float(value)
-    if number <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+#: asyncio on Qt's loop arms a QTimer, which counts milliseconds in a 32-bit int (24.8 days).
+MAX_SECONDS = 24 * 86_400
+
+
+def _seconds(value: str) -> float:
+    """A delay in seconds: `nan`, `inf` and delays a timer cannot hold are refused here, not
+    found out by quitting at once or by a crash later."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not 0 < number <= MAX_SECONDS:  # False for nan
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_SECONDS} seconds, got {value!r}"
+        )
     return number
 
 
@@ -57,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--quit-after",
-        type=_positive_float,
+        type=_seconds,
         metavar="SECONDS",
         help="quit after SECONDS (with --screenshot: take it then)",
     )

@@ -1,11 +1,13 @@
 """Where the app reads its bundled resources and writes its own files.
 
 Logs, settings and state go to the platform's user dirs, never next to the executable (a frozen
-build may live in a read-only folder).
+build may live in a read-only folder). Looking a folder up does not create it: whoever writes
+creates it, so a folder that cannot be created costs only what would have been saved there.
 """
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -32,15 +34,12 @@ def _home_override() -> Path | None:
 def _user_dir(kind: str) -> Path:
     home = _home_override()
     if home is not None:
-        path = home / kind
-    elif kind == "log":
-        path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    elif kind == "config":
-        path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    else:
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+        return home / kind
+    if kind == "log":
+        return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    if kind == "config":
+        return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def log_dir() -> Path:
@@ -53,3 +52,33 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return _user_dir("data")
+
+
+def why_unwritable(folder: Path) -> str | None:
+    """Create `folder` if needed and write a scratch file in it: None if that works, else why
+    not, in words for the user. Trying is the only test that holds for root and read-only mounts
+    alike (permission bits do not stop root)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except FileExistsError:
+        return f"{folder} is a file, not a folder"
+    except OSError as exc:
+        return f"{exc.filename or folder}: {exc.strerror or exc}"
+    return None
+
+
+def unsaved_at_start() -> list[str]:
+    """What this run cannot keep, in words for the user: said at start-up, before the user
+    changes anything, rather than as a failed save when quitting. Settings come last: the
+    status bar shows the last message."""
+    problems = []
+    for folder, what in (
+        (data_dir(), "The simulated paper account"),
+        (config_dir(), "Settings and workspaces"),
+    ):
+        reason = why_unwritable(folder)
+        if reason:
+            problems.append(f"{what} cannot be saved, changes last until you quit ({reason}).")
+    return problems

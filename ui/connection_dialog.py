@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal_app.session.profiles import ConnectionProfile, ProfileKind, builtin_profiles
+from terminal_app.session.profiles import (
+    CLIENT_ID_MAX,
+    ConnectionProfile,
+    ProfileKind,
+    builtin_profiles,
+)
 
 
 def remote_host_warning(parent: QWidget, profile: ConnectionProfile) -> QMessageBox:
@@ -78,7 +83,7 @@ class ConnectionDialog(QDialog):
         self.port.setRange(0, 65535)
         self.port.setSpecialValueText("automatic")  # 0: the embedded simulator picks a free port
         self.client_id = QSpinBox(self)
-        self.client_id.setRange(0, 999_999_999)
+        self.client_id.setRange(0, CLIENT_ID_MAX)
         self.read_only = QCheckBox("Read-only (no orders can be sent)", self)
         self.live_note = QLabel(self)
         self.live_note.setObjectName("live-badge")

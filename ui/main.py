@@ -19,7 +19,7 @@ from terminal_app import APP_NAME
 from terminal_app.cli import LaunchOptions, parse_args
 from terminal_app.logging_setup import configure_logging
 from terminal_app.loop_lag import LoopLagProbe
-from terminal_app.paths import resources_dir
+from terminal_app.paths import resources_dir, unsaved_at_start
 from terminal_app.session.profiles import (
     ConnectionProfile,
     ProfileKind,
@@ -91,11 +91,15 @@ async def _self_test(window: MainWindow, profile: ConnectionProfile) -> int:
 
 
 async def run_app(
-    opts: LaunchOptions, window: MainWindow | None = None, connect: bool = True
+    opts: LaunchOptions,
+    window: MainWindow | None = None,
+    connect: bool = True,
+    notices: Sequence[str] = (),
 ) -> int:
     """Show the window and run until it closes; then stop everything the app started.
 
-    `connect=False` keeps the session offline (tests of the window alone)."""
+    `connect=False` keeps the session offline (tests of the window alone); `notices` are
+    start-up problems for the user (what cannot be saved), shown like any other message."""
     loop = asyncio.get_running_loop()
     probe = LoopLagProbe()
     probe.start(loop)
@@ -119,6 +123,8 @@ async def run_app(
         window.tasks.spawn(_screenshot_later(window, opts.screenshot, 1.0), name="screenshot")
     if connect and not opts.self_test:
         window.request_connect(profile)
+    for text in notices:  # last, so the status bar shows the last of them, not a consequence
+        window.notify(text)
     await window.closed.wait()
     code = timer.result() if timer is not None and timer.done() else 0
     if not opts.self_test:
@@ -138,9 +144,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"ib-terminal: {exc}", file=sys.stderr)
         return 2
-    log_file = configure_logging()
+    logging_to = configure_logging()
     route_qt_messages()
-    log.info("%s starting, log file %s", APP_NAME, log_file)
+    log.info(
+        "%s starting, log file %s", APP_NAME, "none" if logging_to.problem else logging_to.path
+    )
+    notices = []
+    if logging_to.problem:
+        notices.append(f"No log file ({logging_to.problem}); the log goes to stderr only.")
+    notices += unsaved_at_start()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -148,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "ib-terminal.png")))
     app.setDesktopFileName(APP_NAME)  # Wayland matches the window to ib-terminal.desktop by this
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        code = runner.run(run_app(opts))
+        code = runner.run(run_app(opts, notices=notices))
     log.info("%s exiting with %d", APP_NAME, code)
     return code
 

@@ -81,15 +81,18 @@ class WorkspaceController(QObject):
             geometry=bytes(self._window.saveGeometry().data()),
         )
 
-    def apply(self, workspace: Workspace) -> None:
-        """Replace every open panel with the workspace's panels, states and geometry."""
+    def apply(self, workspace: Workspace) -> bool:
+        """Replace every open panel with the workspace's panels, states and geometry; False when
+        a panel was left out or could not take its state back (saving would lose it)."""
         self._docks.remove_all()
+        complete = True
         for entry in workspace.panels:
             if not self._docks.has_kind(entry.kind):
                 self.message.emit(
                     f"Workspace {workspace.name!r}: panel kind {entry.kind!r} is not available "
                     "in this version; it was left out."
                 )
+                complete = False
                 continue
             dock = self._docks.open(entry.kind, entry.name, entry.area, entry.link)
             widget = dock.widget()
@@ -99,6 +102,7 @@ class WorkspaceController(QObject):
                 except Exception as exc:
                     log.exception("panel %s could not restore its state", entry.name)
                     self.message.emit(f"{dock.windowTitle()}: saved state not usable ({exc})")
+                    complete = False
             if workspace.window_state is None:
                 dock.setVisible(entry.visible)
         if workspace.window_state is None:
@@ -110,6 +114,7 @@ class WorkspaceController(QObject):
         ):
             self.message.emit(f"Workspace {workspace.name!r}: dock positions could not be read.")
         self._set_current(workspace.name)
+        return complete
 
     def _arrange_fresh(self) -> None:
         """Sizes for a layout without saved geometry: in each side column the first panel (a
@@ -159,8 +164,20 @@ class WorkspaceController(QObject):
         if loaded.value is None:
             self.apply(self.default())
             return False
-        self.apply(loaded.value)
+        if not self.apply(loaded.value):
+            self._keep_backup(name)
         return True
+
+    def _keep_backup(self, name: str) -> None:
+        try:
+            backup = self._store.keep_backup(name)
+        except OSError as exc:
+            self.message.emit(f"Workspace {name!r}: could not keep a copy of its file ({exc}).")
+            return
+        self.message.emit(
+            f"Workspace {name!r}: its file as it was is kept as {backup.name}; saving the "
+            "workspace writes only what could be restored."
+        )
 
     def save(self, name: str | None = None) -> bool:
         """Save the window as `name` (default: the current workspace); reports failures."""

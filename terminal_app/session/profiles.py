@@ -10,6 +10,9 @@ from enum import Enum
 from typing import Any
 
 LOOPBACK = "127.0.0.1"
+#: TWS reads the client id as a 32-bit signed int (Java `int`); 0 is the master client that can
+#: see orders placed in TWS itself; negative ids are refused (ib_async's -1 means "no client").
+CLIENT_ID_MAX = 2**31 - 1
 
 
 class ProfileKind(Enum):
@@ -62,6 +65,8 @@ class ConnectionProfile:
     def __post_init__(self) -> None:
         if not self.timeout > 0:  # ib_async reads 0 as "wait forever"
             raise ValueError(f"timeout {self.timeout} must be a positive number of seconds")
+        if not 0 <= self.client_id <= CLIENT_ID_MAX:  # every way in: CLI, settings, dialog
+            raise ValueError(f"client id {self.client_id} is not between 0 and {CLIENT_ID_MAX}")
 
     @property
     def is_simulated(self) -> bool:

@@ -7,14 +7,15 @@ user data dir, so the terminal works out of the box and the account survives a r
 from pathlib import Path
 from typing import Any
 
-from terminal_app.paths import data_dir
+from terminal_app.paths import data_dir, why_unwritable
 from terminal_app.session.state import SessionError
 
 
-def default_state_dir() -> Path:
+def default_state_dir() -> Path | None:
+    """The paper account's folder, or None (the account lives in memory) when it cannot be
+    written: the simulator still runs, and the start-up notice says the account is not saved."""
     path = data_dir() / "simulator"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return None if why_unwritable(path) else path
 
 
 class EmbeddedSimulator:

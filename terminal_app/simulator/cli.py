@@ -110,11 +110,12 @@ async def serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    log_file = configure_logging(
+    target = configure_logging(
         logging.DEBUG if args.verbose else logging.INFO, "ib-terminal-sim.log"
     )
     if args.verbose:
-        print(f"ib-terminal-sim: logging every request to {log_file}", file=sys.stderr)
+        where = "stderr" if target.problem else target.path
+        print(f"ib-terminal-sim: logging every request to {where}", file=sys.stderr)
         for handler in logging.getLogger().handlers:
             if isinstance(handler, logging.StreamHandler) and not isinstance(
                 handler, logging.FileHandler

@@ -10,6 +10,7 @@ registered, without editing the default file or this module.
 import base64
 import json
 import re
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from terminal_app.paths import config_dir, resources_dir
-from terminal_app.workspace.files import Loaded, read_json, write_json_atomic
+from terminal_app.workspace.files import Loaded, backup_path, read_json, write_json_atomic
 
 FORMAT = 1
 AREAS = ("left", "right", "top", "bottom")
@@ -170,6 +171,14 @@ class LayoutStore:
         if loaded.value is not None and loaded.value.name != name:
             return Loaded(replace(loaded.value, name=name), loaded.problem)
         return loaded
+
+    def keep_backup(self, name: str) -> Path:
+        """Copy the saved file to `.bak`: part of it could not be used (a panel refused its
+        state, a kind this build lacks), and the next save would write over that part."""
+        path = self.path_for(name)
+        backup = backup_path(path)
+        shutil.copyfile(path, backup)
+        return backup
 
     def save(self, workspace: Workspace) -> Path:
         validate_name(workspace.name)
