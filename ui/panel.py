@@ -12,6 +12,9 @@ A panel is any QWidget. It may opt in to:
   takes contracts into (a watchlist's lists) for its kind's `TargetOffer` (see `ui.row_actions`);
 - clean-up: `release_panel() -> None`, called when its dock is removed for good (a workspace
   switch, or Remove panel): give back session handles (`handle.release()`), stop timers.
+
+It gets a `PanelContext`: the session, link groups and task owner, the registry of what other
+kinds offer on a row (`actions`), and `open_panel(kind, contract)` to open or raise another panel.
 """
 
 from dataclasses import dataclass, field
