@@ -3,11 +3,12 @@
 Each open panel is a QDockWidget with a unique object name (`kind:N`) so that QMainWindow's
 saveState/restoreState can find it again, and a toggle entry in the View menu. Panels that take
 part in linking (see `ui.panel`) get a link colour chooser in their title bar and are wired to the
-window's `LinkGroups` here, so no panel talks to another directly.
+window's `LinkGroups` here, so no panel talks to another directly. What a kind offers other panels
+on a contract (`PanelKind.offers`) is registered in the context's `RowActionRegistry` here too.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from ib_async import Contract
@@ -18,7 +19,16 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QWi
 from terminal_app.workspace.link_groups import NOT_LINKED
 from ui.dock_title import DockTitleBar
 from ui.link_chooser import LinkColorButton
-from ui.panel import LinkTarget, PanelContext, ReleasablePanel, chosen_signal, is_linkable
+from ui.panel import (
+    LinkTarget,
+    PanelContext,
+    ReleasablePanel,
+    ShowsContract,
+    TargetPanel,
+    chosen_signal,
+    is_linkable,
+)
+from ui.row_actions import ContractTarget, Offer, OpenOffer, RowAction, RowTargets, TargetOffer
 
 AREAS: dict[str, Qt.DockWidgetArea] = {
     "left": Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -37,6 +47,8 @@ class PanelKind:
     area: str = "right"
     shortcut: str | None = None
     default_link: str = NOT_LINKED
+    # What it offers other panels' row menus: one declaration each ("Open chart", "Trade…").
+    offers: tuple[Offer, ...] = ()
 
 
 class DockManager(QObject):
@@ -48,7 +60,7 @@ class DockManager(QObject):
     def __init__(self, window: QMainWindow, view_menu: QMenu, context: PanelContext) -> None:
         super().__init__(window)
         self._window = window
-        self._context = context
+        self._context = replace(context, opener=self)
         self._kinds: dict[str, PanelKind] = {}
         self._docks: list[QDockWidget] = []
         self._links: dict[QDockWidget, LinkColorButton] = {}
@@ -71,6 +83,10 @@ class DockManager(QObject):
             action.setShortcut(kind.shortcut)
         action.triggered.connect(lambda _checked=False, k=kind.kind: self.open(k))
         self._new_menu.addAction(action)
+        for offer in kind.offers:
+            if isinstance(offer, OpenOffer):
+                run = partial(self.open_panel, kind.kind)
+                self._context.actions.register(RowAction(_offer_key(kind, offer), offer.label, run))
 
     def kinds(self) -> list[PanelKind]:
         return list(self._kinds.values())
@@ -87,9 +103,11 @@ class DockManager(QObject):
         object_name: str | None = None,
         area: str | None = None,
         link: str | None = None,
+        contract: Contract | None = None,
     ) -> QDockWidget:
         """Open a new panel of `kind`: tabbed onto its siblings unless an `area` is given;
-        `object_name` restores a saved one under its old name."""
+        `object_name` restores a saved one under its old name; `contract` is what it shows
+        first (else its link colour's current symbol)."""
         spec = self._kinds[kind]
         name = object_name or self._next_name(kind)
         if any(d.objectName() == name for d in self._docks):
@@ -119,10 +137,28 @@ class DockManager(QObject):
         self._view_menu.insertAction(self._panels_separator, dock.toggleViewAction())
         dock.show()
         dock.raise_()
-        if button is not None:
+        if contract is not None and isinstance(widget, LinkTarget):
+            widget.show_contract(contract)
+        elif button is not None:
             self._push_current(dock, button.color)
+        for offer in spec.offers:
+            if isinstance(offer, TargetOffer):
+                targets = partial(self._targets, kind)
+                key = _offer_key(spec, offer)
+                self._context.actions.register(RowTargets(key, offer.label, targets))
         self.dock_opened.emit(dock)
         return dock
+
+    def open_panel(self, kind: str, contract: Contract) -> QWidget:
+        """What "Open chart" on a row does: raise the panel of `kind` already showing `contract`
+        (a hidden one comes back), else open a new one on it; returns the panel."""
+        for dock in self.docks(kind):
+            widget = dock.widget()
+            if isinstance(widget, ShowsContract) and _same(widget.shown_contract(), contract):
+                dock.show()
+                dock.raise_()
+                return widget
+        return self.open(kind, contract=contract).widget()
 
     def remove(self, dock: QDockWidget) -> None:
         """Remove a panel for good, releasing what it holds (the title bar's ×; hiding from the
@@ -131,6 +167,11 @@ class DockManager(QObject):
             return
         self._docks.remove(dock)
         self._links.pop(dock, None)
+        spec = self._kinds[kind_of(dock)]
+        if not self.docks(spec.kind):  # the last one: nothing left to take what it offered
+            for offer in spec.offers:
+                if isinstance(offer, TargetOffer):
+                    self._context.actions.unregister(_offer_key(spec, offer))
         widget = dock.widget()
         if isinstance(widget, ReleasablePanel):
             widget.release_panel()
@@ -196,6 +237,19 @@ class DockManager(QObject):
             if button.color == color and widget is not source and isinstance(widget, LinkTarget):
                 widget.show_contract(contract)
 
+    def _targets(self, kind: str) -> list[ContractTarget]:
+        """The targets of every open panel of `kind`, named after their dock when there are
+        several ("Watchlist 2: Markets")."""
+        panels = [(d, d.widget()) for d in self.docks(kind)]
+        offered = [(d, w.contract_targets()) for d, w in panels if isinstance(w, TargetPanel)]
+        if len(offered) == 1:
+            return offered[0][1]
+        return [
+            replace(target, label=f"{dock.windowTitle()}: {target.label}")
+            for dock, targets in offered
+            for target in targets
+        ]
+
     def _next_name(self, kind: str) -> str:
         used = {d.objectName() for d in self._docks}
         n = 1
@@ -211,3 +265,11 @@ class DockManager(QObject):
 
 def kind_of(dock: QDockWidget) -> str:
     return dock.objectName().partition(":")[0]
+
+
+def _offer_key(kind: PanelKind, offer: Offer) -> str:
+    return f"{kind.kind}:{offer.label}"
+
+
+def _same(shown: Contract | None, contract: Contract) -> bool:
+    return shown is not None and bool(contract.conId) and shown.conId == contract.conId

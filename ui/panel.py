@@ -7,8 +7,14 @@ A panel is any QWidget. It may opt in to:
   same link colour picks a symbol, and/or a `contract_chosen` Signal(object) it emits when the user
   picks one in it. A panel with either gets a link colour chooser in its dock's title bar;
 - health: `has_live_data() -> bool`, True once its data streams (what `--self-test` waits for);
+- cross-panel actions: `shown_contract() -> Contract | None`, the one contract it shows, so that
+  "Open chart" on a row raises the chart already showing it; `contract_targets()`, the places it
+  takes contracts into (a watchlist's lists) for its kind's `TargetOffer` (see `ui.row_actions`);
 - clean-up: `release_panel() -> None`, called when its dock is removed for good (a workspace
   switch, or Remove panel): give back session handles (`handle.release()`), stop timers.
+
+It gets a `PanelContext`: the session, link groups and task owner, the registry of what other
+kinds offer on a row (`actions`), and `open_panel(kind, contract)` to open or raise another panel.
 """
 
 from dataclasses import dataclass, field
@@ -21,7 +27,11 @@ from PySide6.QtWidgets import QWidget
 from terminal_app.session.broker import BrokerSession
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
-from ui.row_actions import RowActionRegistry
+from ui.row_actions import ContractTarget, RowActionRegistry
+
+
+class PanelOpener(Protocol):
+    def open_panel(self, kind: str, contract: Contract) -> QWidget: ...
 
 
 @dataclass(frozen=True)
@@ -31,9 +41,17 @@ class PanelContext:
     session: BrokerSession
     links: LinkGroups
     tasks: TaskOwner
-    # What panels offer on a symbol ("Open chart", "Order ticket"): registered by those panel
-    # kinds, listed by symbol tables in their context menus.
+    # What panel kinds offer on a symbol ("Open chart", "Add to watchlist"): registered by the
+    # dock manager from the kinds' declarations, listed by symbol tables in their row menus.
     actions: RowActionRegistry = field(default_factory=RowActionRegistry)
+    # The dock manager hosting the panel (it binds itself), so panels never reach the window.
+    opener: PanelOpener | None = None
+
+    def open_panel(self, kind: str, contract: Contract) -> QWidget:
+        """Raise the panel of `kind` showing `contract`, or open a new one on it."""
+        if self.opener is None:
+            raise RuntimeError("this panel is not hosted by a dock manager")
+        return self.opener.open_panel(kind, contract)
 
 
 @runtime_checkable
@@ -46,6 +64,16 @@ class StatefulPanel(Protocol):
 @runtime_checkable
 class LinkTarget(Protocol):
     def show_contract(self, contract: Contract) -> None: ...
+
+
+@runtime_checkable
+class ShowsContract(Protocol):
+    def shown_contract(self) -> Contract | None: ...
+
+
+@runtime_checkable
+class TargetPanel(Protocol):
+    def contract_targets(self) -> list[ContractTarget]: ...
 
 
 @runtime_checkable

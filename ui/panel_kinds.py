@@ -1,8 +1,11 @@
 """Every panel kind the terminal offers. Adding a kind here is all it takes to get it into the
-View → New panel menu and into the first-run default workspace (see `resources/layouts/`)."""
+View → New panel menu and into the first-run default workspace (see `resources/layouts/`); its
+`offers` put it into other panels' row menus (a chart kind: `offers=(OpenOffer("Open chart"),)`).
+"""
 
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
+from ui.row_actions import TargetOffer
 from ui.watchlist.panel import WatchlistPanel
 
 
@@ -15,6 +18,7 @@ def builtin_kinds() -> list[PanelKind]:
             area="left",
             shortcut="Ctrl+Shift+W",
             default_link="red",
+            offers=(TargetOffer("Add to watchlist"),),
         ),
         PanelKind(
             "messages",

@@ -159,9 +159,9 @@ async def test_release_gives_every_line_back_and_stops_resolving(
 
 @pytest.mark.asyncio
 async def test_row_menu_lists_only_registered_panel_actions(panel: WatchlistPanel) -> None:
-    panel.add_symbols("AAPL")
+    panel.add_symbols("AAPL NOSUCHSYM")
     tab = panel.lists()[0]
-    await wait_until(lambda: tab.model.rowCount() == 1, 10)
+    await wait_until(lambda: tab.model.rowCount() == 2, 10)
     index = tab.model.index(0, 0)
     texts = [a.text() for a in panel.row_menu(tab, index).actions() if not a.isSeparator()]
     assert texts == ["Remove", "Paste symbols"]  # no chart/DOM/ticket panel exists yet
@@ -171,3 +171,5 @@ async def test_row_menu_lists_only_registered_panel_actions(panel: WatchlistPane
     assert menu.actions()[0].text() == "Open chart"
     menu.actions()[0].trigger()
     assert opened == ["AAPL"]
+    refused = panel.row_menu(tab, tab.model.index(1, 0))  # IB knows no such symbol: no chart
+    assert [a.text() for a in refused.actions()] == ["Remove", "Paste symbols"]

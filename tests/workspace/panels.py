@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ui.docks import PanelKind
 from ui.panel import PanelContext
+from ui.row_actions import ContractTarget, Offer
 
 
 class SymbolPanel(QLineEdit):
@@ -16,11 +17,20 @@ class SymbolPanel(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.shown: list[str] = []
+        self.contract: Contract | None = None
         self.timeframe = "1 min"
 
     def show_contract(self, contract: Contract) -> None:
         self.shown.append(contract.symbol)
+        self.contract = contract
         self.setText(contract.symbol)
+
+    def shown_contract(self) -> Contract | None:
+        return self.contract
+
+    def contract_targets(self) -> list[ContractTarget]:
+        """One place that takes contracts: it shows the first (for a `TargetOffer`)."""
+        return [ContractTarget("Compare", lambda contracts: self.show_contract(contracts[0]))]
 
     def pick(self, contract: Contract) -> None:
         self.setText(contract.symbol)
@@ -36,8 +46,10 @@ class SymbolPanel(QLineEdit):
         self.timeframe = state["timeframe"]
 
 
-def symbol_kind(kind: str = "sym", area: str = "right") -> PanelKind:
+def symbol_kind(
+    kind: str = "sym", area: str = "right", offers: tuple[Offer, ...] = ()
+) -> PanelKind:
     def make(_ctx: PanelContext) -> SymbolPanel:
         return SymbolPanel()
 
-    return PanelKind(kind, kind.capitalize(), make, area, default_link="red")
+    return PanelKind(kind, kind.capitalize(), make, area, default_link="red", offers=offers)
