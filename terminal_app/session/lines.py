@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
-from ib_async import IB, PnL, PnLSingle, Ticker
+from ib_async import IB, Contract, PnL, PnLSingle, Ticker
 
 from terminal_app.session.lane import BulkLane
 from terminal_app.session.line_kinds import LINE_KINDS, Wire
@@ -57,7 +57,7 @@ class LineRegistry:
         self,
         key: Hashable,
         kind: Kind,
-        contract: Any,
+        contract: Contract | None,
         params: dict[str, Any],
         handle_type: type[H],
     ) -> H:

@@ -32,10 +32,8 @@ async def fast_gateway() -> AsyncIterator[SimulatedGateway]:
 
 @pytest_asyncio.fixture
 async def fast_tap(fast_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
-    t = WireTap(fast_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
+    async with WireTap(fast_gateway.port) as t:
+        yield t
 
 
 @pytest.mark.asyncio

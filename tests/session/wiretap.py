@@ -45,6 +45,13 @@ class WireTap:
         self.port = int(self._server.sockets[0].getsockname()[1])
         return self.port
 
+    async def __aenter__(self) -> "WireTap":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()
