@@ -109,6 +109,7 @@ class BrokerSession(QObject):
             farm_grace=settings.farm_grace,
         )
         self._orders = OrderGate(ib, lambda: self._supervisor.trading)
+        # Kept on self: ib_async's events hold bound-method handlers through weak references.
         self._errors = ErrorRouter(
             ib,
             self.messages,

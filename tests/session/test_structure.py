@@ -5,6 +5,8 @@ import ast
 from pathlib import Path
 
 import terminal_app.session
+from terminal_app.session.line_kinds import LINE_KINDS
+from terminal_app.session.subscriptions import Kind
 
 PACKAGE = Path(terminal_app.session.__file__).parent
 PREFIX = "terminal_app.session"
@@ -74,3 +76,7 @@ def test_no_session_class_over_400_lines() -> None:
     }
     assert "broker.BrokerSession" in sizes
     assert {k: v for k, v in sizes.items() if v > MAX_CLASS_LINES} == {}
+
+
+def test_every_kind_of_line_has_its_table_entry() -> None:
+    assert set(LINE_KINDS) == set(Kind)
