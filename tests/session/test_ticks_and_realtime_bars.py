@@ -105,21 +105,26 @@ async def test_realtime_bars_are_shared_every_five_seconds_and_cancelled(
 async def test_farm_outages_mark_each_kind_stale_by_its_farm(
     session: BrokerSession, fast_gateway: SimulatedGateway, fast_tap: WireTap
 ) -> None:
-    sim_gateway = fast_gateway
     [aapl] = await connect_and_qualify(session, fast_tap, "AAPL")
     tape = session.tick_by_tick(aapl)
     bars = session.realtime_bars(aapl)
     await wait_until(lambda: not tape.stale and not bars.stale)
-    sim_gateway.control.inject_error(2103, "Market data farm connection is broken:usfarm")
-    await wait_until(lambda: tape.stale)
-    assert not bars.stale  # 5-second bars come from the historical data farm
-    sim_gateway.control.inject_error(2104, "Market data farm connection is OK:usfarm")
-    await wait_until(lambda: not tape.stale)
-    sim_gateway.control.inject_error(2105, "HMDS data farm connection is broken:ushmds")
-    await wait_until(lambda: bars.stale)
-    assert not tape.stale
-    sim_gateway.control.inject_error(2106, "HMDS data farm connection is OK:ushmds")
-    await wait_until(lambda: not bars.stale)
+    # Data that keeps flowing clears STALE again at once: watch the flips, not the state.
+    tape_flips: list[bool] = []
+    tape.staleChanged.connect(tape_flips.append)
+    bars_flips: list[bool] = []
+    bars.staleChanged.connect(bars_flips.append)
+    control = fast_gateway.control
+    control.inject_error(2103, "Market data farm connection is broken:usfarm")
+    await wait_until(lambda: tape_flips[:1] == [True])
+    control.inject_error(2104, "Market data farm connection is OK:usfarm")
+    await wait_until(lambda: tape_flips[:2] == [True, False])
+    assert bars_flips == []  # 5-second bars come from the historical data farm
+    control.inject_error(2105, "HMDS data farm connection is broken:ushmds")
+    await wait_until(lambda: bars_flips[:1] == [True])
+    control.inject_error(2106, "HMDS data farm connection is OK:ushmds")
+    await wait_until(lambda: bars_flips[:2] == [True, False])
+    assert tape_flips == [True, False]
 
 
 @pytest.mark.asyncio
