@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from ib_async import IB, Stock
 
 from benchmarks.gateway_process import START, GatewayProcess, flooding_gateway
+from terminal_app.session.ib_internals import messages_received
 from terminal_app.simulator.protocol import framing
 from terminal_app.simulator.protocol.codec import encode
 
@@ -37,11 +38,10 @@ async def _client_run(gateway: GatewayProcess, seconds: float) -> tuple[float, f
             if contract is not None:
                 ib.reqMktData(contract)  # type: ignore[arg-type]
         await asyncio.sleep(1.0)  # warm-up: flood credit builds, subscriptions settle
-        client = ib.client
-        n0, cpu0, t0 = client._numMsgRecv, time.process_time(), time.perf_counter()
+        n0, cpu0, t0 = messages_received(ib), time.process_time(), time.perf_counter()
         gateway.start_window()
         await asyncio.sleep(seconds)
-        n1, cpu1, t1 = client._numMsgRecv, time.process_time(), time.perf_counter()
+        n1, cpu1, t1 = messages_received(ib), time.process_time(), time.perf_counter()
         return (n1 - n0) / (t1 - t0), (cpu1 - cpu0) / (t1 - t0)
     finally:
         ib.disconnect()

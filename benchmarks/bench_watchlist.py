@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.gateway_process import flooding_gateway
 from terminal_app.loop_lag import LoopLagProbe, percentile
-from terminal_app.session import BrokerSession, ProfileKind, make_profile
+from terminal_app.session import BrokerSession, ProfileKind, ib_internals, make_profile
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
@@ -56,13 +56,13 @@ class _Window:
         self._probe = LoopLagProbe(window=10_000)
         self._probe.start()
         self._wall, self._cpu = time.perf_counter(), time.process_time()
-        self._messages = ib.client._numMsgRecv
+        self._messages = ib_internals.messages_received(ib)
         self.elapsed = 0.0
 
     def close(self) -> float:
         self.elapsed = time.perf_counter() - self._wall
         self._cpu = time.process_time() - self._cpu
-        self._messages = self._ib.client._numMsgRecv - self._messages
+        self._messages = ib_internals.messages_received(self._ib) - self._messages
         self._probe.stop()
         return self.elapsed
 

@@ -32,13 +32,19 @@ Signals (Qt, on the GUI thread)
 Live data (shared lines, ref-counted by contract and kind; contracts must be qualified)
     h = session.ticker(contract, generic_ticks="")    -> TickerHandle   (h.ticker: Ticker | None)
     h = session.depth(contract, rows=10, smart=False) -> DepthHandle    (h.ticker.domBids/Asks)
+    h = session.tick_by_tick(contract, "AllLast" | "Last" | "BidAsk" | "MidPoint")
+                            -> TicksHandle  (h.ticks: this read's ticks of that type; IB allows
+                               only a few tick-by-tick lines, error 10190 beyond)
     h = session.bars(contract, BarsSpec(duration, bar_size, what_to_show, use_rth))
                                                       -> BarsHandle     (h.bars: BarDataList)
+    h = session.realtime_bars(contract, what_to_show="TRADES", use_rth=False)
+                            -> RealtimeBarsHandle  (h.bars: RealTimeBarList, a bar every 5 s)
     h = session.pnl(account="") / session.pnl_single(con_id, account="") -> PnLHandle (h.pnl)
         ("" = the profile's or the first managed account; by name it is the same line)
     Every handle: signals updated(value), staleChanged(bool), replaced() (new live object after a
     reconnect: re-read h.value), failed(str); properties value, stale, error, users, released;
     h.release() when the panel closes (idempotent). The IB line is cancelled on the last release.
+    A new kind of line: a `Kind`, one entry in `line_kinds.LINE_KINDS`, a handle, a method here.
     `stale` is True until data flows, while the data farm (2103/2105) or the connection is down;
     never price an order from a stale handle. After 2104 quotes that stay silent for
     `settings.farm_grace` are requested again.
@@ -98,7 +104,9 @@ from terminal_app.session.subscriptions import (
     Kind,
     LiveHandle,
     PnLHandle,
+    RealtimeBarsHandle,
     TickerHandle,
+    TicksHandle,
 )
 
 __all__ = [
@@ -121,10 +129,12 @@ __all__ = [
     "Phase",
     "PnLHandle",
     "ProfileKind",
+    "RealtimeBarsHandle",
     "SessionSettings",
     "Severity",
     "SymbolMatch",
     "TickerHandle",
+    "TicksHandle",
     "builtin_profiles",
     "default_profile",
     "make_profile",

@@ -63,7 +63,10 @@ async def contract_details(
     """Details for a (partial) contract; an IB error becomes a ContractError with its meaning."""
     await gate()
     try:
-        return list(await asyncio.wait_for(ib.reqContractDetailsAsync(contract), timeout))
+        # asyncio.timeout, not wait_for: Python 3.11's wait_for returns an answer that arrives
+        # as the caller is cancelled, and the cancel is lost (a panel's lookup loop ran on).
+        async with asyncio.timeout(timeout):
+            return list(await ib.reqContractDetailsAsync(contract))
     except RequestError as exc:
         meaning = describe(exc.code).explanation
         raise ContractError(f"{contract_text(contract)}: {meaning or exc.message}") from exc
@@ -114,7 +117,8 @@ async def search_symbols(
         raise ContractError("Type a symbol or company name to search.")
     await gate()
     try:
-        found = await asyncio.wait_for(ib.reqMatchingSymbolsAsync(text), timeout)
+        async with asyncio.timeout(timeout):
+            found = await ib.reqMatchingSymbolsAsync(text)
     except RequestError as exc:
         raise ContractError(f"Symbol search for {text!r} failed: {exc.message}") from exc
     except TimeoutError as exc:

@@ -5,6 +5,7 @@ Qt-free so it can be tested and used headless; the session re-emits each new ent
 full the oldest entries go, and `dropped` counts them.
 """
 
+import logging
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -99,3 +100,18 @@ class MessageLog:
 
     def clear(self) -> None:
         self._items.clear()
+
+
+class IbLogRelay(logging.Handler):
+    """ib_async reports some failures only in its log (a start-up fetch that timed out leaves
+    the blotter without open orders); relay them to the message log so nothing is swallowed."""
+
+    def __init__(self, messages: MessageLog) -> None:
+        super().__init__(logging.WARNING)
+        self._messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._messages.add_app(f"ib_async: {record.getMessage()}", Severity.WARNING)
+        except Exception:  # a session being torn down must not break ib_async's own logging
+            self.handleError(record)

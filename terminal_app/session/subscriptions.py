@@ -1,4 +1,5 @@
-"""Shared, ref-counted live subscriptions (quotes, depth, bars, PnL) and the handles panels hold.
+"""Shared, ref-counted live subscriptions (quotes, depth, ticks, bars, PnL) and the handles panels
+hold.
 
 IB accounts have ~100 market data lines; two panels on one symbol must share one. A `Line` is one
 subscription at IB, kept in the session's registry with what is needed to request it again after a
@@ -13,25 +14,40 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from ib_async import BarDataList, Contract, PnL, PnLSingle, Ticker
+from ib_async import (
+    BarDataList,
+    Contract,
+    PnL,
+    PnLSingle,
+    RealTimeBarList,
+    TickByTickAllLast,
+    TickByTickBidAsk,
+    TickByTickMidPoint,
+    Ticker,
+)
 from PySide6.QtCore import QObject, Signal
 
 
 class Kind(Enum):
+    """One kind of line; how each is requested and cancelled is in `line_kinds.LINE_KINDS`."""
+
     MARKET = "market data"
     DEPTH = "depth"
+    TICKS = "tick-by-tick"
     BARS = "bars"
+    REALTIME_BARS = "5-second bars"
     PNL = "PnL"
     PNL_SINGLE = "position PnL"
 
 
-# Which farm's health a kind depends on ("market" 2103/2104, "hmds" 2105/2106, None: neither).
-FARM_OF: dict[Kind, str | None] = {
-    Kind.MARKET: "market",
-    Kind.DEPTH: "market",
-    Kind.BARS: "hmds",
-    Kind.PNL: None,
-    Kind.PNL_SINGLE: None,
+TickByTick = TickByTickAllLast | TickByTickBidAsk | TickByTickMidPoint
+
+# reqTickByTickData's tick types and the ticks ib_async files under `Ticker.tickByTicks` for each.
+TICK_CLASS: dict[str, type[TickByTick]] = {
+    "Last": TickByTickAllLast,
+    "AllLast": TickByTickAllLast,
+    "BidAsk": TickByTickBidAsk,
+    "MidPoint": TickByTickMidPoint,
 }
 
 
@@ -161,6 +177,24 @@ class DepthHandle(TickerHandle):
     """`ticker.domBids` / `ticker.domAsks` hold the book."""
 
 
+class TicksHandle(TickerHandle):
+    """Tick-by-tick trades ("Last"/"AllLast") or quotes ("BidAsk", "MidPoint") for a DOM or
+    time & sales. `ticks` are those of the network read that fired `updated`; the Ticker is
+    shared with the contract's other lines, so its `tickByTicks` may hold other types too."""
+
+    def __init__(self, line: Line, release: Callable[["LiveHandle", Line], None]) -> None:
+        super().__init__(line, release)
+        self.tick_type: str = line.params["tick_type"]
+
+    @property
+    def ticks(self) -> list[TickByTick]:
+        ticker = self.ticker
+        if ticker is None:
+            return []
+        wanted = TICK_CLASS[self.tick_type]
+        return [t for t in ticker.tickByTicks if isinstance(t, wanted)]
+
+
 class BarsHandle(LiveHandle):
     """`bars` is a keepUpToDate BarDataList; `updated(bars)` fires when the last bar changes or
     a bar is appended (`bars[-1]`)."""
@@ -169,6 +203,15 @@ class BarsHandle(LiveHandle):
     def bars(self) -> BarDataList | None:
         value = self.value
         return value if isinstance(value, BarDataList) else None
+
+
+class RealtimeBarsHandle(LiveHandle):
+    """`bars` is a RealTimeBarList; `updated(bars)` fires when a 5-second bar is appended."""
+
+    @property
+    def bars(self) -> RealTimeBarList | None:
+        value = self.value
+        return value if isinstance(value, RealTimeBarList) else None
 
 
 class PnLHandle(LiveHandle):

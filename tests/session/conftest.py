@@ -13,10 +13,8 @@ from tests.session.wiretap import WireTap
 @pytest_asyncio.fixture
 async def tap(sim_gateway: SimulatedGateway) -> AsyncIterator[WireTap]:
     """A loopback proxy in front of the gateway that records every message the session sends."""
-    t = WireTap(sim_gateway.port)
-    await t.start()
-    yield t
-    await t.stop()
+    async with WireTap(sim_gateway.port) as t:
+        yield t
 
 
 @pytest_asyncio.fixture

@@ -16,6 +16,7 @@ from terminal_app.session import (
     Phase,
     ProfileKind,
     Severity,
+    ib_internals,
     make_profile,
 )
 from terminal_app.simulator.gateway import SimulatedGateway
@@ -180,7 +181,7 @@ async def test_close_during_a_connect_attempt_stops_it(
     else:
         profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port)
         if stage == "socket":
-            reached = lambda: client.connState == client.CONNECTING  # noqa: E731
+            reached = lambda: ib_internals.connecting(session.ib)  # noqa: E731
         else:  # TWS answered with its version; the API is not ready yet
             reached = lambda: client.isConnected() and not client.isReady()  # noqa: E731
     attempt = asyncio.ensure_future(session.open_connection(profile))

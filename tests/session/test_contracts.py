@@ -1,9 +1,13 @@
 """Contract resolution, symbol search and one-off history through the session."""
 
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
 import pytest
 from ib_async import Contract, Future, Stock
 
-from terminal_app.session import BrokerSession, ContractError
+from terminal_app.session import BrokerSession, ContractError, contracts
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
@@ -69,3 +73,35 @@ async def test_server_time_is_the_gateways_clock(
     await connected.close_connection()
     with pytest.raises(ConnectionError):
         await connected.server_time()
+
+
+class _AnswerOnCue:
+    """Stands in for ib_async only to time the answer against a cancel (no simulator can)."""
+
+    def __init__(self) -> None:
+        self.answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    def reqContractDetailsAsync(self, _contract: Contract) -> asyncio.Future[Any]:
+        return self.answer
+
+    def reqMatchingSymbolsAsync(self, _text: str) -> asyncio.Future[Any]:
+        return self.answer
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("lookup", ["details", "search"])
+async def test_a_lookup_cancelled_as_its_answer_arrives_stays_cancelled(lookup: str) -> None:
+    """A panel that cancels its lookup loop must not get the answer back instead (it would run
+    on; seen as 'window task(s) did not stop' at shutdown)."""
+    ib: Any = _AnswerOnCue()
+    call: Coroutine[Any, Any, object]
+    if lookup == "details":
+        call = contracts.contract_details(ib, Stock("AAPL", "SMART", "USD"), 5.0)
+    else:
+        call = contracts.search_symbols(ib, "AAPL", 5.0)
+    task = asyncio.ensure_future(call)
+    await asyncio.sleep(0)  # now waiting for the answer
+    ib.answer.set_result([])
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task

@@ -5,7 +5,8 @@ import asyncio
 import pytest
 from ib_async import Contract, Stock
 
-from terminal_app.session import BarsSpec, BrokerSession, ProfileKind, make_profile
+from terminal_app.session import BarsSpec, BrokerSession, Kind, ProfileKind, make_profile
+from terminal_app.session.line_kinds import LINE_KINDS
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.waiting import wait_until
@@ -122,3 +123,7 @@ async def test_closing_the_session_detaches_handles_before_disconnecting(
     await session.close()
     assert handle.released and flips == []  # no signal into a panel that is closing
     handle.release()  # still harmless
+
+
+def test_every_kind_of_line_has_its_table_entry() -> None:
+    assert set(LINE_KINDS) == set(Kind)

@@ -22,9 +22,13 @@ REQ_MKT_DEPTH = "10"
 CANCEL_MKT_DEPTH = "11"
 REQ_HISTORICAL_DATA = "20"
 CANCEL_HISTORICAL_DATA = "25"
+REQ_REAL_TIME_BARS = "50"
+CANCEL_REAL_TIME_BARS = "51"
 REQ_POSITIONS = "61"
 REQ_PNL = "92"
 REQ_PNL_SINGLE = "94"
+REQ_TICK_BY_TICK = "97"
+CANCEL_TICK_BY_TICK = "98"
 
 
 class WireTap:
@@ -40,6 +44,13 @@ class WireTap:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
         self.port = int(self._server.sockets[0].getsockname()[1])
         return self.port
+
+    async def __aenter__(self) -> "WireTap":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
 
     async def stop(self) -> None:
         if self._server is not None:

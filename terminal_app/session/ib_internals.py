@@ -1,0 +1,46 @@
+"""The only place that reads ib_async's private state.
+
+ib_async has no public way to learn the request id behind a Ticker or PnL it hands out (needed
+to route IB's per-request errors to the right line), to tell "mid-handshake" from
+"disconnected", or to count received messages. These helpers read its internals;
+`tests/session/test_ib_internals.py` pins what they rely on against the simulator, so an
+ib_async upgrade that changes them breaks that one test instead of the session.
+"""
+
+from ib_async import IB, Ticker
+
+# ib_async keys its ticker -> request id maps by the tick type string it was requested with.
+MKT_DATA = "mktData"
+MKT_DEPTH = "mktDepth"
+
+
+def ticker_req_id(ib: IB, ticker: Ticker, tick_type: str) -> int:
+    """The request id of `ticker`'s live `tick_type` stream (MKT_DATA, MKT_DEPTH, or a
+    tick-by-tick type such as "AllLast"); 0 when there is none."""
+    return ib.wrapper.ticker2ReqId[tick_type].get(ticker, 0)
+
+
+def pnl_req_id(ib: IB, account: str, model_code: str) -> int:
+    """The request id of the live reqPnL for (account, model); 0 when ib_async has none."""
+    return ib.wrapper.pnlKey2ReqId.get((account, model_code), 0)
+
+
+def pnl_single_req_id(ib: IB, account: str, model_code: str, con_id: int) -> int:
+    """The request id of the live reqPnLSingle for (account, model, conId); 0 when none."""
+    return ib.wrapper.pnlSingleKey2ReqId.get((account, model_code, con_id), 0)
+
+
+def socket_open(ib: IB) -> bool:
+    """True from the moment the client starts connecting, also before the API is ready
+    (`ib.isConnected()` is False then, and `ib.disconnect()` would raise)."""
+    return bool(ib.client.connState != ib.client.DISCONNECTED)
+
+
+def connecting(ib: IB) -> bool:
+    """The socket is being opened or the API handshake is under way."""
+    return bool(ib.client.connState == ib.client.CONNECTING)
+
+
+def messages_received(ib: IB) -> int:
+    """Messages the client decoded since it connected (benchmarks' message rate)."""
+    return int(ib.client._numMsgRecv)
