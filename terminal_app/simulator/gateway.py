@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 
 from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.clock import SimClock, resolve_start
@@ -25,13 +26,14 @@ from terminal_app.simulator.market.calendar import zone
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.simulator.protocol.codec import Request
 from terminal_app.simulator.server import Server
-from terminal_app.simulator.store import open_engine
+from terminal_app.simulator.store import open_engine, saved_clock
 
 log = logging.getLogger(__name__)
 
 TWS_ZONE = "America/New_York"
 IDLE_STEP_S = 0.25  # longest pause between market steps (a clock change shows within it)
 FLOOD_STEP_S = 0.005
+CLOCK_SAVE_S = 1.0  # how often (host seconds) the simulated time is saved for a restart
 # Farm-status notices TWS sends after start-up: market data, HMDS, sec-def farms OK.
 FARM_STATUS = (
     (2104, "Market data farm connection is OK:usfarm"),
@@ -43,7 +45,7 @@ FARM_STATUS = (
 class SimulatedGateway:
     def __init__(self, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
-        self.clock = SimClock(resolve_start(self.config.start), self.config.speed)
+        self.clock = SimClock(_start_time(self.config), self.config.speed)
         self.universe = Universe.load(as_of=self.clock.now())
         self.market = Market(self.universe, self.clock, self.config.seed)
         self.ledger = Ledger(
@@ -54,6 +56,7 @@ class SimulatedGateway:
         self.server = Server(self)
         self.control = GatewayControl(self)
         self._driver: Repeater | None = None
+        self._clock_saved_at = -math.inf
         self.host = "127.0.0.1"
         self._port = 0
 
@@ -84,6 +87,7 @@ class SimulatedGateway:
         await self.server.stop()
         self.engine.close()
         if self.store is not None:
+            self._save_clock()
             self.store.close()
         log.info("simulated gateway stopped")
 
@@ -97,10 +101,21 @@ class SimulatedGateway:
                 step()
             except Exception:
                 log.exception("simulated market step failed (%s)", step.__qualname__)
+        if time.monotonic() - self._clock_saved_at >= CLOCK_SAVE_S:
+            self._save_clock()
         wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1)
         if self.control.flood_rate > 0:
             return min(wait, FLOOD_STEP_S)
         return min(wait, IDLE_STEP_S)
+
+    def _save_clock(self) -> None:
+        self._clock_saved_at = time.monotonic()
+        if self.store is None:
+            return
+        try:
+            self.store.save_clock(self.config.start, self.clock.epoch())
+        except Exception:
+            log.exception("saving the simulated clock failed")
 
     # ------------------------------------------------------------ sessions
 
@@ -143,3 +158,15 @@ class SimulatedGateway:
             conn.error(
                 req_id, ERR_NOT_SUPPORTED, f"{request.name} failed in the simulated gateway: {exc}"
             )
+
+
+def _start_time(config: SimConfig) -> datetime:
+    """`--start`, or the time the gateway had reached when it last ran with the same `--start`
+    and this state dir: a restart (a crash included) resumes the simulated day, it never goes
+    back to the start (working DAY orders would live the same hours twice)."""
+    start = resolve_start(config.start)
+    saved = saved_clock(config.state_dir, config.start) if config.state_dir else None
+    if saved is not None and saved > start.timestamp():
+        log.info("simulated clock resumes where it stopped")
+        return datetime.fromtimestamp(saved, UTC)
+    return start

@@ -195,8 +195,8 @@ class OrderEngine:
                 commission=saved.commission,
                 children=[(saved.client_id, child) for child in saved.children],
             )
-            try:
-                self._schedule(wo, now)
+            try:  # a DAY order keeps the session it was placed in (and expires with it)
+                self._schedule(wo, saved.placed_at if wo.tif == "DAY" else now)
             except (Rejection, ValueError) as exc:
                 log.warning("dropping saved order %s: %s", saved.order_id, exc)
                 continue
@@ -1046,8 +1046,7 @@ class OrderEngine:
         self._journal.add_completed(done)
 
     def _persist(self, wo: WorkingOrder) -> None:
-        tif = wo.tif
-        if not wo.done and tif in ("GTC", "GTD"):
+        if not wo.done:
             self._journal.save_order(wo)
 
     def _commit(self) -> None:
