@@ -28,7 +28,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -266,9 +266,23 @@ class Market:
         what_to_show: str,
         use_rth: bool,
     ) -> list[BarData]:
+        return history.run(self.bar_steps(con_id, end, duration, bar_size, what_to_show, use_rth))
+
+    def bar_steps(
+        self,
+        con_id: int,
+        end: datetime | float | None,
+        duration: str,
+        bar_size: str,
+        what_to_show: str,
+        use_rth: bool,
+    ) -> Generator[None, None, list[BarData]]:
+        """`bars` a step at a time (see `history.bar_steps`); "now" is when it is called."""
         now = self.clock.epoch()
         end_t = now if end is None else min(history._epoch(end), now)
-        return history.bars(self.path(con_id), end_t, duration, bar_size, what_to_show, use_rth)
+        return history.bar_steps(
+            self.path(con_id), end_t, duration, bar_size, what_to_show, use_rth
+        )
 
     def current_bar(
         self, con_id: int, bar_size: str, what_to_show: str, use_rth: bool
