@@ -167,6 +167,10 @@ def _start_time(config: SimConfig) -> datetime:
     start = resolve_start(config.start)
     saved = saved_clock(config.state_dir, config.start) if config.state_dir else None
     if saved is not None and saved > start.timestamp():
-        log.info("simulated clock resumes where it stopped")
-        return datetime.fromtimestamp(saved, UTC)
+        resumed = datetime.fromtimestamp(saved, UTC)
+        log.info(
+            "simulated clock resumes at %s New York time, where it stopped (same --start)",
+            resumed.astimezone(zone(TWS_ZONE)).strftime("%Y-%m-%d %H:%M:%S"),
+        )
+        return resumed
     return start

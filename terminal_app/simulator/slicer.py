@@ -38,13 +38,18 @@ class Slicer:
         self.budget_s = budget_s
         # Insertion order is the turn order: a client that had its slice goes to the back.
         self._queues: dict[object, deque[_Job]] = {}
+        self._running: object = None
         self._scheduled = False
 
     def add(self, owner: object, step: Step) -> Callable[[], None]:
         """Call `step()` in later loop passes until it returns False (a step that raises is
         logged and ends its job). Returns a function that abandons the job."""
         job = _Job(step)
-        self._queues.setdefault(owner, deque()).append(job)
+        queue = self._queues.setdefault(owner, deque())
+        if owner is self._running:
+            queue.insert(1, job)  # a job's follow-up (encoding its reply) comes next
+        else:
+            queue.append(job)
         self._schedule()
         return job.cancel
 
@@ -61,13 +66,15 @@ class Slicer:
         self._scheduled = False
         deadline = time.perf_counter() + self.budget_s
         while self._queues:  # one slice at least, more while the budget lasts
-            owner = next(iter(self._queues))
-            queue = self._queues.pop(owner)
+            owner, queue = next(iter(self._queues.items()))
+            self._running = owner
             job = queue[0]
             if job.cancelled or not self._step(job):
                 queue.popleft()
+            self._running = None
+            del self._queues[owner]
             if queue:
-                self._queues[owner] = queue
+                self._queues[owner] = queue  # to the back of the turn order
             if time.perf_counter() >= deadline:
                 break
         if self._queues:

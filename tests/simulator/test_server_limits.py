@@ -40,6 +40,9 @@ async def test_a_history_burst_leaves_other_clients_round_trips_fast() -> None:
         assert gateway.server.slicer.pending() > 0, "the burst was over before the probe"
         async with connected_ib(gateway, client_id=42, timeout=3):
             pass  # a new client gets in meanwhile
+        while (await burst.read())[0] != "17":  # historicalData
+            pass
+        assert gateway.server.slicer.pending() > 0, "the first reply waited for the whole burst"
         burst.close()
         probe.close()
 
