@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from terminal_app.simulator.slicer import Slicer
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
 
@@ -24,9 +25,7 @@ def counting(log: list[str], name: str, slices: int) -> Callable[[], bool]:
 
 
 async def until_idle(slicer: Slicer) -> None:
-    async with asyncio.timeout(5):
-        while slicer.pending():
-            await asyncio.sleep(0)
+    await wait_until(lambda: not slicer.pending(), 5)
 
 
 async def test_clients_take_turns_and_each_clients_jobs_run_in_order() -> None:
