@@ -277,7 +277,7 @@ class Market:
         what_to_show: str,
         use_rth: bool,
     ) -> Generator[None, None, list[BarData]]:
-        """`bars` a step at a time (see `history.bar_steps`); "now" is when it is called."""
+        """`bars` a step at a time (see `history.bar_steps`): "now" is when this is called."""
         now = self.clock.epoch()
         end_t = now if end is None else min(history._epoch(end), now)
         return history.bar_steps(
@@ -388,7 +388,9 @@ class Market:
         stats = _Stats()
         session = session_at(spec, second, False) or previous_session(spec, second, False)
         stats.trade_date = session.trade_date
-        today = history.bars(path, min(second + 1, session.end), "1 D", "1 day", what, False)
+        today = history.run(
+            history.bar_steps(path, min(second + 1, session.end), "1 D", "1 day", what, False)
+        )
         if today and today[-1].date == session.trade_date:
             bar = today[-1]
             stats.open, stats.high, stats.low = bar.open, bar.high, bar.low
@@ -399,7 +401,7 @@ class Market:
                 stats.last_time = float(second)
         # prevClose: the close of the previous regular session (stocks: 16:00 New York)
         prev = previous_session(spec, session.start, True)
-        closing = history.bars(path, prev.end, "1 D", "1 day", what, True)
+        closing = history.run(history.bar_steps(path, prev.end, "1 D", "1 day", what, True))
         if closing:
             stats.prev_close = closing[-1].close
         return stats

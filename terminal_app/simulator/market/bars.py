@@ -390,18 +390,6 @@ def check_what_to_show(path: InstrumentPath, what: str) -> str:
     return what
 
 
-def bars(
-    path: InstrumentPath,
-    end: datetime | float,
-    duration: str,
-    bar_size: str,
-    what_to_show: str,
-    use_rth: bool,
-) -> list[BarData]:
-    """Historical bars ending at ``end`` (the simulated "now" for an empty endDateTime)."""
-    return run(bar_steps(path, end, duration, bar_size, what_to_show, use_rth))
-
-
 def run(steps: Generator[None, None, T]) -> T:
     """The result of a stepwise computation, all steps at once."""
     while True:
@@ -419,8 +407,9 @@ def bar_steps(
     what_to_show: str,
     use_rth: bool,
 ) -> Generator[None, None, list[BarData]]:
-    """`bars` a step at a time: a server interleaves the steps of large requests with other
-    work. The first step checks the request (``HistoricalDataError``)."""
+    """Historical bars ending at ``end`` (the simulated "now" for an empty endDateTime), a step
+    at a time: a server interleaves the steps of large requests with other work (`run` takes
+    them all at once). The first step checks the request (``HistoricalDataError``)."""
     what = check_what_to_show(path, what_to_show)
     size = bar_seconds(bar_size)
     end_t = _epoch(end)
