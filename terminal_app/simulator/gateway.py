@@ -11,10 +11,10 @@ import asyncio
 import logging
 import math
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from terminal_app.simulator.account import Ledger
-from terminal_app.simulator.clock import SimClock, resolve_start
+from terminal_app.simulator.clock import SimClock, resume_start
 from terminal_app.simulator.config import SimConfig
 from terminal_app.simulator.connection import ERR_NOT_SUPPORTED, Connection
 from terminal_app.simulator.faults import GatewayControl
@@ -45,7 +45,8 @@ FARM_STATUS = (
 class SimulatedGateway:
     def __init__(self, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
-        self.clock = SimClock(_start_time(self.config), self.config.speed)
+        saved = saved_clock(self.config.state_dir, self.config.start)
+        self.clock = SimClock(resume_start(self.config.start, saved), self.config.speed)
         self.universe = Universe.load(as_of=self.clock.now())
         self.market = Market(self.universe, self.clock, self.config.seed)
         self.ledger = Ledger(
@@ -158,19 +159,3 @@ class SimulatedGateway:
             conn.error(
                 req_id, ERR_NOT_SUPPORTED, f"{request.name} failed in the simulated gateway: {exc}"
             )
-
-
-def _start_time(config: SimConfig) -> datetime:
-    """`--start`, or the time the gateway had reached when it last ran with the same `--start`
-    and this state dir: a restart (a crash included) resumes the simulated day, it never goes
-    back to the start (working DAY orders would live the same hours twice)."""
-    start = resolve_start(config.start)
-    saved = saved_clock(config.state_dir, config.start) if config.state_dir else None
-    if saved is not None and saved > start.timestamp():
-        resumed = datetime.fromtimestamp(saved, UTC)
-        log.info(
-            "simulated clock resumes at %s New York time, where it stopped (same --start)",
-            resumed.astimezone(zone(TWS_ZONE)).strftime("%Y-%m-%d %H:%M:%S"),
-        )
-        return resumed
-    return start

@@ -286,11 +286,10 @@ class StateStore(Journal):
         self._write([("INSERT OR REPLACE INTO meta VALUES ('clock', ?)", (document,))])
 
 
-def saved_clock(state_dir: Path, start: str) -> float | None:
+def saved_clock(state_dir: Path | None, start: str) -> float | None:
     """The simulated epoch the gateway last saved in `state_dir` when it ran with this `--start`
-    (None for another start, a new or unreadable account)."""
-    path = state_dir / FILE_NAME
-    if not path.exists():
+    (None for another start, no state dir, a new or unreadable account)."""
+    if state_dir is None or not (path := state_dir / FILE_NAME).exists():
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
