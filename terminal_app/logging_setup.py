@@ -4,15 +4,29 @@ A log folder that cannot be written does not stop the app: everything goes to st
 and the caller gets the reason to tell the user.
 """
 
+import io
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from terminal_app.paths import log_dir, why_unwritable
 
 _FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """A rotating log readable by its owner only (0600): it holds account ids and orders."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if hasattr(os, "fchmod"):  # a file created before by an older version
+            os.fchmod(fd, 0o600)
+        return cast(
+            io.TextIOWrapper, open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+        )
 
 
 class LogTarget(NamedTuple):
@@ -34,7 +48,7 @@ def configure_logging(level: int = logging.INFO, filename: str = "ib-terminal.lo
     root.setLevel(level)
     if target.problem is None:
         try:
-            file_handler = logging.handlers.RotatingFileHandler(
+            file_handler = PrivateLogFile(
                 target.path, maxBytes=5_000_000, backupCount=3, encoding="utf-8"
             )
         except OSError as exc:  # the log file itself is read-only, or a folder

@@ -3,7 +3,8 @@
 ``SimClock(start, speed)`` maps the host's monotonic clock onto simulated time:
 ``now = start + offset + (monotonic() - t0) * speed``. ``advance(seconds)`` moves it forward
 (tests, and a frozen clock with ``speed=0`` that only moves when told to); ``set_speed`` changes
-the rate without a jump. ``resolve_start`` turns ``--start`` into the start instant.
+the rate without a jump. ``resolve_start`` turns ``--start`` into the start instant;
+``resume_start`` also takes the time a previous run with the same ``--start`` had reached.
 """
 
 from __future__ import annotations
@@ -111,3 +112,21 @@ def resolve_start(spec: str, now: datetime | None = None) -> datetime:
         day.isoformat(),
     )
     return start_local.astimezone(UTC)
+
+
+def resume_start(spec: str, saved: float | None, now: datetime | None = None) -> datetime:
+    """``resolve_start(spec)``, or ``saved`` (epoch seconds a previous run with the same spec had
+    reached) when that is later: a restart, a crash included, resumes the simulated day rather
+    than living its hours (and its working DAY orders) twice. ``auto`` resumes only into US
+    regular hours, so a demo still opens on a live market."""
+    start = resolve_start(spec, now)
+    if saved is None or saved <= start.timestamp():
+        return start
+    resumed = datetime.fromtimestamp(saved, UTC)
+    if spec.strip().lower() == "auto" and not _us_stock_rth(resumed):
+        return start
+    log.info(
+        "simulated clock resumes at %s New York time, where the last run with this start stopped",
+        resumed.astimezone(NEW_YORK).strftime("%Y-%m-%d %H:%M:%S"),
+    )
+    return resumed

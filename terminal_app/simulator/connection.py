@@ -5,6 +5,9 @@ Output is batched: every message produced during one pass of the event loop goes
 gets conflated L1 ticks, as TWS samples them: while more than `CONFLATE_ABOVE` bytes wait in the
 socket, each (reqId, tick type) keeps only its latest value, sent once the backlog drains. A client
 that stops reading altogether is dropped once its backlog passes `MAX_BACKLOG`.
+
+Memory per connection is bounded on the way in too: until the handshake is done a message may be
+`framing.HANDSHAKE_MESSAGE_SIZE` bytes at most (TWS's 16 MB only afterwards).
 """
 
 from __future__ import annotations
@@ -37,14 +40,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_S = 20.0
-MAX_BACKLOG = 32 * 1024 * 1024
+# Unsent bytes a client may leave unread before it is dropped (one large reply may come on top).
+MAX_BACKLOG = 4 * 1024 * 1024
 CONFLATE_ABOVE = 256 * 1024
 DRAIN_CHECK_S = 0.005
 # TWS allows 50 messages per second from one client (ib_async paces itself to 45).
 MAX_MESSAGES_PER_S = 50
-# Large replies (history) are encoded a slice of rows at a time, this long at most per loop pass.
+# Large replies (history) are encoded this many rows per slice (see `Slicer`).
 SLICE_ROWS = 200
-SLICE_BUDGET_S = 0.005
 
 # Codes used by the connection itself.
 ERR_READ_REQUEST = 320
@@ -78,7 +81,7 @@ class Connection:
         self.history_times: deque[float] = deque()
         self.loop = server.loop
         self.closed = False
-        self._frames = framing.FrameReader()
+        self._frames = framing.FrameReader(framing.HANDSHAKE_MESSAGE_SIZE)
         self._later: deque[Callable[[], None]] = deque()
         self._out = bytearray()
         self._flush_pending = False
@@ -110,10 +113,10 @@ class Connection:
     def send_sliced(
         self, req_id: int, name: str, then: Callable[[bool], None], **values: Any
     ) -> Callable[[], None]:
-        """Queue one large message (a history reply) encoded `SLICE_ROWS` rows at a time, for
-        at most `SLICE_BUDGET_S` per loop pass, so the loop (the terminal's UI, when embedded)
-        keeps running. `then(True)` runs once it is queued, `then(False)` when encoding failed
-        (the client got error 322 for `req_id`). Returns a function that abandons it.
+        """Queue one large message (a history reply) encoded `SLICE_ROWS` rows per slice of the
+        server's `Slicer`, so the loop (the terminal's UI, when embedded) and other clients keep
+        running. `then(True)` runs once it is queued, `then(False)` when encoding failed (the
+        client got error 322 for `req_id`). Returns a function that abandons it.
 
         Still one TWS message: the pieces are joined and framed at the end. Other messages sent
         meanwhile go out first, as replies from IB's farms interleave too.
@@ -121,17 +124,15 @@ class Connection:
         pieces = encode_slices(name, self.version, SLICE_ROWS, **values)
         body: list[bytes] = []
 
-        def step() -> float | None:
+        def step() -> bool:
             if self.closed:
-                return None
+                return False
             try:
-                deadline = time.perf_counter() + SLICE_BUDGET_S
-                for fields in pieces:
+                fields = next(pieces, None)
+                if fields is not None:
                     body.append(framing.encode_body(fields))
-                    if time.perf_counter() >= deadline:
-                        return 0.0
-                if not self.closed:
-                    self._queue(framing.frame(b"".join(body)))
+                    return True
+                self._queue(framing.frame(b"".join(body)))
             except Exception as exc:
                 log.exception("%r: encoding %s for reqId %d failed", self, name, req_id)
                 self.error(
@@ -139,13 +140,14 @@ class Connection:
                 )
                 then(False)
             else:
-                if not self.closed:
-                    then(True)
-            return None
+                then(True)
+            return False
 
-        if step() is None:
-            return _nothing
-        return self.repeat(step, 0.0, f"{name} {req_id}").cancel
+        return self.in_slices(step)
+
+    def in_slices(self, step: Callable[[], bool]) -> Callable[[], None]:
+        """Run `step()` in the server's fair slices until it returns False (see `Slicer`)."""
+        return self.server.slicer.add(self, step)
 
     def error(self, req_id: int, code: int, text: str, reject_json: str = "") -> None:
         self.send("error", reqId=req_id, code=code, text=text, advancedOrderRejectJson=reject_json)
@@ -199,16 +201,16 @@ class Connection:
     def _write(self, data: bytes) -> None:
         if self.closed:
             return
-        try:
-            self.writer.write(data)
-        except (ConnectionError, RuntimeError) as exc:
-            log.info("%r: write failed: %s", self, exc)
-            self.close()
-            return
         if self._transport.get_write_buffer_size() > MAX_BACKLOG:
             log.warning(
                 "%r: client is not reading (backlog over %d bytes), dropping it", self, MAX_BACKLOG
             )
+            self.close()
+            return
+        try:
+            self.writer.write(data)
+        except (ConnectionError, RuntimeError) as exc:
+            log.info("%r: write failed: %s", self, exc)
             self.close()
 
     def flush_now(self) -> None:
@@ -272,6 +274,7 @@ class Connection:
             if not await self._handshake():
                 return
             deadline.cancel()
+            self._frames.max_size = framing.MAX_MESSAGE_SIZE
             while not self.closed:
                 data = await self.reader.read(65536)
                 if not data:
@@ -347,6 +350,8 @@ class Connection:
             request = decode(fields, self.version)
         except DecodeError as exc:
             log.warning("%r: bad startApi (%s), closing", self, exc)
+            self.error(-1, ERR_READ_REQUEST, f"Error reading request: startApi: {exc}")
+            self.flush_now()
             return False
         client_id = int(request["clientId"])
         if not self.server.claim(client_id, self):
@@ -442,10 +447,6 @@ class Connection:
         self.subscriptions.clear()
         self.server.release(self)
         log.info("%r: disconnected", self)
-
-
-def _nothing() -> None:
-    """What abandons a reply that is already queued."""
 
 
 def _guess_req_id(fields: list[str]) -> int:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from datetime import datetime
 
 from terminal_app.simulator.account import Ledger
-from terminal_app.simulator.clock import SimClock, resolve_start
+from terminal_app.simulator.clock import SimClock, resume_start
 from terminal_app.simulator.config import SimConfig
 from terminal_app.simulator.connection import ERR_NOT_SUPPORTED, Connection
 from terminal_app.simulator.faults import GatewayControl
@@ -24,7 +25,7 @@ from terminal_app.simulator.market.calendar import zone
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.simulator.protocol.codec import Request
 from terminal_app.simulator.server import Server
-from terminal_app.simulator.store import open_engine
+from terminal_app.simulator.store import open_engine, saved_clock
 from terminal_app.simulator.timers import Repeater
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 TWS_ZONE = "America/New_York"
 IDLE_STEP_S = 0.25  # longest pause between market steps (a clock change shows within it)
 FLOOD_STEP_S = 0.005
+CLOCK_SAVE_S = 1.0  # how often (host seconds) the simulated time is saved for a restart
 # Farm-status notices TWS sends after start-up: market data, HMDS, sec-def farms OK.
 FARM_STATUS = (
     (2104, "Market data farm connection is OK:usfarm"),
@@ -43,7 +45,8 @@ FARM_STATUS = (
 class SimulatedGateway:
     def __init__(self, config: SimConfig | None = None) -> None:
         self.config = config or SimConfig()
-        self.clock = SimClock(resolve_start(self.config.start), self.config.speed)
+        saved = saved_clock(self.config.state_dir, self.config.start)
+        self.clock = SimClock(resume_start(self.config.start, saved), self.config.speed)
         self.universe = Universe.load(as_of=self.clock.now())
         self.market = Market(self.universe, self.clock, self.config.seed)
         self.ledger = Ledger(
@@ -54,6 +57,7 @@ class SimulatedGateway:
         self.server = Server(self)
         self.control = GatewayControl(self)
         self._driver: Repeater | None = None
+        self._clock_saved_at = -math.inf
         self.host = "127.0.0.1"
         self._port = 0
 
@@ -84,6 +88,7 @@ class SimulatedGateway:
         await self.server.stop()
         self.engine.close()
         if self.store is not None:
+            self._save_clock()
             self.store.close()
         log.info("simulated gateway stopped")
 
@@ -97,10 +102,21 @@ class SimulatedGateway:
                 step()
             except Exception:
                 log.exception("simulated market step failed (%s)", step.__qualname__)
+        if time.monotonic() - self._clock_saved_at >= CLOCK_SAVE_S:
+            self._save_clock()
         wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1)
         if self.control.flood_rate > 0:
             return min(wait, FLOOD_STEP_S)
         return min(wait, IDLE_STEP_S)
+
+    def _save_clock(self) -> None:
+        self._clock_saved_at = time.monotonic()
+        if self.store is None:
+            return
+        try:
+            self.store.save_clock(self.config.start, self.clock.epoch())
+        except Exception:
+            log.exception("saving the simulated clock failed")
 
     # ------------------------------------------------------------ sessions
 

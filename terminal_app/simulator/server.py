@@ -7,11 +7,16 @@ import logging
 from typing import TYPE_CHECKING
 
 from terminal_app.simulator.connection import Connection
+from terminal_app.simulator.slicer import Slicer
 
 if TYPE_CHECKING:
     from terminal_app.simulator.gateway import SimulatedGateway
 
 log = logging.getLogger(__name__)
+
+# TWS serves at most 32 API clients; a socket beyond that is closed at once, which also bounds
+# what clients that never finish the handshake can hold.
+MAX_CLIENTS = 32
 
 
 class Server:
@@ -19,6 +24,7 @@ class Server:
         self.gateway = gateway
         self.connections: set[Connection] = set()
         self.by_client_id: dict[int, Connection] = {}
+        self._slicer: Slicer | None = None
         self._server: asyncio.Server | None = None
         self._serving: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -28,6 +34,13 @@ class Server:
         """The loop the server was started on (connections schedule their output on it)."""
         assert self._loop is not None, "server not started"
         return self._loop
+
+    @property
+    def slicer(self) -> Slicer:
+        """Where connections do their slow work in turn (on the server's loop)."""
+        if self._slicer is None:
+            self._slicer = Slicer(self.loop)
+        return self._slicer
 
     async def start(self, host: str, port: int) -> int:
         self._loop = asyncio.get_running_loop()
@@ -59,6 +72,14 @@ class Server:
             conn.close()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if len(self.connections) >= MAX_CLIENTS:
+            log.warning(
+                "%s: refused, %d clients are connected already",
+                writer.get_extra_info("peername"),
+                MAX_CLIENTS,
+            )
+            writer.close()
+            return
         conn = Connection(self, reader, writer)
         self.connections.add(conn)
         task = asyncio.current_task()

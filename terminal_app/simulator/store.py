@@ -6,9 +6,13 @@ moment (SIGKILL included) leaves either the state before or after that operation
 A file SQLite cannot read is moved aside (`*.corrupt-<time>`) with an error in the log, and the
 account starts fresh.
 
-Kept: positions and cash (the ledger's own state, as an opaque JSON document), working GTC/GTD
-orders, executions with their commission reports, the next order id per clientId, permId and
-execution counters.
+Kept: positions and cash (the ledger's own state, as an opaque JSON document), working orders
+(DAY orders too: they expire when their session ends, restart or not), executions with their
+commission reports, the next order id per clientId, permId and execution counters, and the
+simulated clock (`saved_clock`). The files are private to their owner (mode 0600).
+
+A write that fails (a value SQLite cannot hold) is retried statement by statement, so one bad
+value costs only its own row, never the other clients' orders.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -125,6 +130,7 @@ class StateStore(Journal):
         self._db = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
+        _make_private(self.path)
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -247,15 +253,61 @@ class StateStore(Journal):
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        try:
+            self._write(pending)
+        except (sqlite3.Error, OverflowError, ValueError):
+            log.exception("saving the paper account failed; retrying statement by statement")
+            self._counters = None  # rewritten in full with the next commit
+            for statement in pending:
+                try:
+                    self._write([statement])
+                except (sqlite3.Error, OverflowError, ValueError) as exc:
+                    log.error("not saved: %s %r: %s", statement[0], statement[1][:2], exc)
+
+    def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """One transaction: all of `statements` or none."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for sql, params in pending:
+            for sql, params in statements:
                 db.execute(sql, params)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def save_clock(self, start: str, epoch: float) -> None:
+        """The simulated time now, for a restart with the same `--start` to resume from."""
+        document = json.dumps({"start": start, "epoch": epoch})
+        self._write([("INSERT OR REPLACE INTO meta VALUES ('clock', ?)", (document,))])
+
+
+def saved_clock(state_dir: Path | None, start: str) -> float | None:
+    """The simulated epoch the gateway last saved in `state_dir` when it ran with this `--start`
+    (None for another start, no state dir, a new or unreadable account)."""
+    if state_dir is None or not (path := state_dir / FILE_NAME).exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='clock'").fetchone()
+        finally:
+            db.close()
+        saved = json.loads(row[0]) if row else None
+        return float(saved["epoch"]) if saved and saved["start"] == start else None
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+
+
+def _make_private(path: Path) -> None:
+    """Owner-only access to the account file (SQLite creates -wal/-shm with the same mode)."""
+    if path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                part.chmod(0o600)
+    else:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 # --------------------------------------------------------------------- (de)serialisation

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from terminal_app.simulator.clock import SimClock, resolve_start
+from terminal_app.simulator.clock import SimClock, resolve_start, resume_start
 from terminal_app.simulator.market.calendar import (
     is_open,
     next_session,
@@ -74,6 +74,23 @@ def test_auto_start(real, expected, caplog):
     with caplog.at_level(logging.INFO, logger="terminal_app.simulator.clock"):
         assert resolve_start("auto", now=real.astimezone(UTC)) == expected.astimezone(UTC)
     assert caplog.records, "the choice is logged"
+
+
+@pytest.mark.parametrize(
+    ("spec", "saved", "expected"),
+    [
+        ("2026-11-24 10:00", ny(2026, 11, 24, 15, 30), ny(2026, 11, 24, 15, 30)),  # resumes
+        ("2026-11-24 10:00", ny(2026, 11, 24, 20, 0), ny(2026, 11, 24, 20, 0)),  # closed too
+        ("2026-11-24 10:00", ny(2026, 11, 23, 15, 0), ny(2026, 11, 24, 10, 0)),  # saved earlier
+        ("2026-11-24 10:00", None, ny(2026, 11, 24, 10, 0)),  # nothing saved
+        ("auto", ny(2026, 11, 27, 14, 0), ny(2026, 11, 27, 14, 0)),  # auto, into RTH
+        ("auto", ny(2026, 11, 27, 16, 30), ny(2026, 11, 27, 10, 0)),  # never into a closed market
+    ],
+)
+def test_a_restart_resumes_the_clock_of_the_same_start(spec, saved, expected):
+    saturday = ny(2026, 11, 28, 12, 0).astimezone(UTC)  # auto alone would give Friday 10:00
+    epoch = saved.timestamp() if saved is not None else None
+    assert resume_start(spec, epoch, now=saturday) == expected.astimezone(UTC)
 
 
 def test_stock_sessions(universe):

@@ -190,7 +190,7 @@ async def test_large_reply_is_encoded_across_loop_passes(
     whole = await sim_ib.reqHistoricalDataAsync(*args)
     assert len(whole) > 4 * connection.SLICE_ROWS
 
-    monkeypatch.setattr(connection, "SLICE_BUDGET_S", 0.0)
+    monkeypatch.setattr(sim_gateway.server.slicer, "budget_s", 0.0)
     conn = sim_gateway.server.by_client_id[1]
     written = spy_writes(conn, monkeypatch)
     done: list[str] = []
@@ -216,7 +216,7 @@ async def test_large_reply_is_encoded_across_loop_passes(
 async def test_cancel_abandons_a_reply_being_encoded(
     sim_ib: IB, sim_gateway: SimulatedGateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(connection, "SLICE_BUDGET_S", 0.0)
+    monkeypatch.setattr(sim_gateway.server.slicer, "budget_s", 0.0)
     aapl = await qualified(sim_ib, AAPL)
     conn = sim_gateway.server.by_client_id[1]
     written = spy_writes(conn, monkeypatch)
@@ -241,7 +241,7 @@ async def test_a_reply_that_fails_to_encode_ends_its_request(
 ) -> None:
     from terminal_app.simulator.handlers import history
 
-    monkeypatch.setattr(connection, "SLICE_BUDGET_S", 0.0)
+    monkeypatch.setattr(sim_gateway.server.slicer, "budget_s", 0.0)
     aapl = await qualified(sim_ib, AAPL)
     calls = 0
     wire_bar = history._wire_bar

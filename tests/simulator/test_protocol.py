@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from ib_async import BarData, Contract, LimitOrder, MarketOrder, Order
-from ib_async.client import Client
 from ib_async.contract import ContractDetails, TagValue
 from ib_async.objects import CommissionReport, Execution
 from ib_async.order import OrderState, PriceCondition, TimeCondition
@@ -26,22 +25,12 @@ from terminal_app.simulator.protocol.framing import (
     negotiate_version,
     parse_version_range,
 )
+from tests.raw_client import ib_async_fields
 
 AAPL = Contract(conId=265598, symbol="AAPL", secType="STK", exchange="SMART", currency="USD")
 
 
 # ------------------------------------------------------------------ capturing real clients
-
-
-def ib_async_fields(version: int, call: str, *args: Any) -> list[str]:
-    """The fields ib_async's Client sends for `call(*args)` at server `version`."""
-    client: Any = Client(wrapper=None)
-    client._serverVersion = version
-    sent: list[str] = []
-    client.isConnected = lambda: True
-    client.sendMsg = sent.append
-    getattr(client, call)(*args)
-    return sent[0].split("\0")[:-1]
 
 
 def ibapi_fields(version: int, call: str, *args: Any) -> list[str]:

@@ -3,58 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import struct
 
 import pytest
 from ib_async import IB, Contract
 
 from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.simulator.protocol import framing
+from tests.raw_client import RawClient
 from tests.sim_fixtures import connected_ib
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
-
-
-class RawClient:
-    """A hand-driven API client: exact bytes in, parsed messages out."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-
-    @classmethod
-    async def open(cls, port: int) -> RawClient:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        return cls(reader, writer)
-
-    async def handshake(self, offer: bytes = b"v157..178") -> list[str]:
-        self.writer.write(framing.API_SIGN + framing.frame(offer))
-        return await self.read()
-
-    def send(self, *fields: object) -> None:
-        self.writer.write(framing.encode_fields(str(f) for f in fields))
-
-    async def read(self, timeout: float = 5.0) -> list[str]:
-        async with asyncio.timeout(timeout):
-            header = await self.reader.readexactly(4)
-            (size,) = struct.unpack(">I", header)
-            return framing.split_fields(await self.reader.readexactly(size))
-
-    async def read_until(self, msg_id: str, timeout: float = 5.0) -> list[list[str]]:
-        seen: list[list[str]] = []
-        while not seen or seen[-1][0] != msg_id:
-            seen.append(await self.read(timeout))
-        return seen
-
-    async def closed_by_server(self, timeout: float = 5.0) -> bool:
-        async with asyncio.timeout(timeout):
-            while True:
-                data = await self.reader.read(65536)
-                if not data:
-                    return True
-
-    def close(self) -> None:
-        self.writer.close()
 
 
 async def test_handshake_and_start_up_messages(sim_gateway: SimulatedGateway) -> None:

@@ -20,9 +20,9 @@ from terminal_app.simulator.store import FILE_NAME, StateStore, open_engine
 from tests.simulator.test_trading_harness import AAPL, Harness, MarketHarness, contract
 
 
-def restarted(state_dir: Path) -> tuple[Harness, StateStore]:
+def restarted(state_dir: Path, start: str = "2026-11-24 10:00") -> tuple[Harness, StateStore]:
     store = StateStore(state_dir)
-    h = Harness(journal=store)
+    h = Harness(start, journal=store)
     state = store.load()
     h.engine.restore(
         state.orders,
@@ -35,13 +35,55 @@ def restarted(state_dir: Path) -> tuple[Harness, StateStore]:
     return h, store
 
 
+def test_a_day_order_survives_a_restart_within_its_day_and_expires_after_it(
+    tmp_path: Path,
+) -> None:
+    h, store = restarted(tmp_path)
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01)
+    day = h.place(LimitOrder("BUY", 100, 98.00), client_id=5)
+    store.close()
+    same_day, store = restarted(tmp_path, "2026-11-24 15:00")
+    same_day.engine.poll()
+    assert [o.order_id for o, _ in same_day.engine.open_orders()] == [day]
+    store.close()
+    next_day, store = restarted(tmp_path, "2026-11-25 10:00")
+    next_day.engine.poll()
+    assert not next_day.engine.open_orders()
+    assert next_day.engine.completed_orders()[-1].state.status == "Cancelled"
+    store.close()
+
+
+def test_the_account_files_are_private(tmp_path: Path) -> None:
+    h, store = restarted(tmp_path)
+    h.place(LimitOrder("BUY", 100, 98.00, tif="GTC"))
+    files = [p for p in tmp_path.iterdir() if p.name.startswith(FILE_NAME)]
+    assert {p.name for p in files} >= {FILE_NAME, f"{FILE_NAME}-wal"}
+    assert {p.name: p.stat().st_mode & 0o777 for p in files} == {p.name: 0o600 for p in files}
+    store.close()
+
+
+def test_one_value_sqlite_cannot_hold_costs_only_its_own_row(tmp_path: Path) -> None:
+    """Engines that get past the door's id checks (tests, future callers) still keep every
+    other client's orders."""
+    h, store = restarted(tmp_path)
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01)
+    h.place(LimitOrder("BUY", 1, 98.00, tif="GTC", orderId=2**63), client_id=7)
+    kept = [
+        h.place(LimitOrder("BUY", 1, 98.00, tif="GTC", orderId=i), client_id=8) for i in (3, 4, 5)
+    ]
+    store.close()
+    again, store = restarted(tmp_path)
+    assert sorted(o.order_id for o, _ in again.engine.open_orders()) == kept
+    store.close()
+
+
 def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path) -> None:
     store = StateStore(tmp_path)
     h = Harness(journal=store)
     store.bind_account(h.ledger.export)
     h.venue.quote(AAPL, 100.00, 100.02, last=100.01)
     gtc = h.place(LimitOrder("BUY", 300, 99.00, tif="GTC", orderRef="keep me"), client_id=5)
-    h.place(LimitOrder("BUY", 100, 98.00), client_id=5)  # DAY: not kept
+    day = h.place(LimitOrder("BUY", 100, 98.00), client_id=5)  # DAY: kept within its day
     adaptive = h.place(
         Order(
             action="BUY",
@@ -72,7 +114,7 @@ def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path)
     h2.ledger.load(saved)
     assert h2.ledger.position(AAPL) == 107 == h.ledger.position(AAPL)
     opened = {o.order_id: (o, s) for o, s in h2.engine.open_orders()}
-    assert set(opened) == {gtc, trail, adaptive}
+    assert set(opened) == {gtc, day, trail, adaptive}
     opened_gtc, status = opened[gtc]
     order = opened_gtc.order
     assert order.orderRef == "keep me" and order.permId == h.last_status(gtc).perm_id
@@ -94,7 +136,7 @@ def test_working_gtc_orders_executions_and_ids_survive_a_restart(tmp_path: Path)
     assert h2.fills(gtc)[0].execution.execId not in {r.execution.execId for r in before}
     store2.close()
     h3, store3 = restarted(tmp_path)
-    assert {o.order_id for o, _ in h3.engine.open_orders()} == {adaptive}
+    assert {o.order_id for o, _ in h3.engine.open_orders()} == {day, adaptive}
     store3.close()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfoNotFoundError
 
 from ib_async import BarData
 
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 ERR_HISTORY = 162
 ERR_VALIDATION = 321
+ERR_PROCESSING = 322
 TWS_ZONE = "America/New_York"
 HMDS = "Historical Market Data Service error message:"
 # keepUpToDate: how often (host seconds) the bar in progress is checked for changes.
@@ -65,7 +67,8 @@ def _paced(gw: SimulatedGateway, conn: Connection, req_id: int) -> bool:
 def parse_end(text: str) -> datetime | None:
     """endDateTime as clients send it: empty (now), `YYYYMMDD[ -]HH:MM:SS[ zone]`, `YYYYMMDD`.
 
-    A dash form is UTC (IB's rule); a zone-less time is TWS's zone (New York here).
+    A dash form is UTC (IB's rule); a zone-less time is TWS's zone (New York here). Raises
+    ValueError, for an unknown zone too.
     """
     text = text.strip()
     if not text:
@@ -76,7 +79,10 @@ def parse_end(text: str) -> datetime | None:
     if len(parts) == 1 and len(text) == 8:
         return datetime.strptime(text, "%Y%m%d").replace(tzinfo=zone(TWS_ZONE))
     local = datetime.strptime(" ".join(parts[:2]), "%Y%m%d %H:%M:%S")
-    tz = zone(parts[2]) if len(parts) > 2 else zone(TWS_ZONE)
+    try:
+        tz = zone(parts[2]) if len(parts) > 2 else zone(TWS_ZONE)
+    except ZoneInfoNotFoundError as exc:
+        raise ValueError(f"unknown time zone {parts[2]!r}") from exc
     return local.replace(tzinfo=tz)
 
 
@@ -138,17 +144,10 @@ def req_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) ->
         return
     bar_size, what, rth = str(req["barSizeSetting"]), str(req["whatToShow"]), bool(req["useRTH"])
     format_date = int(req["formatDate"] or 1)
-    try:
-        bars = gw.market.bars(inst.conId, end, str(req["durationStr"]), bar_size, what, rth)
-    except HistoricalDataError as exc:
-        conn.error(req_id, exc.code, exc.message)
-        return
+    steps = gw.market.bar_steps(inst.conId, end, str(req["durationStr"]), bar_size, what, rth)
     end_t = end or gw.clock.now()
-    start_t = bars[0].date if bars else end_t
-    if not isinstance(start_t, datetime):
-        start_t = datetime(start_t.year, start_t.month, start_t.day, tzinfo=zone(TWS_ZONE))
     # The request is a subscription from now on: cancelHistoricalData (ib_async sends it when
-    # it gives up waiting), a 1101 or the client leaving abandon a reply still being encoded.
+    # it gives up waiting), a 1101 or the client leaving abandon a reply still being made.
     reply = _Reply()
     conn.subscribe(req_id, HISTORY, reply.stop)
 
@@ -161,15 +160,40 @@ def req_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) ->
         )
         reply.updates = conn.repeat(stream.step, UPDATE_INTERVAL_S, f"keepUpToDate {req_id}")
 
-    reply.abandon = conn.send_sliced(
-        req_id,
-        "historicalData",
-        sent,
-        reqId=req_id,
-        start=_window_text(start_t),
-        end=_window_text(end_t),
-        bars=_WireBars(bars, format_date),
-    )
+    bars: list[BarData] = []
+
+    def compute() -> bool:
+        """One slice of the bars (5 years of daily bars take ~0.5 s), then the reply."""
+        nonlocal bars
+        try:
+            next(steps)
+            return True
+        except StopIteration as done:
+            bars = done.value
+        except HistoricalDataError as exc:
+            conn.unsubscribe(req_id, HISTORY)
+            conn.error(req_id, exc.code, exc.message)
+            return False
+        except Exception as exc:
+            log.exception("%r: reqHistoricalData %d failed", conn, req_id)
+            conn.unsubscribe(req_id, HISTORY)
+            conn.error(req_id, ERR_PROCESSING, f"reqHistoricalData failed: {exc}")
+            return False
+        start_t = bars[0].date if bars else end_t
+        if not isinstance(start_t, datetime):
+            start_t = datetime(start_t.year, start_t.month, start_t.day, tzinfo=zone(TWS_ZONE))
+        reply.abandon = conn.send_sliced(
+            req_id,
+            "historicalData",
+            sent,
+            reqId=req_id,
+            start=_window_text(start_t),
+            end=_window_text(end_t),
+            bars=_WireBars(bars, format_date),
+        )
+        return False
+
+    reply.abandon = conn.in_slices(compute)
 
 
 @dataclass

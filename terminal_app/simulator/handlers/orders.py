@@ -8,9 +8,14 @@ the placing client, plus clientId 0 sessions that called reqAutoOpenOrders(True)
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING
 
+from ib_async import Order
+from ib_async.util import UNSET_DOUBLE
+
 from terminal_app.simulator.handlers.registry import handles
+from terminal_app.simulator.trading import errors
 from terminal_app.simulator.trading.events import (
     CommissionEvent,
     EngineEvent,
@@ -28,6 +33,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ERR_AUTO_OPEN_ORDERS = 321
+# Sizes and prices beyond these are typos or attacks, not orders (the engine's decimal arithmetic
+# is not meant for 1e308); IB's own precautionary limits are far lower.
+MAX_QUANTITY = 1e10
+MAX_PRICE = 1e10
+_PRICES = ("lmtPrice", "auxPrice", "trailStopPrice", "trailingPercent", "lmtPriceOffset")
+
+
+def absurd_values(order: Order) -> str | None:
+    """Why the order's numbers are no order at all (nan, inf, 1e308), or None."""
+    quantity = float(order.totalQuantity)
+    if not (math.isfinite(quantity) and abs(quantity) <= MAX_QUANTITY):
+        return f"Invalid order quantity {order.totalQuantity}"
+    for name in _PRICES:
+        value = getattr(order, name)
+        if value is None or value == UNSET_DOUBLE:
+            continue
+        if not (math.isfinite(float(value)) and abs(float(value)) <= MAX_PRICE):
+            return f"Invalid {name} {value}"
+    return None
 
 
 @handles("placeOrder")
@@ -36,6 +60,11 @@ def place_order(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     order_id = int(req["orderId"])
     order = req["order"]
     order.orderId, order.clientId = order_id, conn.client_id
+    problem = absurd_values(order)
+    if problem is not None:
+        rejection = errors.rejected(problem)
+        conn.error(order_id, rejection.code, rejection.text)
+        return
     contract = req["contract"]
     if not contract.conId:
         # TWS takes orders for a unique symbol/secType/exchange/currency without a conId.

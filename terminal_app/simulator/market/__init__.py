@@ -28,7 +28,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -192,7 +192,7 @@ class Market:
             cached = self._snapshots.get(con_id)
             if cached is not None and cached[0] == second:
                 return cached[1]
-            stats = self._session_stats(path, second)
+            stats = _session_stats(path, second)
             shown = _shown_second(path.inst, second)
             bid_size, ask_size = self._top_sizes(path, shown)
             bid, ask = self._quote_prices(path, path.bid_ticks(shown))
@@ -266,9 +266,23 @@ class Market:
         what_to_show: str,
         use_rth: bool,
     ) -> list[BarData]:
+        return history.run(self.bar_steps(con_id, end, duration, bar_size, what_to_show, use_rth))
+
+    def bar_steps(
+        self,
+        con_id: int,
+        end: datetime | float | None,
+        duration: str,
+        bar_size: str,
+        what_to_show: str,
+        use_rth: bool,
+    ) -> Generator[None, None, list[BarData]]:
+        """`bars` a step at a time (see `history.bar_steps`): "now" is when this is called."""
         now = self.clock.epoch()
         end_t = now if end is None else min(history._epoch(end), now)
-        return history.bars(self.path(con_id), end_t, duration, bar_size, what_to_show, use_rth)
+        return history.bar_steps(
+            self.path(con_id), end_t, duration, bar_size, what_to_show, use_rth
+        )
 
     def current_bar(
         self, con_id: int, bar_size: str, what_to_show: str, use_rth: bool
@@ -334,7 +348,7 @@ class Market:
     def _start_live(self, con_id: int) -> _Live:
         path = self.path(con_id)
         second = last_second(self.clock.epoch())
-        live = _Live(path, Book(self.seed, path.inst), second, self._session_stats(path, second))
+        live = _Live(path, Book(self.seed, path.inst), second, _session_stats(path, second))
         shown = live.quoted_second = _shown_second(path.inst, second)
         self._set_quote(live, shown)
         if path.inst.has_depth:
@@ -366,30 +380,6 @@ class Market:
         live.bid, live.ask, live.bid_size, live.ask_size = bid, ask, bid_size, ask_size
         return changed and path.inst.secType != "IND"
 
-    def _session_stats(self, path: InstrumentPath, second: int) -> _Stats:
-        """Statistics of the session in progress at ``second`` (of the last one between them)."""
-        inst = path.inst
-        spec = inst.sessions
-        what = "TRADES" if inst.has_trades else "MIDPOINT"
-        stats = _Stats()
-        session = session_at(spec, second, False) or previous_session(spec, second, False)
-        stats.trade_date = session.trade_date
-        today = history.bars(path, min(second + 1, session.end), "1 D", "1 day", what, False)
-        if today and today[-1].date == session.trade_date:
-            bar = today[-1]
-            stats.open, stats.high, stats.low = bar.open, bar.high, bar.low
-            stats.volume = max(bar.volume, 0.0)
-            stats.pv = bar.average * stats.volume if stats.volume > 0 else 0.0
-            if inst.has_trades:
-                stats.last = bar.close
-                stats.last_time = float(second)
-        # prevClose: the close of the previous regular session (stocks: 16:00 New York)
-        prev = previous_session(spec, session.start, True)
-        closing = history.bars(path, prev.end, "1 D", "1 day", what, True)
-        if closing:
-            stats.prev_close = closing[-1].close
-        return stats
-
     def step(self, now: float | None = None) -> int:
         """Advance every subscribed instrument to ``now`` (default: the clock); return events."""
         t = self.clock.epoch() if now is None else now
@@ -408,7 +398,7 @@ class Market:
                 first = target - MAX_CATCH_UP_SECONDS + 1
                 live.resync = True
             if live.resync:  # seconds were skipped: take the session figures from history
-                live.stats = self._session_stats(live.path, first - 1)
+                live.stats = _session_stats(live.path, first - 1)
                 live.resync = False
             for second in range(first, target + 1):
                 live.second = second  # subscribers reading depth() see this second's book
@@ -438,7 +428,7 @@ class Market:
         if not trades and second % 60 == 0 and quoted:
             session = session_at(spec, second, False)
             if session is not None and session.trade_date != live.stats.trade_date:
-                live.stats = self._session_stats(path, second)  # a new session began
+                live.stats = _session_stats(path, second)  # a new session began
         for cb in live.callbacks:
             for ev in quotes + trades:
                 self._deliver(cb, ev)
@@ -458,7 +448,7 @@ class Market:
         session = session_at(inst.sessions, second, False)
         if session is not None and session.trade_date != stats.trade_date:
             # a new session: yesterday's figures become the reference, today's start empty
-            live.stats = stats = self._session_stats(path, second)
+            live.stats = stats = _session_stats(path, second)
             stats.open = stats.high = stats.low = math.nan
             stats.volume = stats.pv = 0.0
         price = path.price(int(det.bid[sec]) + path.spread * int(det.side[sec]))
@@ -558,3 +548,30 @@ def _shown_second(inst: Instrument, second: int) -> int:
     if is_open(inst.sessions, second, False):
         return second
     return last_second(previous_session(inst.sessions, second, False).end)
+
+
+def _session_stats(path: InstrumentPath, second: int) -> _Stats:
+    """Statistics of the session in progress at ``second`` (of the last one between them)."""
+    inst = path.inst
+    spec = inst.sessions
+    what = "TRADES" if inst.has_trades else "MIDPOINT"
+    stats = _Stats()
+    session = session_at(spec, second, False) or previous_session(spec, second, False)
+    stats.trade_date = session.trade_date
+    today = history.run(
+        history.bar_steps(path, min(second + 1, session.end), "1 D", "1 day", what, False)
+    )
+    if today and today[-1].date == session.trade_date:
+        bar = today[-1]
+        stats.open, stats.high, stats.low = bar.open, bar.high, bar.low
+        stats.volume = max(bar.volume, 0.0)
+        stats.pv = bar.average * stats.volume if stats.volume > 0 else 0.0
+        if inst.has_trades:
+            stats.last = bar.close
+            stats.last_time = float(second)
+    # prevClose: the close of the previous regular session (stocks: 16:00 New York)
+    prev = previous_session(spec, session.start, True)
+    closing = history.run(history.bar_steps(path, prev.end, "1 D", "1 day", what, True))
+    if closing:
+        stats.prev_close = closing[-1].close
+    return stats

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 import numpy as np
 from ib_async import (
@@ -67,9 +69,11 @@ MAX_SECONDS_BAR_SPAN = DAY
 MAX_INTRADAY_BARS = 100_000
 MAX_INTRADAY_DAYS = 365
 MAX_DAILY_YEARS = 5
-_DURATION = re.compile(r"^\s*(\d+)\s*([SDWMY])\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(\d{1,12})\s*([SDWMY])\s*$", re.IGNORECASE)
+_UNIT_DAYS = {"S": 1 / DAY, "D": 1, "W": 7, "M": 28, "Y": 365}  # lower bounds
 HMDS = "Historical Market Data Service error message:"
-_CHUNK_DAYS = 128
+_CHUNK_DAYS = 16  # days per step of a history request
+T = TypeVar("T")
 
 
 class HistoricalDataError(Exception):
@@ -113,6 +117,8 @@ def window_start(path: InstrumentPath, end: float, duration: str, use_rth: bool)
     n, unit = int(m.group(1)), m.group(2).upper()
     if n <= 0:
         raise HistoricalDataError(f"{HMDS}Invalid duration: {duration!r}", 321)
+    if n * _UNIT_DAYS[unit] > (MAX_DAILY_YEARS + 1) * 366:  # "99999 Y" would be before year 1
+        raise HistoricalDataError(f"{HMDS}Time length exceed max.")
     if unit == "S":
         return end - n
     if unit == "W":
@@ -243,16 +249,18 @@ def _session_reduced(
 
 def _minute_rows(
     path: InstrumentPath, start: float, end: float, what: str, rth: bool, whole_days: bool = False
-) -> _Table:
+) -> Generator[None, None, _Table]:
     """One row per minute from the minute containing ``start`` to the one containing ``end``;
     the last minute holds only the seconds before ``end``. With ``whole_days`` complete UTC days
-    before the last are pre-reduced per session (enough for daily and longer bars)."""
+    before the last are pre-reduced per session (enough for daily and longer bars). Yields after
+    each chunk of days (a step: ~10 ms of work), returns the table."""
     last_s = last_second(end)
     m0, m1 = math.floor(start / 60), last_s // 60
     parts: list[tuple[np.ndarray, ...]] = []
     first_day, last_day = m0 // MINUTES_PER_DAY, m1 // MINUTES_PER_DAY
     spec = path.inst.sessions
     days = [d for d in range(first_day, last_day + 1) if session_mask(spec, d, rth).any()]
+    yield
 
     def whole(day: int) -> bool:  # a complete day that daily bars can take pre-reduced
         return whole_days and day < last_day and (day > first_day or m0 % MINUTES_PER_DAY == 0)
@@ -270,6 +278,7 @@ def _minute_rows(
             rows = _day_rows(path, day, a, b, what, rth, summaries.get(day))
             if rows is not None:
                 parts.append(rows)
+        yield
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return _Table(empty, empty, empty, empty, empty, empty, empty, empty.astype(float), empty)
@@ -381,15 +390,26 @@ def check_what_to_show(path: InstrumentPath, what: str) -> str:
     return what
 
 
-def bars(
+def run(steps: Generator[None, None, T]) -> T:
+    """The result of a stepwise computation, all steps at once."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def bar_steps(
     path: InstrumentPath,
     end: datetime | float,
     duration: str,
     bar_size: str,
     what_to_show: str,
     use_rth: bool,
-) -> list[BarData]:
-    """Historical bars ending at ``end`` (the simulated "now" for an empty endDateTime)."""
+) -> Generator[None, None, list[BarData]]:
+    """Historical bars ending at ``end`` (the simulated "now" for an empty endDateTime), a step
+    at a time: a server interleaves the steps of large requests with other work (`run` takes
+    them all at once). The first step checks the request (``HistoricalDataError``)."""
     what = check_what_to_show(path, what_to_show)
     size = bar_seconds(bar_size)
     end_t = _epoch(end)
@@ -416,10 +436,13 @@ def bars(
     elif size >= DAY or size < 0:
         # Daily bars cover whole sessions: the first session may have opened before ``start``.
         first = next_session(path.inst.sessions, start, use_rth)
-        table = _minute_rows(path, min(start, first.start), end_t, what, use_rth, whole_days=True)
+        table = yield from _minute_rows(
+            path, min(start, first.start), end_t, what, use_rth, whole_days=True
+        )
         start = min(start, first.start)
     else:
-        table = _minute_rows(path, start, end_t, what, use_rth)
+        table = yield from _minute_rows(path, start, end_t, what, use_rth)
+    yield
     return _aggregate(path, table, size, what, use_rth, start)
 
 

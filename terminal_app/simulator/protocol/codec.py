@@ -124,11 +124,25 @@ _FORMAT: dict[str, Callable[[Any], str]] = {
 }
 
 
+# TWS reads integer fields as Java ints: anything outside 32 bits is "Error reading request".
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
 def parse_int(text: str) -> int:
+    """A 32-bit integer field ("10", "10.0"); ValueError for what TWS's parser refuses too
+    (inf, 1e400, 5,000 digits, 2**63)."""
+    if len(text) > 24:  # longer than any float spelling of a 32-bit int
+        raise ValueError(f"not a 32-bit integer: {text[:24]}...")
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        return int(float(text))
+        number = float(text)
+        if not math.isfinite(number):  # nan, inf, 1e400
+            raise ValueError(f"not an integer: {text!r}") from None
+        value = int(number)
+    if not INT_MIN <= value <= INT_MAX:
+        raise ValueError(f"not a 32-bit integer: {text!r}")
+    return value
 
 
 def parse_float(text: str) -> float:
@@ -287,7 +301,12 @@ def decode(fields: Sequence[str], version: int) -> Request:
         raise UnknownRequest(msg_id)
     scope: dict[str, Any] = {name: make() for name, make in spec.roots.items()}
     cur = _Cursor(fields, 1)
-    _decode_items(spec.items, cur, scope, version)
+    try:
+        _decode_items(spec.items, cur, scope, version)
+    except DecodeError:
+        raise
+    except (ValueError, ArithmeticError) as exc:  # a count or condition field that is no number
+        raise DecodeError(f"field {cur.pos - 1}: {exc}") from exc
     return Request(msg_id, spec.name, scope, consumed=cur.pos, total=len(fields))
 
 

@@ -16,9 +16,11 @@ SERVER_MAX_VERSION = 178
 API_SIGN = b"API\0"
 # TWS itself refuses messages above 16 MB; ours are far smaller, so a bigger prefix means garbage.
 MAX_MESSAGE_SIZE = 1 << 24
+# Before the handshake only the version offer and startApi arrive: a few dozen bytes each.
+HANDSHAKE_MESSAGE_SIZE = 4096
 
 _LENGTH = struct.Struct(">I")
-_VERSION_RANGE = re.compile(r"^v(\d+)(?:\.\.(\d+))?(?:\s+(.*))?$")
+_VERSION_RANGE = re.compile(r"^v(\d{1,9})(?:\.\.(\d{1,9}))?(?:\s+(.*))?$")
 
 
 class FramingError(ValueError):
@@ -90,11 +92,12 @@ class FrameReader:
     """Incremental parser of one client's byte stream: the `API\\0` prefix, then framed messages.
 
     `feed()` accepts any split of the stream and returns the complete message bodies seen so far.
+    `max_size` is the largest message accepted (raised once the handshake is done).
     """
 
     def __init__(self, max_size: int = MAX_MESSAGE_SIZE, expect_prefix: bool = True) -> None:
         self._buffer = bytearray()
-        self._max_size = max_size
+        self.max_size = max_size
         self._need_prefix = expect_prefix
 
     def feed(self, data: bytes) -> list[bytes]:
@@ -111,7 +114,7 @@ class FrameReader:
         messages: list[bytes] = []
         while len(self._buffer) >= _LENGTH.size:
             (size,) = _LENGTH.unpack_from(self._buffer)
-            if size == 0 or size > self._max_size:
+            if size == 0 or size > self.max_size:
                 raise FramingError(f"bad message length {size}")
             end = _LENGTH.size + size
             if len(self._buffer) < end:

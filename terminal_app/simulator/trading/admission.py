@@ -155,8 +155,8 @@ class Admission:
             commission=saved.commission,
             children=[(saved.client_id, child) for child in saved.children],
         )
-        try:
-            schedule(wo, now, self._venue)
+        try:  # a DAY order keeps the session it was placed in (and expires with it)
+            schedule(wo, saved.placed_at if wo.tif == "DAY" else now, self._venue)
         except (Rejection, ValueError) as exc:
             log.warning("dropping saved order %s: %s", saved.order_id, exc)
             return

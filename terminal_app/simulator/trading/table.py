@@ -131,8 +131,7 @@ class OrderTable:
         ]
 
     def persist(self, wo: WorkingOrder) -> None:
-        tif = wo.tif
-        if not wo.done and tif in ("GTC", "GTD"):
+        if not wo.done:
             self._journal.save_order(wo)
 
     def commit(self) -> None:
