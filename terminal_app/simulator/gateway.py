@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from datetime import datetime
 
 from terminal_app.simulator.account import Ledger
@@ -30,8 +29,6 @@ from terminal_app.simulator.timers import Repeater
 log = logging.getLogger(__name__)
 
 TWS_ZONE = "America/New_York"
-IDLE_STEP_S = 0.25  # longest pause between market steps (a clock change shows within it)
-FLOOD_STEP_S = 0.005
 # Farm-status notices TWS sends after start-up: market data, HMDS, sec-def farms OK.
 FARM_STATUS = (
     (2104, "Market data farm connection is OK:usfarm"),
@@ -88,7 +85,7 @@ class SimulatedGateway:
         log.info("simulated gateway stopped")
 
     def _advance(self) -> float:
-        """Move the market to the clock; returns host seconds until the next simulated second.
+        """Move the market to the clock; returns host seconds until its next event is due.
 
         A failure is logged and the clock keeps driving: one bad step must not freeze the venue.
         """
@@ -97,10 +94,7 @@ class SimulatedGateway:
                 step()
             except Exception:
                 log.exception("simulated market step failed (%s)", step.__qualname__)
-        wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1)
-        if self.control.flood_rate > 0:
-            return min(wait, FLOOD_STEP_S)
-        return min(wait, IDLE_STEP_S)
+        return self.market.wake_after()
 
     # ------------------------------------------------------------ sessions
 
