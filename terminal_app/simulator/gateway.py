@@ -31,8 +31,6 @@ from terminal_app.simulator.timers import Repeater
 log = logging.getLogger(__name__)
 
 TWS_ZONE = "America/New_York"
-IDLE_STEP_S = 0.25  # longest pause between market steps (a clock change shows within it)
-FLOOD_STEP_S = 0.005
 CLOCK_SAVE_S = 1.0  # how often (host seconds) the simulated time is saved for a restart
 # Farm-status notices TWS sends after start-up: market data, HMDS, sec-def farms OK.
 FARM_STATUS = (
@@ -93,7 +91,7 @@ class SimulatedGateway:
         log.info("simulated gateway stopped")
 
     def _advance(self) -> float:
-        """Move the market to the clock; returns host seconds until the next simulated second.
+        """Move the market to the clock; returns host seconds until its next event is due.
 
         A failure is logged and the clock keeps driving: one bad step must not freeze the venue.
         """
@@ -104,10 +102,7 @@ class SimulatedGateway:
                 log.exception("simulated market step failed (%s)", step.__qualname__)
         if time.monotonic() - self._clock_saved_at >= CLOCK_SAVE_S:
             self._save_clock()
-        wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1)
-        if self.control.flood_rate > 0:
-            return min(wait, FLOOD_STEP_S)
-        return min(wait, IDLE_STEP_S)
+        return self.market.wake_after()
 
     def _save_clock(self) -> None:
         self._clock_saved_at = time.monotonic()

@@ -236,5 +236,5 @@ async def test_run_follows_the_clock_and_floods(universe):
         market.stop()
         await asyncio.wait_for(task, 2)
     assert any(isinstance(e, Trade) for e in events)
-    flood = [e for e in events if isinstance(e, QuoteChange) and e.time % 1]
-    assert flood, "flood events arrive between the path's seconds"
+    flood = [e for e in events if isinstance(e, QuoteChange) and (e.time * 4) % 1]
+    assert flood, "flood events arrive between the stock's 250 ms L1 samples"

@@ -64,7 +64,7 @@ def test_resting_limit_fills_only_once_the_market_reaches_it() -> None:
     step_until(h, lambda: h.last_status(oid).status == "Filled")
     fill = h.fills(oid)[0].execution
     assert fill.price <= limit
-    # The market's second s is delivered when the clock reaches s + 1; the fill is stamped s.
+    # The fill is stamped with the time of the event that reached the limit (to the millisecond).
     reached = next(
         e.time
         for e in seen

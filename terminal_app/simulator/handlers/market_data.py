@@ -132,7 +132,7 @@ class TickLine:
 
 def _rt_volume(price: float, size: float, when: float, volume: float, vwap: float) -> str:
     """Generic tick 233: `price;size;epoch ms;total volume;VWAP;single trade`."""
-    return f"{price!r};{_size_text(size)};{int(when * 1000)};{_size_text(volume)};{vwap:.8f};true"
+    return f"{price!r};{_size_text(size)};{round(when * 1000)};{_size_text(volume)};{vwap:.8f};true"
 
 
 def _size_text(size: float) -> str:

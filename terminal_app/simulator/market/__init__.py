@@ -5,13 +5,16 @@
 - ``depth(conId, rows) -> (bids, asks)`` lists of ``Level`` (best first); the order engine walks
   them for marketable orders. ``book_levels`` is the same per side.
 - ``subscribe(conId, callback, depth=False) -> unsubscribe``: the callback gets ``QuoteChange``,
-  ``DepthChange`` (only with ``depth=True``) and ``Trade`` events in time order; per second:
-  quote, depth, then that second's prints. Outside the trading session no trades print (the
-  quote stays). Only subscribed instruments cost work.
-- ``step(now=None)`` advances the live state to the clock (tests drive it with a frozen clock);
-  ``async run()`` does that on the loop (``stop()``, ``pause()``/``resume()``);
-  ``flood(rate_per_s)`` adds that many extra quote-size events per second across subscribed
-  instruments (load tests; prices and volume stay on the path).
+  ``DepthChange`` (only with ``depth=True``) and ``Trade`` events in time order, inside each
+  second on the asset class's cadence (``market.cadence``: stock L1 every 250 ms, futures depth
+  every 125 ms, forex every 100 ms, index values once a second) and prints at their own
+  milliseconds (``market.live``). Outside the trading session no trades print (the quote
+  stays). Only subscribed instruments cost work.
+- ``step(now=None)`` emits every event timed before ``now`` (default: the clock; tests drive a
+  frozen clock); ``next_event_time()`` says when to step again; ``async run()`` does that on
+  the loop (``stop()``, ``pause()``/``resume()``); ``flood(rate_per_s)`` adds that many extra
+  quote-size events per second across subscribed instruments (load tests; prices and volume
+  stay on the path).
 - History: ``bars``, ``current_bar`` (keepUpToDate: the bar containing now),
   ``realtime_bar`` (5 s), ``head_timestamp``, ``historical_ticks`` — see ``market.bars`` for
   semantics and limits. Same seed and start → same history and live path; history up to "now"
@@ -24,23 +27,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import math
-import random
-import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from ib_async import BarData, RealTimeBar
 
 from terminal_app.simulator.clock import SimClock
 from terminal_app.simulator.market import bars as history
 from terminal_app.simulator.market.bars import HistoricalDataError, HistoricalTickRow, last_second
-from terminal_app.simulator.market.book import Book, DepthOp, Level, top_sizes
-from terminal_app.simulator.market.calendar import is_open, previous_session, session_at
+from terminal_app.simulator.market.book import Book, DepthOp, Level
+from terminal_app.simulator.market.cadence import cadence_of
+from terminal_app.simulator.market.calendar import is_open
+from terminal_app.simulator.market.events import (
+    Callback,
+    DepthChange,
+    MarketEvent,
+    Quote,
+    QuoteChange,
+    Trade,
+)
 from terminal_app.simulator.market.instruments import Instrument, Universe
+from terminal_app.simulator.market.live import Feed, quote_prices, shown_step, top_of_book
 from terminal_app.simulator.market.price_path import InstrumentPath
+from terminal_app.simulator.market.stats import session_stats
 
 __all__ = [
     "DepthChange",
@@ -54,101 +64,9 @@ __all__ = [
     "Trade",
 ]
 
-log = logging.getLogger(__name__)
-
-MAX_CATCH_UP_SECONDS = 30  # per step; a faster clock skips the rest (stats stay exact)
 _IDLE_SLEEP = 0.25
 _FLOOD_STEP = 0.005
-
-
-@dataclass(frozen=True)
-class Trade:
-    conId: int
-    time: float  # epoch seconds
-    price: float
-    size: float
-    volume: float  # session volume including this print
-    vwap: float
-
-
-@dataclass(frozen=True)
-class QuoteChange:
-    conId: int
-    time: float
-    bid: float
-    ask: float
-    bidSize: float
-    askSize: float
-
-
-@dataclass(frozen=True)
-class DepthChange:
-    conId: int
-    time: float
-    ops: tuple[DepthOp, ...]
-
-
-MarketEvent = Trade | QuoteChange | DepthChange
-Callback = Callable[[MarketEvent], None]
-
-
-@dataclass(frozen=True)
-class Quote:
-    conId: int
-    time: float
-    bid: float
-    ask: float
-    bidSize: float
-    askSize: float
-    last: float
-    lastSize: float
-    lastTime: float
-    volume: float
-    open: float
-    high: float
-    low: float
-    prevClose: float
-    vwap: float
-
-
-@dataclass
-class _Stats:
-    """Session statistics of the session in progress (or the last one)."""
-
-    trade_date: date | None = None
-    open: float = math.nan
-    high: float = math.nan
-    low: float = math.nan
-    volume: float = 0.0
-    pv: float = 0.0
-    last: float = math.nan
-    last_size: float = 0.0
-    last_time: float = 0.0
-    prev_close: float = math.nan
-
-    @property
-    def vwap(self) -> float:
-        return self.pv / self.volume if self.volume else self.last
-
-
-@dataclass
-class _Live:
-    """Live state of one subscribed instrument."""
-
-    path: InstrumentPath
-    book: Book
-    second: int
-    stats: _Stats
-    quoted_second: int = 0  # the second the quote (and so the book) shows: frozen between sessions
-    bid: float = math.nan
-    ask: float = math.nan
-    bid_size: float = 0.0
-    ask_size: float = 0.0
-    resync: bool = False
-    callbacks: list[Callback] = field(default_factory=list)
-    depth_callbacks: list[Callback] = field(default_factory=list)
-    # depth() without a depth subscriber: the book of one second, built on first request
-    rows: tuple[int, list[Level], list[Level]] | None = None
+MIN_WAKE_S = 0.02  # host seconds between steps at most: sub-second events go out in batches
 
 
 class Market:
@@ -158,14 +76,8 @@ class Market:
         self.seed = seed
         self._paths: dict[int, InstrumentPath] = {}
         self._snapshots: dict[int, tuple[int, Quote]] = {}
-        self._live: dict[int, _Live] = {}
-        self._paused = False
+        self._feed = Feed(clock, seed)
         self._stopping: asyncio.Event | None = None
-        self._flood_rate = 0.0
-        self._flood_credit = 0.0
-        self._flood_rng = random.Random(seed)
-        self._flood_cursor = 0
-        self._last_real: float | None = None
 
     # --- instruments and paths ------------------------------------------------------------------
 
@@ -184,18 +96,18 @@ class Market:
     # --- snapshots ------------------------------------------------------------------------------
 
     def quote(self, con_id: int) -> Quote:
-        live = self._live.get(con_id)
+        live = self._feed.lives.get(con_id)
         now = self.clock.epoch()
         if live is None:
             path = self.path(con_id)
-            second = last_second(now)
+            step = shown_step(path.inst, now)
             cached = self._snapshots.get(con_id)
-            if cached is not None and cached[0] == second:
+            if cached is not None and cached[0] == step:
                 return cached[1]
-            stats = _session_stats(path, second)
-            shown = _shown_second(path.inst, second)
-            bid_size, ask_size = self._top_sizes(path, shown)
-            bid, ask = self._quote_prices(path, path.bid_ticks(shown))
+            stats = session_stats(path, last_second(now))
+            bid_size, ask_size = top_of_book(path, step)
+            second = cadence_of(path.inst).second_of(step)
+            bid, ask = quote_prices(path, path.bid_ticks(second))
         else:
             stats = live.stats
             bid, ask, bid_size, ask_size = live.bid, live.ask, live.bid_size, live.ask_size
@@ -216,34 +128,35 @@ class Market:
             prevClose=stats.prev_close,
             vwap=stats.vwap,
         )
-        if live is None:  # snapshots of unwatched instruments are rebuilt once per second
+        if live is None:  # snapshots of unwatched instruments are rebuilt once per L1 sample
             if len(self._snapshots) > 4096:
                 self._snapshots.clear()
-            self._snapshots[con_id] = (last_second(now), quote)
+            self._snapshots[con_id] = (step, quote)
         return quote
 
     def depth(self, con_id: int, rows: int = 10) -> tuple[list[Level], list[Level]]:
         """(bids, asks) best first, at most ``rows`` each: the book behind the quote on show (for
-        a watched instrument the second the feed is delivering; between sessions the last second
-        of the previous one), so its top always matches ``quote()``."""
+        a watched instrument the L1 sample the feed is delivering, or with depth subscribers the
+        book step; between sessions the last sample of the previous one), so its top matches
+        ``quote()`` (sizes may be a book step newer on a future watched in depth)."""
         path = self.path(con_id)
         if not path.inst.has_depth:
             return [], []
-        live = self._live.get(con_id)
+        live = self._feed.lives.get(con_id)
         if live is not None and live.depth_callbacks:
             bids, asks = live.book.bids, live.book.asks
-        elif live is not None and live.rows is not None and live.rows[0] == live.quoted_second:
+        elif live is not None and live.rows is not None and live.rows[0] == live.quoted_step:
             bids, asks = live.rows[1], live.rows[2]
         else:
-            if live is not None:
-                second = live.quoted_second
-            else:
-                second = _shown_second(path.inst, last_second(self.clock.epoch()))
+            step = (
+                live.quoted_step if live is not None else shown_step(path.inst, self.clock.epoch())
+            )
+            second = cadence_of(path.inst).second_of(step)
             bids, asks = Book(self.seed, path.inst).snapshot(
-                second, path.bid_ticks(second), path.spread
+                step, path.bid_ticks(second), path.spread
             )
             if live is not None:
-                live.rows = (second, bids, asks)
+                live.rows = (step, bids, asks)
         return bids[:rows], asks[:rows]
 
     def book_levels(self, con_id: int, side: str) -> list[Level]:
@@ -323,255 +236,50 @@ class Market:
 
     def subscribe(self, con_id: int, callback: Callback, depth: bool = False) -> Callable[[], None]:
         """Send this instrument's events to ``callback`` until the returned function is called."""
-        live = self._live.get(con_id)
-        if live is None:
-            live = self._start_live(con_id)
-        if depth and not live.depth_callbacks and live.path.inst.has_depth:
-            # the book only moves while someone watches depth: bring it to the feed's second
-            path = live.path
-            second = live.quoted_second
-            live.book.advance(second, path.bid_ticks(second), path.spread)
-        target = live.depth_callbacks if depth else live.callbacks
-        target.append(callback)
-
-        def unsubscribe() -> None:
-            if callback in target:
-                target.remove(callback)
-            if not live.callbacks and not live.depth_callbacks:
-                self._live.pop(con_id, None)
-
-        return unsubscribe
+        return self._feed.subscribe(self.path(con_id), callback, depth)
 
     def watched(self) -> list[int]:
-        return list(self._live)
-
-    def _start_live(self, con_id: int) -> _Live:
-        path = self.path(con_id)
-        second = last_second(self.clock.epoch())
-        live = _Live(path, Book(self.seed, path.inst), second, _session_stats(path, second))
-        shown = live.quoted_second = _shown_second(path.inst, second)
-        self._set_quote(live, shown)
-        if path.inst.has_depth:
-            live.book.advance(shown, path.bid_ticks(shown), path.spread)
-        self._live[con_id] = live
-        return live
-
-    def _quote_prices(self, path: InstrumentPath, bid_ticks: int) -> tuple[float, float]:
-        if path.inst.secType == "IND":
-            return math.nan, math.nan
-        return path.price(bid_ticks), path.price(bid_ticks + path.spread)
-
-    def _top_sizes(self, path: InstrumentPath, second: int) -> tuple[float, float]:
-        if not path.inst.has_depth:
-            return 0.0, 0.0
-        b, a = top_sizes(self.seed, path.inst, second)
-        return float(b), float(a)
-
-    def _set_quote(self, live: _Live, second: int) -> bool:
-        path = live.path
-        bid, ask = self._quote_prices(path, path.bid_ticks(second))
-        bid_size, ask_size = self._top_sizes(path, second)
-        changed = (bid, ask, bid_size, ask_size) != (
-            live.bid,
-            live.ask,
-            live.bid_size,
-            live.ask_size,
-        )
-        live.bid, live.ask, live.bid_size, live.ask_size = bid, ask, bid_size, ask_size
-        return changed and path.inst.secType != "IND"
+        return list(self._feed.lives)
 
     def step(self, now: float | None = None) -> int:
-        """Advance every subscribed instrument to ``now`` (default: the clock); return events."""
-        t = self.clock.epoch() if now is None else now
-        target = last_second(t)
-        emitted = 0
-        if self._paused:
-            for live in self._live.values():
-                live.second = target
-                live.resync = True
-            return 0
-        for live in list(self._live.values()):
-            if target <= live.second:
-                continue
-            first = live.second + 1
-            if target - first >= MAX_CATCH_UP_SECONDS:
-                first = target - MAX_CATCH_UP_SECONDS + 1
-                live.resync = True
-            if live.resync:  # seconds were skipped: take the session figures from history
-                live.stats = _session_stats(live.path, first - 1)
-                live.resync = False
-            for second in range(first, target + 1):
-                live.second = second  # subscribers reading depth() see this second's book
-                emitted += self._emit_second(live, second)
-        emitted += self._flood(t)
-        return emitted
+        """Emit every subscribed instrument's events timed before ``now`` (default: the clock)."""
+        return self._feed.step(self.clock.epoch() if now is None else now)
 
-    def _emit_second(self, live: _Live, second: int) -> int:
-        path = live.path
-        inst = path.inst
-        conid = inst.conId
-        spec = inst.sessions
-        quoted = is_open(spec, second, False)
-        if quoted:
-            live.quoted_second = second
-        quotes: list[MarketEvent] = []
-        if quoted and self._set_quote(live, second):
-            quotes.append(
-                QuoteChange(conid, float(second), live.bid, live.ask, live.bid_size, live.ask_size)
-            )
-        depth: list[MarketEvent] = []
-        if quoted and live.depth_callbacks and inst.has_depth:
-            ops = live.book.advance(second, path.bid_ticks(second), path.spread)
-            if ops:
-                depth.append(DepthChange(conid, float(second), tuple(ops)))
-        trades = self._prints(live, second)
-        if not trades and second % 60 == 0 and quoted:
-            session = session_at(spec, second, False)
-            if session is not None and session.trade_date != live.stats.trade_date:
-                live.stats = _session_stats(path, second)  # a new session began
-        for cb in live.callbacks:
-            for ev in quotes + trades:
-                self._deliver(cb, ev)
-        for cb in live.depth_callbacks:
-            for ev in quotes + depth + trades:
-                self._deliver(cb, ev)
-        return len(quotes) + len(depth) + len(trades)
+    def next_event_time(self) -> float:
+        """Simulated time of the next live event (the next second when nothing is watched)."""
+        return min(self._feed.next_event_time(), math.floor(self.clock.epoch()) + 1.0)
 
-    def _prints(self, live: _Live, second: int) -> list[MarketEvent]:
-        path = live.path
-        inst = path.inst
-        minute, sec = divmod(second, 60)
-        det = path.detail(minute)
-        if not det.prints[sec]:
-            return []
-        stats = live.stats
-        session = session_at(inst.sessions, second, False)
-        if session is not None and session.trade_date != stats.trade_date:
-            # a new session: yesterday's figures become the reference, today's start empty
-            live.stats = stats = _session_stats(path, second)
-            stats.open = stats.high = stats.low = math.nan
-            stats.volume = stats.pv = 0.0
-        price = path.price(int(det.bid[sec]) + path.spread * int(det.side[sec]))
-        out: list[MarketEvent] = []
-        for size in det.print_sizes(sec).tolist():
-            stats.volume += size
-            stats.pv += price * size
-            if math.isnan(stats.open):
-                stats.open = stats.high = stats.low = price
-            stats.high = max(stats.high, price)
-            stats.low = min(stats.low, price)
-            if inst.secType == "IND" and price == stats.last:
-                continue
-            stats.last, stats.last_size, stats.last_time = price, float(size), float(second)
-            out.append(
-                Trade(inst.conId, float(second), price, float(size), stats.volume, stats.vwap)
-            )
-        return out
-
-    @staticmethod
-    def _deliver(cb: Callback, ev: MarketEvent) -> None:
-        try:
-            cb(ev)
-        except Exception:
-            log.exception("market event subscriber failed")
-
-    # --- flood, run loop ------------------------------------------------------------------------
+    def wake_after(self) -> float:
+        """Host seconds until the next step is due: the next event, at least ``MIN_WAKE_S``
+        apart (a busy feed goes out in batches), at most ``_IDLE_SLEEP`` (a clock change shows
+        within it), ``_FLOOD_STEP`` while flooding."""
+        wait = max(self.clock.real_seconds_until(self.next_event_time()), MIN_WAKE_S)
+        return min(wait, _FLOOD_STEP if self._feed.flooding else _IDLE_SLEEP)
 
     def flood(self, rate_per_s: float) -> None:
         """Add ``rate_per_s`` extra quote-size events per host second (0 turns it off)."""
-        self._flood_rate = max(0.0, float(rate_per_s))
-        self._flood_credit = 0.0
-        self._last_real = None
-
-    def _flood(self, t: float) -> int:
-        if not self._flood_rate or not self._live:
-            return 0
-        real = time.monotonic()
-        if self._last_real is None:
-            self._last_real = real
-            return 0
-        self._flood_credit += (real - self._last_real) * self._flood_rate
-        self._last_real = real
-        n = int(self._flood_credit)
-        self._flood_credit -= n
-        lives = list(self._live.values())
-        rng = self._flood_rng
-        for _ in range(n):
-            live = lives[self._flood_cursor % len(lives)]
-            self._flood_cursor += 1
-            if live.path.inst.secType == "IND":
-                continue
-            unit = live.bid_size / 10 or 1.0
-            live.bid_size = max(unit, live.bid_size + unit * rng.choice((-1, 1)))
-            live.ask_size = max(unit, live.ask_size + unit * rng.choice((-1, 1)))
-            ev = QuoteChange(
-                live.path.inst.conId, t, live.bid, live.ask, live.bid_size, live.ask_size
-            )
-            for cb in live.callbacks:
-                self._deliver(cb, ev)
-            for cb in live.depth_callbacks:
-                self._deliver(cb, ev)
-        return n
+        self._feed.flood(rate_per_s)
 
     def pause(self) -> None:
         """Stop emitting (the clock runs on; on resume the feed continues from "now")."""
-        self._paused = True
+        self._feed.pause()
 
     def resume(self) -> None:
-        self._paused = False
+        self._feed.resume()
 
     @property
     def paused(self) -> bool:
-        return self._paused
+        return self._feed.paused
 
     async def run(self) -> None:
-        """Advance with the clock until ``stop()``; sleeps to the next simulated second."""
+        """Advance with the clock until ``stop()``."""
         self._stopping = asyncio.Event()
         stopping = self._stopping
         while not stopping.is_set():
             self.step()
-            wait = self.clock.real_seconds_until(math.floor(self.clock.epoch()) + 1.001)
-            wait = min(wait, _IDLE_SLEEP)
-            if self._flood_rate and self._live:
-                wait = min(wait, _FLOOD_STEP)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), timeout=max(wait, 0.001))
+                await asyncio.wait_for(stopping.wait(), timeout=self.wake_after())
 
     def stop(self) -> None:
         if self._stopping is not None:
             self._stopping.set()
-
-
-def _shown_second(inst: Instrument, second: int) -> int:
-    """The second whose quote is on show during ``second``: itself while the instrument trades,
-    else the last second of its previous session (quotes freeze between sessions)."""
-    if is_open(inst.sessions, second, False):
-        return second
-    return last_second(previous_session(inst.sessions, second, False).end)
-
-
-def _session_stats(path: InstrumentPath, second: int) -> _Stats:
-    """Statistics of the session in progress at ``second`` (of the last one between them)."""
-    inst = path.inst
-    spec = inst.sessions
-    what = "TRADES" if inst.has_trades else "MIDPOINT"
-    stats = _Stats()
-    session = session_at(spec, second, False) or previous_session(spec, second, False)
-    stats.trade_date = session.trade_date
-    today = history.run(
-        history.bar_steps(path, min(second + 1, session.end), "1 D", "1 day", what, False)
-    )
-    if today and today[-1].date == session.trade_date:
-        bar = today[-1]
-        stats.open, stats.high, stats.low = bar.open, bar.high, bar.low
-        stats.volume = max(bar.volume, 0.0)
-        stats.pv = bar.average * stats.volume if stats.volume > 0 else 0.0
-        if inst.has_trades:
-            stats.last = bar.close
-            stats.last_time = float(second)
-    # prevClose: the close of the previous regular session (stocks: 16:00 New York)
-    prev = previous_session(spec, session.start, True)
-    closing = history.run(history.bar_steps(path, prev.end, "1 D", "1 day", what, True))
-    if closing:
-        stats.prev_close = closing[-1].close
-    return stats

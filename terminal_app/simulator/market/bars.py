@@ -7,10 +7,12 @@
   like TWS. Only minutes inside sessions produce bars; ``use_rth`` uses the liquid session.
 - Intraday bars are stamped with their start (tz-aware UTC; the first bar of a session with the
   session open); daily bars with the trade date, weekly/monthly with their first trade date.
-- Everything in second ``s`` happens at ``s``; a request ending at ``end`` covers the seconds
-  before it, and the bar containing ``end`` is partial, exactly as the live feed printed it, so
-  a chart's last history bar continues with the live ticks. WAP of bars ≥ 1 min is
-  volume-weighted over minutes by their typical price (exact per print below 1 min).
+- Prices and quotes of second ``s`` hold for [s, s + 1) (prints at their own milliseconds); a
+  request ending at ``end`` covers the seconds before it, and the bar containing ``end`` is
+  partial, as the live feed printed it (whole seconds: it may hold prints of the current second
+  the feed sends later in it), so a chart's last history bar continues with the live ticks. WAP
+  of bars ≥ 1 min is volume-weighted over minutes by their typical price (exact per print below
+  1 min).
 
 Limits on the requested span (``HistoricalDataError`` = IB error 162 with TWS's texts, checked
 before any work): "1 secs" bars at most 2000 S, other second bars at most one day; bars below a
@@ -40,6 +42,7 @@ from ib_async import (
 )
 
 from terminal_app.simulator.market.book import top_sizes
+from terminal_app.simulator.market.cadence import cadence_of
 from terminal_app.simulator.market.calendar import (
     local_date,
     next_session,
@@ -498,8 +501,9 @@ def historical_ticks(
 ) -> list[HistoricalTickRow]:
     """reqHistoricalTicks: up to ``number`` (≤1000) ticks from ``start`` on, or up to ``end``.
 
-    TRADES → HistoricalTickLast per print; BID_ASK → HistoricalTickBidAsk per second;
-    MIDPOINT → HistoricalTick per second. Searches at most 4 days for ticks.
+    TRADES → HistoricalTickLast per print (its time to the millisecond; the wire carries whole
+    seconds); BID_ASK → HistoricalTickBidAsk per L1 sample; MIDPOINT → HistoricalTick per
+    second. Searches at most 4 days for ticks.
     """
     what = what_to_show.strip().upper()
     if what not in ("TRADES", "BID_ASK", "MIDPOINT"):
@@ -536,36 +540,41 @@ def historical_ticks(
 
 def _ticks_of_minute(
     path: InstrumentPath, minute: int, what: str, tick: float
-) -> list[tuple[int, HistoricalTickRow]]:
+) -> list[tuple[float, HistoricalTickRow]]:
+    """The minute's ticks as the live feed sent them: prints at their milliseconds, BID_ASK at
+    every L1 sample of the instrument's cadence, MIDPOINT once a second (it moves no faster)."""
     det = path.detail(minute)
-    rows: list[tuple[int, HistoricalTickRow]] = []
+    rows: list[tuple[float, HistoricalTickRow]] = []
     base = minute * 60
+    cadence = cadence_of(path.inst)
+    per_second = cadence.steps_per_second
     for sec in range(60):
         t = base + sec
-        when = datetime.fromtimestamp(t, UTC)
         bid = int(det.bid[sec])
         if what == "TRADES":
             price = round((bid + path.spread * int(det.side[sec])) * tick, 10)
-            for size in det.print_sizes(sec).tolist():
-                rows.append((t, HistoricalTickLast(when, TickAttribLast(), price, size, "", "")))
+            sizes = det.print_sizes(sec).tolist()
+            for size, ms in zip(sizes, det.print_ms(sec).tolist(), strict=True):
+                at = t + ms / 1000
+                last = HistoricalTickLast(_utc(at), TickAttribLast(), price, size, "", "")
+                rows.append((at, last))
         elif what == "BID_ASK":
-            bid_size, ask_size = top_sizes(path.seed, path.inst, t)
-            rows.append(
-                (
-                    t,
-                    HistoricalTickBidAsk(
-                        when,
-                        TickAttribBidAsk(),
-                        round(bid * tick, 10),
-                        round((bid + path.spread) * tick, 10),
-                        bid_size,
-                        ask_size,
-                    ),
+            bid_p, ask_p = round(bid * tick, 10), round((bid + path.spread) * tick, 10)
+            for k in range(0, per_second, cadence.quote_every):
+                at = t + k / per_second
+                bid_size, ask_size = top_sizes(path.seed, path.inst, t * per_second + k)
+                quote = HistoricalTickBidAsk(
+                    _utc(at), TickAttribBidAsk(), bid_p, ask_p, bid_size, ask_size
                 )
-            )
+                rows.append((at, quote))
         else:
-            rows.append((t, HistoricalTick(when, round((bid + path.spread / 2) * tick, 10), 0)))
+            mid = round((bid + path.spread / 2) * tick, 10)
+            rows.append((t, HistoricalTick(_utc(t), mid, 0)))
     return rows
+
+
+def _utc(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
 
 
 def session_trade_date(path: InstrumentPath, t: float) -> date:

@@ -1,9 +1,10 @@
 """The limit order book around the price path, and the per-position depth diff.
 
-The book is stateless like the path: level ``i`` of a side at second ``s`` sits ``i`` ticks
-behind the best price and its size is a hash of (seed, conId, side, level, time bucket); the top
-levels change every second, deeper ones every few seconds, so sizes evolve without a simulation.
-``Book`` keeps the last snapshot it handed out so the live feed can emit depth diffs.
+The book is stateless like the path: level ``i`` of a side at book step ``n`` (see
+``market.cadence``) sits ``i`` ticks behind the best price and its size is a hash of (seed,
+conId, side, level, time bucket); the top levels change every step, deeper ones every few steps,
+so sizes evolve without a simulation. ``Book`` keeps the last snapshot it handed out so the live
+feed can emit depth diffs.
 
 Depth diffs follow what ib_async can apply (it keys rows by position and does not shift): only
 **update** rows that changed, **insert** only at position == current row count, **delete** only
@@ -51,11 +52,11 @@ def book_unit(inst: Instrument) -> int:
     return _UNIT.get(inst.secType, 1)
 
 
-def top_sizes(seed: int, inst: Instrument, second: int) -> tuple[int, int]:
-    """(bid size, ask size) during ``second``: the first level of each side."""
+def top_sizes(seed: int, inst: Instrument, step: int) -> tuple[int, int]:
+    """(bid size, ask size) during book ``step``: the first level of each side."""
     unit = book_unit(inst)
-    bid = hash_uniform_one(seed, inst.conId, _SALT, second * 128 + BID_SIDE * 64)
-    ask = hash_uniform_one(seed, inst.conId, _SALT, second * 128 + ASK_SIDE * 64)
+    bid = hash_uniform_one(seed, inst.conId, _SALT, step * 128 + BID_SIDE * 64)
+    ask = hash_uniform_one(seed, inst.conId, _SALT, step * 128 + ASK_SIDE * 64)
     scale = float(_LOT_SCALE[0])
     return (1 + math.floor(bid * scale)) * unit, (1 + math.floor(ask * scale)) * unit
 
@@ -100,13 +101,13 @@ _EMPTY = np.zeros(0)
 
 
 class Book:
-    """One instrument's book at the current second (kept as arrays; ``bids``/``asks`` as rows)."""
+    """One instrument's book at its current step (kept as arrays; ``bids``/``asks`` as rows)."""
 
     def __init__(self, seed: int, inst: Instrument) -> None:
         self.seed = seed
         self.inst = inst
         self._bid_p = self._bid_s = self._ask_p = self._ask_s = _EMPTY
-        self._rows: tuple[list[Level], list[Level]] | None = None  # built once per second
+        self._rows: tuple[list[Level], list[Level]] | None = None  # built once per step
 
     @property
     def bids(self) -> list[Level]:
@@ -121,27 +122,27 @@ class Book:
             self._rows = _rows(self._bid_p, self._bid_s), _rows(self._ask_p, self._ask_s)
         return self._rows
 
-    def _arrays(self, second: int, bid_ticks: int, spread_ticks: int) -> tuple[np.ndarray, ...]:
+    def _arrays(self, step: int, bid_ticks: int, spread_ticks: int) -> tuple[np.ndarray, ...]:
         tick = self.inst.minTick
         depth = min(BOOK_LEVELS, max(bid_ticks, 0))  # no bids at or below zero
         bid_p = np.round((bid_ticks - _LEVEL[:depth]) * tick, 10)
         ask_p = np.round((bid_ticks + spread_ticks + _LEVEL) * tick, 10)
         unit = float(book_unit(self.inst))
-        index = (second // _BUCKET_DIVISOR) * 128 + _LEVEL
+        index = (step // _BUCKET_DIVISOR) * 128 + _LEVEL
         u_bid = hash_uniform(self.seed, self.inst.conId, _SALT, index + BID_SIDE * 64)
         u_ask = hash_uniform(self.seed, self.inst.conId, _SALT, index + ASK_SIDE * 64)
         bid_s = (1 + np.floor(u_bid[:depth] * _LOT_SCALE[:depth])) * unit
         ask_s = (1 + np.floor(u_ask * _LOT_SCALE)) * unit
         return bid_p, bid_s, ask_p, ask_s
 
-    def snapshot(self, second: int, bid_ticks: int, spread_ticks: int) -> tuple[list[Level], ...]:
-        """(bids, asks) during ``second`` with the best bid at ``bid_ticks``."""
-        bid_p, bid_s, ask_p, ask_s = self._arrays(second, bid_ticks, spread_ticks)
+    def snapshot(self, step: int, bid_ticks: int, spread_ticks: int) -> tuple[list[Level], ...]:
+        """(bids, asks) during book ``step`` with the best bid at ``bid_ticks``."""
+        bid_p, bid_s, ask_p, ask_s = self._arrays(step, bid_ticks, spread_ticks)
         return _rows(bid_p, bid_s), _rows(ask_p, ask_s)
 
-    def advance(self, second: int, bid_ticks: int, spread_ticks: int) -> list[DepthOp]:
-        """Move the book to ``second`` and return the per-position diff (asks first)."""
-        bid_p, bid_s, ask_p, ask_s = self._arrays(second, bid_ticks, spread_ticks)
+    def advance(self, step: int, bid_ticks: int, spread_ticks: int) -> list[DepthOp]:
+        """Move the book to ``step`` and return the per-position diff (asks first)."""
+        bid_p, bid_s, ask_p, ask_s = self._arrays(step, bid_ticks, spread_ticks)
         ops = _array_diff(ASK_SIDE, self._ask_p, self._ask_s, ask_p, ask_s)
         ops += _array_diff(BID_SIDE, self._bid_p, self._bid_s, bid_p, bid_s)
         self._bid_p, self._bid_s, self._ask_p, self._ask_s = bid_p, bid_s, ask_p, ask_s

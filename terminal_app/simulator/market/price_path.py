@@ -17,12 +17,14 @@ Same seed → same path, and the path at a time never depends on what was asked 
    trading session) and print count. Bars of a minute and above aggregate these arrays.
 4. **Second detail** (``MinuteDetail``) for one minute: a bridge from ``o`` to ``c`` clipped into
    [l, h] and touching both at interior seconds, trade sides (buy at the high, sell at the low),
-   and the prints (count and sizes summing exactly to the minute's volume). Live ticks, second
-   bars, historical ticks and the current partial minute come from it, so the minute summary
-   and the second detail agree exactly on open/high/low/close/volume/count.
+   and the prints (count, sizes summing exactly to the minute's volume, and each print's
+   millisecond inside its second). Live ticks, second bars, historical ticks and the current
+   partial minute come from it, so the minute summary and the second detail agree exactly on
+   open/high/low/close/volume/count.
 
 Prices: the bid is the path value in ticks; ask = bid + spread; trades print at bid or ask;
-midpoint = bid + spread/2. Everything happening in second ``s`` is timestamped ``s``.
+midpoint = bid + spread/2. The price of second ``s`` holds for all of [s, s + 1); a print of
+second ``s`` happens at ``s + ms / 1000`` (``MinuteDetail.print_ms``).
 Book sizes are stateless too: a hash of (seed, conId, level, time bucket).
 """
 
@@ -245,10 +247,17 @@ class MinuteDetail:
     prints: IntArray  # 60 print counts
     volume: IntArray  # 60 traded volumes
     sizes: IntArray  # every print's size in time order (``prints`` per second)
+    ms: IntArray  # every print's millisecond inside its second (ascending within a second)
 
     def print_sizes(self, second: int) -> IntArray:
+        return self._of_second(self.sizes, second)
+
+    def print_ms(self, second: int) -> IntArray:
+        return self._of_second(self.ms, second)
+
+    def _of_second(self, per_print: IntArray, second: int) -> IntArray:
         start = int(self.prints[:second].sum())
-        return self.sizes[start : start + int(self.prints[second])]
+        return per_print[start : start + int(self.prints[second])]
 
 
 class _Lru(OrderedDict[Any, Any]):
@@ -406,7 +415,10 @@ class InstrumentPath:
                 sizes = np.zeros(count, dtype=np.int64)
         owner = np.repeat(np.arange(60), prints)
         volume = np.bincount(owner, weights=sizes, minlength=60).astype(np.int64)
-        return MinuteDetail(bid, side, prints, volume, sizes)
+        # drawn last, so the path, sides and sizes are those of the whole-second model
+        ms = rng.integers(0, 1000, size=len(sizes), dtype=np.int64)
+        ms = ms[np.lexsort((ms, owner))]  # owner ascends already: sorts within each second
+        return MinuteDetail(bid, side, prints, volume, sizes, ms)
 
     # --- point queries ---------------------------------------------------------------------------
 

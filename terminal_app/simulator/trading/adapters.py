@@ -72,7 +72,7 @@ class MarketVenue:
         self._specs: dict[int, InstrumentSpec | None] = {}
         self._event_time: datetime | None = None
         # The last depth seen per instrument and its conversion: the engine asks for the book on
-        # every quote and print, and the depth changes at most once a second.
+        # every quote and print, and the depth it reads changes at most once per L1 sample.
         self._depth: dict[int, tuple[object, tuple[Level, ...], tuple[Level, ...]]] = {}
 
     def now(self) -> datetime:
