@@ -40,6 +40,8 @@ from ui.workspace_controller import WorkspaceController
 
 log = logging.getLogger(__name__)
 _ANY_SIZE = 16_777_215  # Qt's QWIDGETSIZE_MAX
+# Below this a watchlist shows two columns and a menu wraps; the status bar may ask for more.
+MIN_WIDTH, MIN_HEIGHT = 800, 480
 
 
 class MainWindow(QMainWindow):
@@ -110,6 +112,8 @@ class MainWindow(QMainWindow):
 
         self.status = TerminalStatus(self.statusBar(), self.tasks, probe)
         self.status.cancel_button.clicked.connect(self.cancel_connecting)
+        self.status.width_needed.connect(self._fit_minimum)
+        self._fit_minimum(self.status.minimum_width())
         self.session.stateChanged.connect(self._on_state)
         self.session.historyQueueChanged.connect(self._on_history_queue)
         self._on_state(self.session.state)
@@ -127,6 +131,10 @@ class MainWindow(QMainWindow):
         self._update_empty_hint()
         if loaded.problem:
             self.notify(loaded.problem)
+
+    def _fit_minimum(self, status_width: int) -> None:
+        """Never so narrow that the status bar cuts its labels ("Simu", "● C")."""
+        self.setMinimumSize(max(MIN_WIDTH, status_width), MIN_HEIGHT)
 
     def _watch_dock(self, dock: QDockWidget) -> None:
         dock.visibilityChanged.connect(lambda _visible: self._update_empty_hint())
@@ -260,10 +268,8 @@ class MainWindow(QMainWindow):
     async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:
         if await self.session.open_connection(profile, acknowledged_remote=acknowledged):
             return
-        state = self.session.state
-        if state.phase is Phase.FAILED:
-            self.statusBar().showMessage(f"Not connected: {state.reason}", 15_000)
-        elif state.phase is Phase.CONNECTING:  # refused: one attempt at a time
+        # A failure is shown once, by the state label (elided, in full in its tooltip).
+        if self.session.state.phase is Phase.CONNECTING:  # refused: one attempt at a time
             self.statusBar().showMessage(
                 f"{profile.name} not connected: another connection attempt is in progress", 15_000
             )
