@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.workspace = WorkspaceController(self, self.docks, store or LayoutStore())
         self.workspace.fill_menu(self.workspace_menu)
         self.workspace.message.connect(self.notify)
+        self.workspace.info.connect(lambda text: self.notify(text, Severity.INFO))
         self.workspace.workspace_changed.connect(self._on_workspace_changed)
 
         self._add_connection_actions()
