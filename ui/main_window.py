@@ -31,7 +31,8 @@ from terminal_app.workspace.settings import THEMES, UiSettings, load_settings, s
 from ui.connection_dialog import ConnectionDialog, ask_remote_acknowledgement
 from ui.docks import DockManager
 from ui.panel import LiveDataPanel, PanelContext
-from ui.panel_kinds import builtin_kinds
+from ui.panel_kinds import WATCHLIST_KIND, builtin_kinds
+from ui.pick_router import PickRouter
 from ui.shortcuts import ShortcutsDialog
 from ui.status_bar import TerminalStatus
 from ui.symbol_search import SymbolSearch
@@ -96,12 +97,23 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
-        self.symbol_search = SymbolSearch(self.session, self.links, self.tasks, self)
+        self.picks = PickRouter(self.docks, self.links, WATCHLIST_KIND)
+        self.symbol_search = SymbolSearch(
+            self.session, self.links, self.tasks, self, self.picks.describe
+        )
+        self.symbol_search.contract_picked.connect(
+            lambda contract: self.statusBar().showMessage(self.picks.route(contract), 10_000)
+        )
         search = QAction("&Symbol search…", self)
         search.setShortcut("Ctrl+K")
         search.triggered.connect(self.symbol_search.popup)
-        self.addAction(search)  # works with the menu bar hidden or a dock floating
-        self.view_menu.insertAction(self.view_menu.actions()[0], search)
+        symbol_box = QAction("Go to the watchlist's symbol &box", self)
+        symbol_box.setShortcut("Ctrl+L")
+        symbol_box.triggered.connect(self.picks.focus_symbol_box)
+        first = self.view_menu.actions()[0]
+        for action in (search, symbol_box):
+            self.addAction(action)  # works with the menu bar hidden or a dock floating
+            self.view_menu.insertAction(first, action)
         self._add_theme_menu()
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.setShortcut("F1")
