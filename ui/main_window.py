@@ -41,7 +41,8 @@ from ui.workspace_controller import WorkspaceController
 
 log = logging.getLogger(__name__)
 _ANY_SIZE = 16_777_215  # Qt's QWIDGETSIZE_MAX
-# Below this a watchlist shows two columns and a menu wraps; the status bar may ask for more.
+# A floor for the docks (a watchlist's first columns, the Messages filter bar); the status bar
+# raises the width to what its labels need.
 MIN_WIDTH, MIN_HEIGHT = 800, 480
 
 
