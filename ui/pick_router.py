@@ -66,7 +66,7 @@ class PickRouter(QObject):
             return f"The pick goes to the {color} link group ({_titles(linked)})."
         target = self.active_list()
         if target is not None:
-            return f"The pick is added to {target.windowTitle()}."
+            return f"The pick goes to {target.windowTitle()}."
         return "The pick opens a new watchlist."
 
     def route(self, contract: Contract) -> str:
@@ -83,7 +83,7 @@ class PickRouter(QObject):
         if isinstance(widget, ContractList):
             widget.add_contracts([contract])
         where = f"a new {dock.windowTitle()}" if opened else dock.windowTitle()
-        return f"{symbol} added to {where}."
+        return f"{symbol} sent to {where}."  # added, or selected if it was there already
 
     def focus_symbol_box(self) -> None:
         """Ctrl+L: the cursor in the active watchlist's symbol box (a new watchlist if none)."""

@@ -51,10 +51,15 @@ def test_keys_reach_the_symbol_box_a_new_list_and_rename(window: MainWindow, qtb
     dialog.setTextValue("Futures")
     dialog.accept()
     assert [t.name for t in panel.lists()] == ["List 1", "Futures"]
+    QTest.keyClick(panel.entry, Qt.Key.Key_PageDown, CTRL)  # wraps around to the first
+    assert panel.current().name == "List 1"
+    QTest.keyClick(panel.entry, Qt.Key.Key_PageUp, CTRL)
+    assert panel.current().name == "Futures"
 
     keys = {(what, k) for _where, what, k in collect_shortcuts(window)}
     assert {
         ("Go to the watchlist's symbol box", "Ctrl+L"),
         ("New watchlist tab", "Ctrl+T"),
         ("Rename the watchlist tab", "F2"),
+        ("Next watchlist tab", "Ctrl+PgDown"),
     } <= keys

@@ -80,7 +80,7 @@ async def test_a_pick_goes_to_the_linked_panel_else_the_active_watchlist_else_a_
         await _pick(window, "AAPL")  # nothing open: a new watchlist holds the pick
         first = _watchlist(window, 0)
         await wait_until(lambda: _symbols(first) == ["AAPL"], TIMEOUT)
-        assert window.statusBar().currentMessage() == "AAPL added to a new Watchlist."
+        assert window.statusBar().currentMessage() == "AAPL sent to a new Watchlist."
 
         second_dock = window.docks.open("watchlist")
         second = _watchlist(window, 1)
@@ -89,7 +89,7 @@ async def test_a_pick_goes_to_the_linked_panel_else_the_active_watchlist_else_a_
         await _pick(window, "MSFT")
         await wait_until(lambda: _symbols(second) == ["MSFT"], TIMEOUT)
         assert _symbols(first) == ["AAPL"]
-        assert window.statusBar().currentMessage() == f"MSFT added to {second_dock.windowTitle()}."
+        assert window.statusBar().currentMessage() == f"MSFT sent to {second_dock.windowTitle()}."
 
         chart = window.docks.open("sym")  # a panel that shows the active colour's symbol
         window.docks.set_link(chart, "red")

@@ -1,5 +1,5 @@
 """The watchlist's named lists as tabs: `+` (Ctrl+T) for a new list, double-click (F2) to rename,
-a tab menu.
+Ctrl+PgDown / Ctrl+PgUp to move between them, a tab menu.
 
 What a list holds (rows, subscriptions) is the panel's business: it creates and deletes lists when
 asked through the signals here, so closing a list always releases its lines.
@@ -46,6 +46,8 @@ class ListTabs(QTabWidget):
         for keys, what, run in (
             ("Ctrl+T", "New watchlist tab", self.new_list_requested.emit),
             ("F2", "Rename the watchlist tab", lambda: self.rename(self.currentIndex())),
+            ("Ctrl+PgDown", "Next watchlist tab", lambda: self.step(1)),
+            ("Ctrl+PgUp", "Previous watchlist tab", lambda: self.step(-1)),
         ):
             shortcut = QShortcut(QKeySequence(keys), scope)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -73,6 +75,11 @@ class ListTabs(QTabWidget):
         while f"{base} {n}" in names:
             n += 1
         return f"{base} {n}"
+
+    def step(self, by: int) -> None:
+        """Show the tab `by` places on, wrapping around (Ctrl+PgDown / Ctrl+PgUp)."""
+        if self.count():
+            self.setCurrentIndex((self.currentIndex() + by) % self.count())
 
     def rename(self, index: int) -> None:
         if index < 0:
