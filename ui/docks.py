@@ -107,10 +107,9 @@ class DockManager(QObject):
         link: str | None = None,
         contract: Contract | None = None,
     ) -> QDockWidget:
-        """Open a new panel of `kind`: beside its siblings (see `_place_beside`) unless an `area`
-        is given;
-        `object_name` restores a saved one under its old name; `contract` is what it shows
-        first (else its link colour's current symbol)."""
+        """Open a new panel of `kind`: beside its siblings (see `_place_beside`) unless an
+        `area` is given; `object_name` restores a saved one under its old name; `contract` is
+        what it shows first (else its link colour's current symbol)."""
         spec = self._kinds[kind]
         name = object_name or self._next_name(kind)
         if any(d.objectName() == name for d in self._docks):

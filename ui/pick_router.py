@@ -26,6 +26,8 @@ class ContractList(Protocol):
 
 
 class PickRouter(QObject):
+    """Follows which watchlist the user works in; decides and says where a pick goes."""
+
     def __init__(self, docks: DockManager, links: LinkGroups, list_kind: str) -> None:
         super().__init__(docks)
         self._docks = docks

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from terminal_app.loop_lag import LoopLagProbe
 from terminal_app.session.profiles import ConnectionProfile
@@ -45,10 +45,6 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self._full = ""
         self._min_px, self._max_px = min_px, max_px
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-
-    def full_text(self) -> str:
-        return self._full
 
     def set_full_text(self, text: str) -> None:
         self._full = text
