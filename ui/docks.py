@@ -37,6 +37,8 @@ AREAS: dict[str, Qt.DockWidgetArea] = {
     "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
 }
 AREA_NAMES = {v: k for k, v in AREAS.items()}
+MIN_SPLIT_PX = 160  # a panel split narrower (or lower) than this floats instead
+FLOAT_SIZE = (520, 360)
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,9 @@ class DockManager(QObject):
         link: str | None = None,
         contract: Contract | None = None,
     ) -> QDockWidget:
-        """Open a new panel of `kind`: tabbed onto its siblings unless an `area` is given;
-        `object_name` restores a saved one under its old name; `contract` is what it shows
-        first (else its link colour's current symbol)."""
+        """Open a new panel of `kind`: beside its siblings (see `_place_beside`) unless an
+        `area` is given; `object_name` restores a saved one under its old name; `contract` is
+        what it shows first (else its link colour's current symbol)."""
         spec = self._kinds[kind]
         name = object_name or self._next_name(kind)
         if any(d.objectName() == name for d in self._docks):
@@ -127,10 +129,9 @@ class DockManager(QObject):
                 signal.connect(lambda contract, d=dock: self.publish_from(d, contract))
         dock.setTitleBarWidget(DockTitleBar(dock, button, partial(self.remove, dock)))
         qt_area = AREAS[area or spec.area]
-        siblings = [d for d in self.docks(kind) if d.isVisible()]
+        siblings = [d for d in self.docks(kind) if d.isVisible() and not d.isFloating()]
         if siblings and object_name is None and area is None:
-            self._window.addDockWidget(self._window.dockWidgetArea(siblings[-1]), dock)
-            self._window.tabifyDockWidget(siblings[-1], dock)
+            self._place_beside(siblings, dock)
         else:
             self._window.addDockWidget(qt_area, dock)
         self._docks.append(dock)
@@ -148,6 +149,23 @@ class DockManager(QObject):
                 self._context.actions.register(RowTargets(key, offer.label, targets))
         self.dock_opened.emit(dock)
         return dock
+
+    def _place_beside(self, siblings: list[QDockWidget], dock: QDockWidget) -> None:
+        """Split the largest sibling along its longer side, as Mosaic tiles its windows, so a
+        new panel is seen at once (tabbed, five watchlists showed one at a time); where no
+        sibling has room for two, float it over the window."""
+        target = max(siblings, key=lambda d: d.width() * d.height())
+        wide = target.width() >= target.height()
+        window = self._window
+        window.addDockWidget(window.dockWidgetArea(target), dock)
+        if (target.width() if wide else target.height()) >= 2 * MIN_SPLIT_PX:
+            orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+            window.splitDockWidget(target, dock, orientation)
+            return
+        dock.setFloating(True)
+        dock.resize(*FLOAT_SIZE)
+        centre = window.geometry().center()
+        dock.move(centre.x() - FLOAT_SIZE[0] // 2, centre.y() - FLOAT_SIZE[1] // 2)
 
     def open_panel(self, kind: str, contract: Contract) -> QWidget:
         """What "Open chart" on a row does: raise the panel of `kind` already showing `contract`
@@ -223,11 +241,9 @@ class DockManager(QObject):
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Working in a linked panel makes its colour the active one (where a search goes)."""
-        widget = new
-        while widget is not None and not isinstance(widget, QDockWidget):
-            widget = widget.parentWidget()
-        if widget is not None and widget in self._links:
-            color = self._links[widget].color
+        dock = dock_of(new)
+        if dock is not None and dock in self._links:
+            color = self._links[dock].color
             if color != NOT_LINKED:
                 self._context.links.set_active_color(color)
 
@@ -261,6 +277,13 @@ class DockManager(QObject):
     def _title_for(spec: PanelKind, name: str) -> str:
         number = name.partition(":")[2]
         return spec.title if number in ("", "1") else f"{spec.title} {number}"
+
+
+def dock_of(widget: QWidget | None) -> QDockWidget | None:
+    """The dock `widget` is in (itself if it is one), or None."""
+    while widget is not None and not isinstance(widget, QDockWidget):
+        widget = widget.parentWidget()
+    return widget
 
 
 def kind_of(dock: QDockWidget) -> str:

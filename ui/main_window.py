@@ -31,7 +31,8 @@ from terminal_app.workspace.settings import THEMES, UiSettings, load_settings, s
 from ui.connection_dialog import ConnectionDialog, ask_remote_acknowledgement
 from ui.docks import DockManager
 from ui.panel import LiveDataPanel, PanelContext
-from ui.panel_kinds import builtin_kinds
+from ui.panel_kinds import WATCHLIST_KIND, builtin_kinds
+from ui.pick_router import PickRouter
 from ui.shortcuts import ShortcutsDialog
 from ui.status_bar import TerminalStatus
 from ui.symbol_search import SymbolSearch
@@ -40,6 +41,9 @@ from ui.workspace_controller import WorkspaceController
 
 log = logging.getLogger(__name__)
 _ANY_SIZE = 16_777_215  # Qt's QWIDGETSIZE_MAX
+# A floor for the docks (a watchlist's first columns, the Messages filter bar); the status bar
+# raises the width to what its labels need.
+MIN_WIDTH, MIN_HEIGHT = 800, 480
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
         self.workspace = WorkspaceController(self, self.docks, store or LayoutStore())
         self.workspace.fill_menu(self.workspace_menu)
         self.workspace.message.connect(self.notify)
+        self.workspace.info.connect(lambda text: self.notify(text, Severity.INFO))
         self.workspace.workspace_changed.connect(self._on_workspace_changed)
 
         self._add_connection_actions()
@@ -93,12 +98,23 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         self.file_menu.addAction(quit_action)
-        self.symbol_search = SymbolSearch(self.session, self.links, self.tasks, self)
+        self.picks = PickRouter(self.docks, self.links, WATCHLIST_KIND)
+        self.symbol_search = SymbolSearch(
+            self.session, self.links, self.tasks, self, self.picks.describe
+        )
+        self.symbol_search.contract_picked.connect(
+            lambda contract: self.statusBar().showMessage(self.picks.route(contract), 10_000)
+        )
         search = QAction("&Symbol search…", self)
         search.setShortcut("Ctrl+K")
         search.triggered.connect(self.symbol_search.popup)
-        self.addAction(search)  # works with the menu bar hidden or a dock floating
-        self.view_menu.insertAction(self.view_menu.actions()[0], search)
+        symbol_box = QAction("Go to the watchlist's symbol &box", self)
+        symbol_box.setShortcut("Ctrl+L")
+        symbol_box.triggered.connect(self.picks.focus_symbol_box)
+        first = self.view_menu.actions()[0]
+        for action in (search, symbol_box):
+            self.addAction(action)  # works with the menu bar hidden or a dock floating
+            self.view_menu.insertAction(first, action)
         self._add_theme_menu()
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.setShortcut("F1")
@@ -110,6 +126,8 @@ class MainWindow(QMainWindow):
 
         self.status = TerminalStatus(self.statusBar(), self.tasks, probe)
         self.status.cancel_button.clicked.connect(self.cancel_connecting)
+        self.status.width_needed.connect(self._fit_minimum)
+        self._fit_minimum(self.status.minimum_width())
         self.session.stateChanged.connect(self._on_state)
         self.session.historyQueueChanged.connect(self._on_history_queue)
         self._on_state(self.session.state)
@@ -127,6 +145,10 @@ class MainWindow(QMainWindow):
         self._update_empty_hint()
         if loaded.problem:
             self.notify(loaded.problem)
+
+    def _fit_minimum(self, status_width: int) -> None:
+        """Never so narrow that the status bar cuts its labels ("Simu", "● C")."""
+        self.setMinimumSize(max(MIN_WIDTH, status_width), MIN_HEIGHT)
 
     def _watch_dock(self, dock: QDockWidget) -> None:
         dock.visibilityChanged.connect(lambda _visible: self._update_empty_hint())
@@ -260,10 +282,8 @@ class MainWindow(QMainWindow):
     async def _connect(self, profile: ConnectionProfile, acknowledged: bool) -> None:
         if await self.session.open_connection(profile, acknowledged_remote=acknowledged):
             return
-        state = self.session.state
-        if state.phase is Phase.FAILED:
-            self.statusBar().showMessage(f"Not connected: {state.reason}", 15_000)
-        elif state.phase is Phase.CONNECTING:  # refused: one attempt at a time
+        # A failure is shown once, by the state label (elided, in full in its tooltip).
+        if self.session.state.phase is Phase.CONNECTING:  # refused: one attempt at a time
             self.statusBar().showMessage(
                 f"{profile.name} not connected: another connection attempt is in progress", 15_000
             )

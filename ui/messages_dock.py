@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from terminal_app.ib_errors import Severity
 from terminal_app.session.messages import Message, MessageLog
+from ui.app_meanings import app_meaning
 from ui.table_model import ColumnsModel, ModelIndex
 
 COLUMNS = ("Time", "Severity", "Code", "Id", "Contract", "Message", "Meaning")
@@ -133,7 +134,7 @@ def _text(m: Message, col: int) -> str:
         return m.contract_text
     if col == 5:
         return m.text if m.source == "IB" else f"[app] {m.text}"
-    return m.explanation
+    return m.explanation or (app_meaning(m.text) if m.source == "app" else "")
 
 
 class MessagesFilter(QSortFilterProxyModel):

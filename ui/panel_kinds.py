@@ -8,11 +8,13 @@ from ui.messages_dock import MessagesPanel
 from ui.row_actions import TargetOffer
 from ui.watchlist.panel import WatchlistPanel
 
+WATCHLIST_KIND = "watchlist"  # where a symbol search pick goes when no linked panel shows it
+
 
 def builtin_kinds() -> list[PanelKind]:
     return [
         PanelKind(
-            "watchlist",
+            WATCHLIST_KIND,
             "Watchlist",
             WatchlistPanel,
             area="left",

@@ -3,14 +3,17 @@
 Left to right (permanent, right-aligned): LIVE / SIM / READ-ONLY badges, profile, connection state
 (coloured; with a "Cancel" button while connecting or reconnecting), history queue (while it is
 not empty), account, server time, loop lag.
-Transient notices use the status bar's own message area on the left.
+Transient notices use the status bar's own message area on the left. The connection state is
+shown once, in its own label, elided to the room it has (the tooltip has it in full and what to do);
+`minimum_width` is what the labels need so that none is cut.
 """
 
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from terminal_app.loop_lag import LoopLagProbe
@@ -30,10 +33,51 @@ LAG_WARN_S = 0.05
 LAG_BAD_S = 0.2
 SERVER_TIME_RESYNC_S = 60.0
 STATE_TEXT_MAX_PX = 460  # longer reasons are elided; the tooltip has them in full
+STATE_TEXT_MIN_PX = 150  # enough for "● Reconnecting"; below it the window stops shrinking
+RETRY_HINT = "File → Connect… (Ctrl+Shift+C) to try again or pick another profile."
+
+
+class ElidedLabel(QLabel):
+    """A label that shows as much of its text as fits, ending in "…", and asks for no more
+    than `max_px` nor less than `min_px`: a long reason never pushes other labels out."""
+
+    def __init__(self, min_px: int, max_px: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._min_px, self._max_px = min_px, max_px
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        width = self.fontMetrics().horizontalAdvance(self._full) + self._padding()
+        return QSize(max(self._min_px, min(self._max_px, width)), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._min_px, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _padding(self) -> int:
+        margins = self.contentsMargins()
+        return margins.left() + margins.right() + 2 * self.margin() + 2
+
+    def _elide(self) -> None:
+        room = max(0, self.width() - self._padding())
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, room))
 
 
 class TerminalStatus(QWidget):
     """Holds the status bar's permanent labels; `bind` them to a session and a lag probe."""
+
+    #: the width the labels now need (`minimum_width`), whenever it may have changed
+    width_needed = Signal(int)
 
     def __init__(self, bar: QStatusBar, tasks: TaskOwner, probe: LoopLagProbe | None) -> None:
         super().__init__(bar)
@@ -44,7 +88,9 @@ class TerminalStatus(QWidget):
         self.sim_badge = self._label(bar, "SIM", "sim-badge", "Embedded simulated gateway")
         self.readonly_badge = self._label(bar, "READ-ONLY", "sim-badge", "Orders are disabled")
         self.profile = self._label(bar, "", "status-profile", "Connection profile")
-        self.state = self._label(bar, "Disconnected", "status-state", "")
+        self.state = ElidedLabel(STATE_TEXT_MIN_PX, STATE_TEXT_MAX_PX, bar)
+        self.state.setObjectName("status-state")
+        bar.addPermanentWidget(self.state)
         self.cancel_button = QPushButton("Cancel", bar)
         self.cancel_button.setToolTip("Stop connecting / reconnecting and stay disconnected")
         self.cancel_button.setFlat(True)
@@ -66,6 +112,12 @@ class TerminalStatus(QWidget):
         self._tick.setInterval(500)
         self._tick.timeout.connect(self.refresh)
         self._tick.start()
+        bar.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and watched is self.parentWidget():
+            self.width_needed.emit(self.minimum_width())
+        return False
 
     @staticmethod
     def _label(bar: QStatusBar, text: str, name: str, tip: str) -> QLabel:
@@ -77,6 +129,12 @@ class TerminalStatus(QWidget):
         return label
 
     # -- inputs --------------------------------------------------------------------------------
+
+    def minimum_width(self) -> int:
+        """The width the status bar needs so that no label is cut (the state may elide)."""
+        bar = self.parentWidget()
+        assert isinstance(bar, QStatusBar)
+        return bar.minimumSizeHint().width()
 
     def set_probe(self, probe: LoopLagProbe | None) -> None:
         self._probe = probe
@@ -100,11 +158,10 @@ class TerminalStatus(QWidget):
         color = _PHASE_COLORS[state.phase]
         detail = state.phase in (Phase.CONNECTED, Phase.CONNECTING)
         text = state.phase.value if detail else state.text
-        metrics = self.state.fontMetrics()
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, STATE_TEXT_MAX_PX)
-        self.state.setText(f"● {elided}")
         self.state.setStyleSheet(f"color: {color}; font-weight: 600;")
-        self.state.setToolTip(state.text)
+        self.state.set_full_text(f"● {text}")
+        failed = state.phase is Phase.FAILED
+        self.state.setToolTip(f"{state.text}\n\n{RETRY_HINT}" if failed else state.text)
         self.cancel_button.setVisible(state.phase in (Phase.CONNECTING, Phase.RECONNECTING))
         if state.phase is not Phase.CONNECTED:
             self._server_base = None

@@ -8,6 +8,7 @@ picked; nothing found shows the session's explanation instead of an empty list.
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -143,13 +144,17 @@ class SymbolSearch(QDialog):
         links: LinkGroups,
         tasks: TaskOwner,
         parent: QWidget | None = None,
+        describe_target: Callable[[], str] | None = None,
     ) -> None:
+        """`describe_target` says where a pick will land, when more than the link group
+        decides it (the window's Ctrl+K: see `ui.pick_router`)."""
         super().__init__(parent)
         self.setWindowTitle("Symbol search")
         self.setObjectName("symbol-search")
         self._source = source
         self._links = links
         self._tasks = tasks
+        self._describe_target = describe_target
         self._search_task: asyncio.Task[None] | None = None
         self._pick_task: asyncio.Task[None] | None = None
         self._pick_first_result = False
@@ -200,6 +205,9 @@ class SymbolSearch(QDialog):
         self.edit.selectAll()
 
     def _show_target(self) -> None:
+        if self._describe_target is not None:
+            self.target.setText(self._describe_target())
+            return
         color = link_color(self._links.active_color)
         self.target.setText(f"The pick goes to the {color.label.lower()} link group.")
 

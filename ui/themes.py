@@ -55,6 +55,10 @@ def palette_for(theme: str) -> QPalette:
     disabled = QColor(_DISABLED_TEXT[theme])
     for role in (_Role.WindowText, _Role.Text, _Role.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    # A disabled field is filled like the window around it, so it does not look editable.
+    palette.setColor(
+        QPalette.ColorGroup.Disabled, _Role.Base, QColor(_PALETTES[theme][_Role.Window])
+    )
     return palette
 
 

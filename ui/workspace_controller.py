@@ -4,9 +4,12 @@ Capture = QMainWindow.saveState/saveGeometry plus, per dock, its `kind:N` name, 
 visibility and the panel's own `panel_state()`. Restore rebuilds the docks under their old names
 (so restoreState can place them), hands each panel its state back, then restores the geometry.
 Problems (corrupt file, a panel that cannot take its state back) become messages, never crashes.
+Like TWS, the workspace shown is saved when another is opened and on quit; the menu says so, and
+Default stays listed under Open even before it was ever saved.
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
@@ -39,6 +42,8 @@ STATE_VERSION = 1
 class WorkspaceController(QObject):
     #: a problem or notice for the user (shown in the status bar and the Messages dock)
     message = Signal(str)
+    #: something done as asked (deleted, saved on switch): an Info notice, not a problem
+    info = Signal(str)
     #: the name of the workspace now shown
     workspace_changed = Signal(str)
 
@@ -192,16 +197,58 @@ class WorkspaceController(QObject):
 
     def delete(self, name: str) -> None:
         self._store.delete(name)
-        self.message.emit(f"Workspace {name!r} deleted.")
+        self.info.emit(f"Workspace {name!r} deleted.")
 
     def switch_to(self, name: str) -> None:
-        """Open another workspace from the menu: the current one is saved first, as TWS does."""
-        if name != self._current:
-            self.save()
+        """Open another workspace from the menu: the current one is saved first, as TWS does,
+        and the status bar says so."""
+        if name == self._current:
+            return
+        left = self._current
+        saved = self.save()
         self.restore(name)
+        if saved:
+            self.info.emit(f"Workspace {left!r} saved; {name!r} opened.")
 
     def reset_to_default(self) -> None:
         self.apply(self.default())
+
+    def ask_reset(self) -> QMessageBox:
+        """Confirm first: the reset closes every panel and its lists."""
+        return self._ask(
+            "Reset to default layout?",
+            f"Close every panel of {self._current!r} and open the default layout instead? "
+            "Watchlists and panel settings of this layout are lost once the workspace is saved "
+            "(Ctrl+S, or on switching workspace or quitting).",
+            self.reset_to_default,
+            QMessageBox.StandardButton.Reset,
+        )
+
+    def _ask(
+        self,
+        title: str,
+        text: str,
+        on_yes: Callable[[], object],
+        yes: QMessageBox.StandardButton = QMessageBox.StandardButton.Yes,
+    ) -> QMessageBox:
+        """A non-blocking question (Cancel by default); `on_yes` runs only on `yes`."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            yes | QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def clicked(button: QAbstractButton) -> None:
+            if box.standardButton(button) == yes:
+                on_yes()
+
+        box.buttonClicked.connect(clicked)
+        box.finished.connect(box.deleteLater)
+        box.open()
+        return box
 
     def _set_current(self, name: str) -> None:
         self._current = name
@@ -219,18 +266,24 @@ class WorkspaceController(QObject):
         self._delete_menu = menu.addMenu("&Delete workspace")
         self._delete_menu.aboutToShow.connect(self._fill_delete_menu)
         menu.addSeparator()
-        menu.addAction("&Reset to default layout").triggered.connect(self.reset_to_default)
+        menu.addAction("&Reset to default layout…").triggered.connect(self.ask_reset)
+        menu.addSeparator()
+        note = menu.addAction("Changes are saved on switching workspace and on quit")
+        note.setEnabled(False)
+
+    def open_names(self) -> list[str]:
+        """The workspaces Open offers: the saved ones, and Default even if never saved."""
+        names = self._store.names()
+        return names if DEFAULT_NAME in names else [DEFAULT_NAME, *names]
 
     def _fill_open_menu(self) -> None:
         self._open_menu.clear()
-        names = self._store.names()
+        names = self.open_names()
         for name in names:
             action = self._open_menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(name == self._current)
             action.triggered.connect(lambda _=False, n=name: self.switch_to(n))
-        if not names:
-            self._open_menu.addAction("(no saved workspaces)").setEnabled(False)
 
     def _fill_delete_menu(self) -> None:
         self._delete_menu.clear()
@@ -243,24 +296,12 @@ class WorkspaceController(QObject):
             self._delete_menu.addAction("(none besides the current one)").setEnabled(False)
 
     def ask_delete(self, name: str) -> QMessageBox:
-        """Non-blocking confirmation: a deleted workspace cannot be brought back."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        """Confirm first: a deleted workspace cannot be brought back."""
+        return self._ask(
             "Delete workspace?",
             f"Delete the workspace {name!r}? Its layout and panel settings are lost.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self._window,
+            lambda: self.delete(name),
         )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-        def clicked(button: QAbstractButton) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
-                self.delete(name)
-
-        box.buttonClicked.connect(clicked)
-        box.finished.connect(box.deleteLater)
-        box.open()
-        return box
 
     def ask_save_as(self) -> QInputDialog:
         """Non-blocking: the dialog calls back; an existing name asks before overwriting."""
@@ -282,14 +323,8 @@ class WorkspaceController(QObject):
         if name == self._current or not self._store.exists(name):
             self.save(name)
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        self._ask(
             "Replace workspace?",
             f"A workspace named {name!r} exists. Replace it with the current layout?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self._window,
+            lambda: self.save(name),
         )
-        yes = QMessageBox.StandardButton.Yes
-        box.buttonClicked.connect(lambda b: box.standardButton(b) == yes and self.save(name))
-        box.finished.connect(box.deleteLater)
-        box.open()

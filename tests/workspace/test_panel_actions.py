@@ -98,7 +98,10 @@ async def test_open_offer_appears_with_its_kind_and_opens_or_raises_a_panel_on_t
     _entry(_menu(watchlist, 1), "Open sym").trigger()  # no sym panel shows MSFT: a new one
     second = window.docks.docks("sym")[1]
     assert _sym(second).shown == ["MSFT"]
-    assert first.visibleRegion().isEmpty()  # tabbed behind the new one
+    assert not first.isHidden() and not window.tabifiedDockWidgets(first)  # opened beside it
+    window.tabifyDockWidget(first, second)  # the user stacks them as tabs, MSFT's in front
+    second.raise_()
+    await wait_until(lambda: first.visibleRegion().isEmpty(), 5, "AAPL's panel still in front")
 
     _entry(_menu(watchlist, 0), "Open sym").trigger()  # the panel showing AAPL comes to the front
     assert window.docks.docks("sym") == [first, second]

@@ -1,10 +1,12 @@
-"""The watchlist's named lists as tabs: `+` for a new list, double-click to rename, a tab menu.
+"""The watchlist's named lists as tabs: `+` (Ctrl+T) for a new list, double-click (F2) to rename,
+Ctrl+PgDown / Ctrl+PgUp to move between them, a tab menu.
 
 What a list holds (rows, subscriptions) is the panel's business: it creates and deletes lists when
 asked through the signals here, so closing a list always releases its lines.
 """
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog, QMenu, QTabWidget, QToolButton, QWidget
 
 from ui.watchlist.table_view import WatchlistView
@@ -38,6 +40,19 @@ class ListTabs(QTabWidget):
         new_list.setAutoRaise(True)
         new_list.clicked.connect(lambda: self.new_list_requested.emit())
         self.setCornerWidget(new_list, Qt.Corner.TopRightCorner)
+        # Keyboard equivalents of `+` and double-click, anywhere in the panel (its symbol box
+        # too); listed in Help → Keyboard shortcuts through their whatsThis.
+        scope = parent or self
+        for keys, what, run in (
+            ("Ctrl+T", "New watchlist tab", self.new_list_requested.emit),
+            ("F2", "Rename the watchlist tab", lambda: self.rename(self.currentIndex())),
+            ("Ctrl+PgDown", "Next watchlist tab", lambda: self.step(1)),
+            ("Ctrl+PgUp", "Previous watchlist tab", lambda: self.step(-1)),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), scope)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(what)
+            shortcut.activated.connect(run)
 
     def lists(self) -> list[WatchlistTab]:
         return [self.tab_at(i) for i in range(self.count())]
@@ -60,6 +75,11 @@ class ListTabs(QTabWidget):
         while f"{base} {n}" in names:
             n += 1
         return f"{base} {n}"
+
+    def step(self, by: int) -> None:
+        """Show the tab `by` places on, wrapping around (Ctrl+PgDown / Ctrl+PgUp)."""
+        if self.count():
+            self.setCurrentIndex((self.currentIndex() + by) % self.count())
 
     def rename(self, index: int) -> None:
         if index < 0:
