@@ -63,7 +63,10 @@ async def contract_details(
     """Details for a (partial) contract; an IB error becomes a ContractError with its meaning."""
     await gate()
     try:
-        return list(await asyncio.wait_for(ib.reqContractDetailsAsync(contract), timeout))
+        # Not wait_for: on Python 3.11 it swallows a cancel that arrives with the reply, and a
+        # cancelled caller (a closing panel) would go on looking up contracts.
+        async with asyncio.timeout(timeout):
+            return list(await ib.reqContractDetailsAsync(contract))
     except RequestError as exc:
         meaning = describe(exc.code).explanation
         raise ContractError(f"{contract_text(contract)}: {meaning or exc.message}") from exc

@@ -1,9 +1,11 @@
 """Contract resolution, symbol search and one-off history through the session."""
 
-import pytest
-from ib_async import Contract, Future, Stock
+import asyncio
 
-from terminal_app.session import BrokerSession, ContractError
+import pytest
+from ib_async import IB, Contract, ContractDetails, Future, Stock
+
+from terminal_app.session import BrokerSession, ContractError, contracts
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
@@ -69,3 +71,30 @@ async def test_server_time_is_the_gateways_clock(
     await connected.close_connection()
     with pytest.raises(ConnectionError):
         await connected.server_time()
+
+
+@pytest.mark.asyncio
+async def test_lookups_cancelled_as_a_reply_arrives_stop(
+    sim_ib: IB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closing panel cancels its lookups; were the cancel swallowed (Python 3.11's wait_for
+    does that when the reply lands in the same loop turn), the panel would go on looking up."""
+    lookup = sim_ib.reqContractDetailsAsync
+    replies: list[str] = []
+
+    async def reply_then_cancel(contract: Contract) -> list[ContractDetails]:
+        details = await lookup(contract)
+        replies.append(contract.symbol)
+        if len(replies) == 1:
+            asyncio.get_running_loop().call_soon(caller.cancel)  # before the caller wakes up
+        return details
+
+    async def look_up_each() -> None:
+        for symbol in ("AAPL", "MSFT", "IBM"):
+            await contracts.contract_details(sim_ib, Stock(symbol, "SMART", "USD"), 5)
+
+    monkeypatch.setattr(sim_ib, "reqContractDetailsAsync", reply_then_cancel)
+    caller = asyncio.ensure_future(look_up_each())
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    assert replies == ["AAPL"]
