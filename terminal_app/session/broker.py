@@ -39,6 +39,7 @@ from terminal_app.session.profiles import LOOPBACK, ConnectionProfile
 from terminal_app.session.simulated import EmbeddedSimulator
 from terminal_app.session.state import (
     DISCONNECTED,
+    STARTING_SIMULATOR,
     Backoff,
     ConnectionState,
     Phase,
@@ -175,9 +176,9 @@ class BrokerSession(QObject):
         return self._trading[1]
 
     @property
-    def simulator(self) -> Any:
-        """The embedded SimulatedGateway while the simulated profile is connected, else None."""
-        return self._simulator.gateway if self._simulator is not None else None
+    def simulator(self) -> EmbeddedSimulator | None:
+        """The embedded gateway's child process while the simulated profile is in use."""
+        return self._simulator
 
     def accounts(self) -> list[str]:
         return list(self.ib.managedAccounts()) if self.ib.isConnected() else []
@@ -235,9 +236,11 @@ class BrokerSession(QObject):
 
     async def _first_connect(self, profile: ConnectionProfile) -> bool:
         try:
-            if profile.is_simulated:
-                self._simulator = EmbeddedSimulator()
+            if profile.is_simulated:  # the gateway is a child process (simulated.py)
+                self._simulator = EmbeddedSimulator(on_exit=self._on_simulator_exit)
+                self._set_state(ConnectionState(Phase.CONNECTING, STARTING_SIMULATOR))
                 await self._simulator.start(profile.port)
+                self._set_state(ConnectionState(Phase.CONNECTING, profile.endpoint))
             await self._connect_once()
         except SessionError as exc:
             await self._give_up(exc.reason)
@@ -276,6 +279,10 @@ class BrokerSession(QObject):
         simulator, self._simulator = self._simulator, None
         if simulator is not None:
             await simulator.stop()
+
+    def _on_simulator_exit(self, reason: str) -> None:
+        """The child gateway died: say so; the reconnect supervisor starts a new one."""
+        self.messages.add_app(f"{reason}; restarting it" if self._want_connected else reason)
 
     def cancel_reconnect(self) -> None:
         """The user gave up waiting: stop retrying, or (during 1100, while TWS itself is
@@ -325,6 +332,9 @@ class BrokerSession(QObject):
         """One connect attempt, bounded by the profile's timeout; SessionError says why not."""
         profile = self._profile
         assert profile is not None
+        simulator = self._simulator
+        if simulator is not None and not simulator.running:  # it died: restart it
+            await simulator.start(profile.port)
         host, port = self._endpoint()
         self._duplicate_id.clear()
         self._handshake_lost.clear()
