@@ -85,7 +85,7 @@ class EmbeddedSimulator:
             raise
         if ready is None:
             await self._wait_output()
-            raise SessionError(f"the embedded simulator did not start: {self._why()}", fatal=True)
+            raise SessionError(f"simulator not started: {self._why()}", fatal=True)
         self.port = ready
         self.ready_s = time.perf_counter() - started
         log.info("simulator pid %d ready on port %d in %.2fs", proc.pid, ready, self.ready_s)

@@ -41,9 +41,9 @@ class StateDirLock:
             os.close(self._fd)
             self._fd = None
             raise StateDirBusy(
-                f"the paper account in {state_dir} is in use by another simulated gateway"
-                f"{_owner_text(state_dir)}: one account, one gateway (close the other terminal "
-                "first, or connect to its gateway)"
+                f"another simulated gateway{_owner_text(state_dir)} is using the paper account in "
+                f"{state_dir}: one account, one gateway (close the other terminal first, or "
+                "connect to its gateway)"
             ) from None
         written = state_dir / f"{PID_FILE}.new"  # whole or absent for whoever reads it
         written.write_text(f"{os.getpid()}\n", encoding="ascii")

@@ -96,8 +96,8 @@ async def test_a_second_gateway_on_the_same_state_dir_is_refused(tmp_path: Path)
         _out, err = await asyncio.wait_for(second.communicate(), 30)
         assert second.returncode == 3
         text = err.decode()
-        assert text.startswith("ib-terminal-sim: the paper account in ")
-        assert f"in use by another simulated gateway (pid {first.pid})" in text
+        assert text.startswith(f"ib-terminal-sim: another simulated gateway (pid {first.pid}) ")
+        assert f"is using the paper account in {tmp_path / 'state'}" in text
     finally:
         first.kill()
         await first.wait()
