@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from terminal_app.loop_lag import LoopLagProbe
 from terminal_app.session.profiles import ConnectionProfile
-from terminal_app.session.state import ConnectionState, Phase
+from terminal_app.session.state import STARTING_SIMULATOR, ConnectionState, Phase
 from terminal_app.tasks import TaskOwner
 
 ServerTimeFetch = Callable[[], Awaitable[datetime]]
@@ -50,6 +50,10 @@ class ElidedLabel(QLabel):
         self._full = text
         self._elide()
         self.updateGeometry()
+
+    def full_text(self) -> str:
+        """What the label says before eliding (its width depends on the window's)."""
+        return self._full
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -156,8 +160,9 @@ class TerminalStatus(QWidget):
         """The phase, and while not connected the why (attempt and countdown while
         reconnecting, the reason it failed) so nobody has to hover to learn it."""
         color = _PHASE_COLORS[state.phase]
-        detail = state.phase in (Phase.CONNECTED, Phase.CONNECTING)
-        text = state.phase.value if detail else state.text
+        # The profile label already names the endpoint; the simulator's start-up is news.
+        terse = state.phase in (Phase.CONNECTED, Phase.CONNECTING)
+        text = state.phase.value if terse and state.reason != STARTING_SIMULATOR else state.text
         self.state.setStyleSheet(f"color: {color}; font-weight: 600;")
         self.state.set_full_text(f"● {text}")
         failed = state.phase is Phase.FAILED

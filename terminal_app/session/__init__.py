@@ -19,7 +19,9 @@ Connection (`BrokerSession`)
     await session.server_time() -> datetime  (ConnectionError / TimeoutError)
     session.trading_allowed / session.trading_reason   (False while not CONNECTED, during 1100,
         or on a read-only profile; the reason is the text to show on disabled order controls)
-    session.simulator: the embedded SimulatedGateway while the simulated profile is in use
+    session.simulator: the embedded gateway's child process while the simulated profile is in
+        use (EmbeddedSimulator: pid, port, state_dir, running, ready_s); it is restarted by the
+        reconnect supervisor when it dies
 
 Signals (Qt, on the GUI thread)
     stateChanged(ConnectionState)        tradingChanged(bool allowed, str reason)

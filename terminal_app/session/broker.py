@@ -10,7 +10,6 @@ import asyncio
 import logging
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from ib_async import (
     IB,
@@ -37,6 +36,7 @@ from terminal_app.session.orders import OrderGate, OrderRefused
 from terminal_app.session.pacing import HistoryKey, HistoryPacer
 from terminal_app.session.profiles import ConnectionProfile
 from terminal_app.session.settings import SessionSettings
+from terminal_app.session.simulated import EmbeddedSimulator
 from terminal_app.session.state import ConnectionState, Phase
 from terminal_app.session.subscriptions import (
     TICK_CLASS,
@@ -165,8 +165,8 @@ class BrokerSession(QObject):
         return self._supervisor.trading[1]
 
     @property
-    def simulator(self) -> Any:
-        """The embedded SimulatedGateway while the simulated profile is connected, else None."""
+    def simulator(self) -> EmbeddedSimulator | None:
+        """The embedded gateway's child process while the simulated profile is in use."""
         return self._supervisor.simulator
 
     def accounts(self) -> list[str]:

@@ -33,6 +33,7 @@ class ConnectionState:
 
 
 DISCONNECTED = ConnectionState(Phase.DISCONNECTED)
+STARTING_SIMULATOR = "starting simulator"  # the CONNECTING reason while the child gateway starts
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ and close path (`_start_simulator` / `_stop_simulator`).
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any
 
 from ib_async import IB
 
@@ -20,7 +19,13 @@ from terminal_app.session.messages import MessageLog
 from terminal_app.session.profiles import LOOPBACK, ConnectionProfile
 from terminal_app.session.settings import SessionSettings
 from terminal_app.session.simulated import EmbeddedSimulator
-from terminal_app.session.state import DISCONNECTED, ConnectionState, Phase, SessionError
+from terminal_app.session.state import (
+    DISCONNECTED,
+    STARTING_SIMULATOR,
+    ConnectionState,
+    Phase,
+    SessionError,
+)
 from terminal_app.tasks import TaskOwner
 
 Hook = Callable[[], None]
@@ -85,9 +90,9 @@ class ConnectionSupervisor:
         return self._trading
 
     @property
-    def simulator(self) -> Any:
-        """The embedded SimulatedGateway while the simulated profile is connected, else None."""
-        return self._simulator.gateway if self._simulator is not None else None
+    def simulator(self) -> EmbeddedSimulator | None:
+        """The embedded gateway's child process while the simulated profile is in use."""
+        return self._simulator
 
     def default_account(self) -> str:
         profile = self._profile
@@ -190,14 +195,20 @@ class ConnectionSupervisor:
 
     # ------------------------------------------------------------------ embedded simulator
     async def _start_simulator(self, profile: ConnectionProfile) -> None:
-        if profile.is_simulated:
-            self._simulator = EmbeddedSimulator()
+        if profile.is_simulated:  # the gateway is a child process (simulated.py)
+            self._simulator = EmbeddedSimulator(on_exit=self._on_simulator_exit)
+            self._set_state(ConnectionState(Phase.CONNECTING, STARTING_SIMULATOR))
             await self._simulator.start(profile.port)
+            self._set_state(ConnectionState(Phase.CONNECTING, profile.endpoint))
 
     async def _stop_simulator(self) -> None:
         simulator, self._simulator = self._simulator, None
         if simulator is not None:
             await simulator.stop()
+
+    def _on_simulator_exit(self, reason: str) -> None:
+        """The child gateway died: say so; the reconnect loop starts a new one."""
+        self._messages.add_app(f"{reason}; restarting it" if self._want_connected else reason)
 
     def _endpoint(self) -> tuple[str, int]:
         profile = self._profile
@@ -211,6 +222,9 @@ class ConnectionSupervisor:
         """One connect attempt, bounded by the profile's timeout; SessionError says why not."""
         profile = self._profile
         assert profile is not None
+        simulator = self._simulator
+        if simulator is not None and not simulator.running:  # it died: restart it
+            await simulator.start(profile.port)
         host, port = self._endpoint()
         self._duplicate_id.clear()
         self._handshake_lost.clear()

@@ -17,6 +17,7 @@ from terminal_app.logging_setup import configure_logging
 from terminal_app.paths import data_dir
 from terminal_app.simulator.config import SimConfig
 from terminal_app.simulator.gateway import SimulatedGateway
+from terminal_app.simulator.ownership import StateDirBusy, StateDirLock, stop_when_stdin_closes
 
 log = logging.getLogger("terminal_app.simulator")
 
@@ -43,8 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="directory of the paper account's state (default: the user data dir)",
     )
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="keep the paper account in memory only: nothing is saved (ignores --state)",
+    )
     parser.add_argument("--cash", type=int, default=1_000_000, help="starting cash in USD")
     parser.add_argument("--account", default="DU1234567", help="paper account id")
+    parser.add_argument(
+        "--watch-stdin",
+        action="store_true",
+        help="stop when standard input closes (how ib-terminal ties its embedded gateway's life "
+        "to its own)",
+    )
     parser.add_argument(
         "-v",
         "--verbose",
@@ -64,11 +76,29 @@ def is_loopback(host: str) -> bool:
 
 
 async def serve(args: argparse.Namespace) -> int:
+    if args.memory:
+        return await _serve_locked(args, None)
+    state_dir = args.state or data_dir() / "simulator"
+    try:
+        lock = StateDirLock(state_dir)
+    except StateDirBusy as exc:
+        print(f"ib-terminal-sim: {exc}", file=sys.stderr)
+        return 3
+    except OSError as exc:
+        print(f"ib-terminal-sim: cannot use the state dir {state_dir}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return await _serve_locked(args, state_dir)
+    finally:
+        lock.release()
+
+
+async def _serve_locked(args: argparse.Namespace, state_dir: Path | None) -> int:
     config = SimConfig(
         seed=args.seed,
         speed=args.speed,
         start=args.start,
-        state_dir=args.state or data_dir() / "simulator",
+        state_dir=state_dir,
         starting_cash=Decimal(args.cash),
         account=args.account,
     )
@@ -89,21 +119,25 @@ async def serve(args: argparse.Namespace) -> int:
         print(f"ib-terminal-sim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         await gateway.stop()
         return 2
+    # Stoppable before it says it is ready: whoever reads the line may stop it at once.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    if args.watch_stdin:
+        stop_when_stdin_closes(loop, stop.set)
     print(
         f"ib-terminal-sim listening on {args.host}:{port} (account {config.account}, "
         f"seed {config.seed}, speed {config.speed:g}, clock {gateway.clock_text()}); "
         "Ctrl-C stops it",
         flush=True,
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
-        print("ib-terminal-sim stopping", flush=True)
+        with contextlib.suppress(OSError):  # nobody reads our stdout once the terminal died
+            print("ib-terminal-sim stopping", flush=True)
         await gateway.stop()
     return 0
 

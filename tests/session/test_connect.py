@@ -96,17 +96,6 @@ async def test_each_profile_kind_connects_to_the_simulator_port(
 
 
 @pytest.mark.asyncio
-async def test_embedded_simulator_profile_starts_its_own_gateway(session: BrokerSession) -> None:
-    assert await session.open_connection(make_profile(ProfileKind.SIMULATED)), session.state.text
-    gateway = session.simulator
-    assert isinstance(gateway, SimulatedGateway) and gateway.port > 0
-    assert gateway.config.state_dir is not None and gateway.config.state_dir.is_dir()
-    assert session.accounts() == [SIM_ACCOUNT]
-    await session.close_connection()
-    assert session.simulator is None
-
-
-@pytest.mark.asyncio
 async def test_read_only_profile_connects_but_refuses_orders(
     session: BrokerSession, sim_gateway: SimulatedGateway
 ) -> None:

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from typing import Any
 
 import pytest
-from ib_async import IB, Contract, Forex, Stock, Ticker
+from ib_async import (
+    IB,
+    Contract,
+    Forex,
+    Stock,
+    TickByTickAllLast,
+    TickByTickBidAsk,
+    TickByTickMidPoint,
+    Ticker,
+)
 
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.sim_fixtures import connected_ib, qualified, running_gateway, sim_config
@@ -139,18 +149,24 @@ async def test_tick_by_tick_kinds_and_limit() -> None:
         errors = errors_of(ib)
         aapl = await qualified(ib, AAPL)
         msft = await qualified(ib, Stock("MSFT", "SMART", "USD"))
-        last = ib.reqTickByTickData(aapl, "Last")
-        bid_ask = ib.reqTickByTickData(aapl, "BidAsk")
+        aapl_ticks = ib.reqTickByTickData(aapl, "Last")
+        # One Ticker per contract: AAPL's Last and BidAsk ticks arrive on the same Ticker.
+        assert ib.reqTickByTickData(aapl, "BidAsk") is aapl_ticks
         mid = ib.reqTickByTickData(msft, "MidPoint")
-        seen: dict[str, int] = {"last": 0, "bidask": 0, "mid": 0}
-        last.updateEvent += lambda t: seen.__setitem__("last", seen["last"] + len(t.tickByTicks))
-        bid_ask.updateEvent += lambda t: seen.__setitem__(
-            "bidask", seen["bidask"] + len(t.tickByTicks)
-        )
-        mid.updateEvent += lambda t: seen.__setitem__("mid", seen["mid"] + len(t.tickByTicks))
-        await wait_until(lambda: all(v >= 3 for v in seen.values()), 10, f"ticks: {seen}")
-        tick = bid_ask.tickByTicks[-1] if bid_ask.tickByTicks else None
-        assert tick is None or tick.bidPrice < tick.askPrice  # type: ignore[union-attr]
+        got: dict[type, list[Any]] = {
+            TickByTickAllLast: [],
+            TickByTickBidAsk: [],
+            TickByTickMidPoint: [],
+        }
+
+        def collect(ticker: Ticker) -> None:
+            for tick in ticker.tickByTicks:
+                got[type(tick)].append(tick)
+
+        aapl_ticks.updateEvent += collect
+        mid.updateEvent += collect
+        await wait_until(lambda: all(len(v) >= 3 for v in got.values()), 10, f"ticks: {got}")
+        assert all(t.bidPrice < t.askPrice for t in got[TickByTickBidAsk])
         ib.reqTickByTickData(msft, "AllLast")
         await wait_until(lambda: any(code == 10190 for _, code in errors), 5)
 

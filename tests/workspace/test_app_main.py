@@ -68,12 +68,13 @@ async def test_starts_on_the_embedded_simulator_and_shuts_down_cleanly(
     window = window_in(tmp_path)
     run = asyncio.ensure_future(run_app(parse_args([]), window))
     await wait_until(lambda: window.session.state.phase is Phase.CONNECTED, 20)
-    assert window.session.simulator is not None
+    simulator = window.session.simulator
+    assert simulator is not None and simulator.running
     assert not window.status.sim_badge.isHidden()
     window.close()
     assert await asyncio.wait_for(run, 10) == 0
     assert window.session.state.phase is Phase.DISCONNECTED
-    assert window.session.simulator is None
+    assert window.session.simulator is None and not simulator.running  # the child has exited
     assert window.tasks.pending == 0
     assert noisy(caplog) == []
 

@@ -337,6 +337,21 @@ async def test_last_profile_is_remembered_and_quick_connect_keeps_the_client_id(
         await window.session.close()
 
 
+@pytest.mark.asyncio
+async def test_status_bar_says_starting_simulator_while_the_gateway_process_starts(
+    window: MainWindow,
+) -> None:
+    shown: list[str] = []  # the label after each state change (the window's slot runs first)
+    window.session.stateChanged.connect(lambda _s: shown.append(window.status.state.full_text()))
+    try:
+        window.request_connect(make_profile(ProfileKind.SIMULATED))
+        await wait_until(lambda: window.session.is_connected, 30, window.session.state.text)
+    finally:
+        await window.session.close()
+    starting = shown.index("● Connecting: starting simulator")
+    assert shown[starting + 1 :][:2] == ["● Connecting", "● Connected"]
+
+
 def test_status_badges_follow_the_profile(window: MainWindow) -> None:
     status = window.status
     status.show_profile(make_profile(ProfileKind.SIMULATED, read_only=True))
