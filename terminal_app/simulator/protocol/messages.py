@@ -26,6 +26,7 @@ from terminal_app.simulator.protocol.order_fields import (
     VOLATILITY_COMPLETED,
     o,
 )
+from terminal_app.simulator.protocol.service_messages import SERVICE_MESSAGES
 from terminal_app.simulator.protocol.spec import (
     Conds,
     Const,
@@ -642,3 +643,4 @@ MESSAGES: dict[str, MessageSpec] = {
     "completedOrder": MessageSpec(101, COMPLETED_ORDER),
     "completedOrdersEnd": MessageSpec(102, ()),
 }
+MESSAGES.update(SERVICE_MESSAGES)
