@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from terminal_app.simulator.handlers.account import after_fill
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.trading.events import (
     CommissionEvent,
@@ -148,6 +149,9 @@ def route_event(gw: SimulatedGateway, event: EngineEvent) -> None:
             conn.send("commissionReport", report=event.report)
         else:
             conn.error(event.req_id, event.code, event.text)
+    if isinstance(event, ExecutionEvent):
+        for conn in gw.server.clients():  # every client sees the account's positions
+            after_fill(conn)
     if not targets:
         log.debug(
             "engine event for clientId %d with nobody connected: %s",
