@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ERR_AUTO_OPEN_ORDERS = 321
+ERR_VALIDATION = 321
+MISSING_EXCHANGE = "Error validating request:-'bN' : cause - Missing order exchange"
 
 
 @handles("placeOrder")
@@ -38,6 +40,10 @@ def place_order(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     order = req["order"]
     order.orderId, order.clientId = order_id, conn.client_id
     contract = req["contract"]
+    if not contract.exchange.strip():
+        # TWS validates the destination before anything else, whatIf included (issue 19).
+        conn.error(order_id, ERR_VALIDATION, MISSING_EXCHANGE)
+        return
     if not contract.conId:
         # TWS takes orders for a unique symbol/secType/exchange/currency without a conId.
         matches = gw.universe.match(contract)
