@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from terminal_app.simulator.handlers.contracts import resolve
+from terminal_app.simulator.handlers.generic_ticks import send_generic, send_mark, wants_mark
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
     DepthChange,
@@ -63,6 +64,7 @@ class TickLine:
     delayed: bool
     rt_volume: bool
     sent: dict[int, float] = field(default_factory=dict)
+    mark: bool = False  # generic tick 221: a mark price follows every quote and trade
 
     def _id(self, tick: int) -> int:
         return DELAYED.get(tick, tick) if self.delayed else tick
@@ -128,6 +130,8 @@ class TickLine:
             self.quote(event.bid, event.ask, event.bidSize, event.askSize)
         elif isinstance(event, Trade):
             self.trade(event.price, event.size, event.time, event.volume, event.vwap)
+        if self.mark:
+            send_mark(self)
 
 
 def _rt_volume(price: float, size: float, when: float, volume: float, vwap: float) -> str:
@@ -201,6 +205,7 @@ def _send_snapshot(
             _range_stats_soon(gw, line)
         else:
             _range_stats(gw, line)
+    send_generic(gw, line, generic, streaming)
 
 
 def _announce_type(gw: SimulatedGateway, conn: Connection, req_id: int, inst: Instrument) -> bool:
@@ -238,7 +243,7 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
         snapshotPermissions=SNAPSHOT_PERMISSIONS,
     )
     delayed = _announce_type(gw, conn, req_id, inst)
-    line = TickLine(conn, req_id, inst, delayed, "233" in generic)
+    line = TickLine(conn, req_id, inst, delayed, "233" in generic, mark=wants_mark(generic))
     _send_snapshot(gw, line, generic, streaming=not snapshot)
     if snapshot:
         conn.send("tickSnapshotEnd", reqId=req_id)

@@ -82,6 +82,7 @@ class Instrument:
     stockType: str = ""
     validExchanges: tuple[str, ...] = ()
     marketRuleId: int = 0
+    dividend_yield: float = 0.0  # annual, of the price; paid quarterly (generic tick 456)
 
     @property
     def asset_class(self) -> str:
@@ -401,6 +402,7 @@ def _build(raw: dict[str, Any], as_of: float) -> list[Instrument]:
                 category=s.get("category", ""),
                 subcategory=s.get("subcategory", ""),
                 stockType=s.get("stockType", "COMMON"),
+                dividend_yield=float(s.get("divYield", 0.0)),
                 validExchanges=STK_EXCHANGES,
                 marketRuleId=26,
             )
