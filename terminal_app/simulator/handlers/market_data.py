@@ -3,7 +3,7 @@
 Each subscription turns the market's events (`QuoteChange`, `Trade`, `DepthChange`) into the tick
 messages TWS sends, with IB's limits: 100 market data lines (error 101), 3 depth books (309),
 3 tick-by-tick streams (10190), a reqId already streaming (322). Delayed data
-(reqMarketDataType 3/4) uses the delayed tick ids.
+(reqMarketDataType 3/4) is 15 minutes old (`delayed.py`) and uses the delayed tick ids.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from terminal_app.simulator.handlers.contracts import resolve
+from terminal_app.simulator.handlers.delayed import quote_for, stream_delayed
 from terminal_app.simulator.handlers.generic_ticks import send_generic, send_mark, wants_mark
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
@@ -186,7 +187,7 @@ def _range_stats_soon(gw: SimulatedGateway, line: TickLine) -> None:
 def _send_snapshot(
     gw: SimulatedGateway, line: TickLine, generic: set[str], streaming: bool
 ) -> None:
-    q = gw.market.quote(line.inst.conId)
+    q = quote_for(gw, line)
     line.quote(q.bid, q.ask, q.bidSize, q.askSize)
     if _ok(q.last):
         line.price(LAST, q.last, q.lastSize)
@@ -248,7 +249,8 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     if snapshot:
         conn.send("tickSnapshotEnd", reqId=req_id)
         return
-    conn.subscribe(req_id, MKT_DATA, gw.market.subscribe(inst.conId, line.on_event))
+    stop = stream_delayed(gw, line) if delayed else gw.market.subscribe(inst.conId, line.on_event)
+    conn.subscribe(req_id, MKT_DATA, stop)
 
 
 @handles("cancelMktData")

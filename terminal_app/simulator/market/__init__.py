@@ -187,40 +187,32 @@ class Market:
         live = self._live.get(con_id)
         now = self.clock.epoch()
         if live is None:
-            path = self.path(con_id)
             second = last_second(now)
             cached = self._snapshots.get(con_id)
             if cached is not None and cached[0] == second:
                 return cached[1]
-            stats = self._session_stats(path, second)
-            shown = _shown_second(path.inst, second)
-            bid_size, ask_size = self._top_sizes(path, shown)
-            bid, ask = self._quote_prices(path, path.bid_ticks(shown))
+            quote = self._quote_at(con_id, second, now)
         else:
             stats = live.stats
-            bid, ask, bid_size, ask_size = live.bid, live.ask, live.bid_size, live.ask_size
-        quote = Quote(
-            conId=con_id,
-            time=now,
-            bid=bid,
-            ask=ask,
-            bidSize=bid_size,
-            askSize=ask_size,
-            last=stats.last,
-            lastSize=stats.last_size,
-            lastTime=stats.last_time,
-            volume=stats.volume,
-            open=stats.open,
-            high=stats.high,
-            low=stats.low,
-            prevClose=stats.prev_close,
-            vwap=stats.vwap,
-        )
+            quote = _quote(con_id, now, stats, live.bid, live.ask, live.bid_size, live.ask_size)
         if live is None:  # snapshots of unwatched instruments are rebuilt once per second
             if len(self._snapshots) > 4096:
                 self._snapshots.clear()
             self._snapshots[con_id] = (last_second(now), quote)
         return quote
+
+    def delayed_quote(self, con_id: int, delay_s: float) -> Quote:
+        """The quote as it stood `delay_s` simulated seconds ago (IB's delayed data)."""
+        t = self.clock.epoch() - delay_s
+        return self._quote_at(con_id, last_second(t), t)
+
+    def _quote_at(self, con_id: int, second: int, now: float) -> Quote:
+        path = self.path(con_id)
+        stats = self._session_stats(path, second)
+        shown = _shown_second(path.inst, second)
+        bid_size, ask_size = self._top_sizes(path, shown)
+        bid, ask = self._quote_prices(path, path.bid_ticks(shown))
+        return _quote(con_id, now, stats, bid, ask, bid_size, ask_size)
 
     def depth(self, con_id: int, rows: int = 10) -> tuple[list[Level], list[Level]]:
         """(bids, asks) best first, at most ``rows`` each: the book behind the quote on show (for
@@ -558,3 +550,31 @@ def _shown_second(inst: Instrument, second: int) -> int:
     if is_open(inst.sessions, second, False):
         return second
     return last_second(previous_session(inst.sessions, second, False).end)
+
+
+def _quote(
+    con_id: int,
+    now: float,
+    stats: _Stats,
+    bid: float,
+    ask: float,
+    bid_size: float,
+    ask_size: float,
+) -> Quote:
+    return Quote(
+        conId=con_id,
+        time=now,
+        bid=bid,
+        ask=ask,
+        bidSize=bid_size,
+        askSize=ask_size,
+        last=stats.last,
+        lastSize=stats.last_size,
+        lastTime=stats.last_time,
+        volume=stats.volume,
+        open=stats.open,
+        high=stats.high,
+        low=stats.low,
+        prevClose=stats.prev_close,
+        vwap=stats.vwap,
+    )
