@@ -95,9 +95,11 @@ EXCLUDED_MODULES: tuple[str, ...] = (
     "h5py",
 )
 
-# Left out unless a module of ours imports them. ib_async imports pandas only inside `util.df()`
-# (DataFrame helpers we never call): that alone would add about 20 MB.
-OPTIONAL_MODULES: tuple[str, ...] = ("pandas",)
+# Left out unless a module of ours imports them or a package that needs them (optional module ->
+# those imports). ib_async imports pandas only inside `util.df()` (DataFrame helpers we never
+# call): that alone would add about 20 MB; exchange_calendars (the simulator's exchange holidays)
+# needs it.
+OPTIONAL_MODULES: dict[str, tuple[str, ...]] = {"pandas": ("pandas", "exchange_calendars")}
 
 # Qt plugins: whole kinds that a desktop trading terminal never loads...
 DROPPED_PLUGIN_KINDS = frozenset(
@@ -191,7 +193,7 @@ def excluded_imports(imported: Iterable[str], excluded: Iterable[str]) -> list[s
 
 
 def bundle_excludes(root: Path) -> list[str]:
-    """EXCLUDED_MODULES plus each optional module no module of ours imports."""
+    """EXCLUDED_MODULES plus each optional module no module of ours needs."""
     imported = imported_modules(app_sources(root))
-    unused = [m for m in OPTIONAL_MODULES if not excluded_imports(imported, [m])]
+    unused = [m for m, needs in OPTIONAL_MODULES.items() if not excluded_imports(imported, needs)]
     return [*EXCLUDED_MODULES, *unused]

@@ -122,8 +122,11 @@ def test_excluded_imports_cover_submodules_only_by_dotted_prefix() -> None:
     assert bundle_rules.excluded_imports(imported, excluded) == ["PySide6.QtSql", "unittest.mock"]
 
 
-@pytest.mark.parametrize(("source", "kept"), [("import pandas as pd\n", True), ("x = 1\n", False)])
-def test_pandas_ships_only_when_an_app_module_imports_it(
+@pytest.mark.parametrize(
+    ("source", "kept"),
+    [("import pandas as pd\n", True), ("import exchange_calendars\n", True), ("x = 1\n", False)],
+)
+def test_pandas_ships_only_when_an_app_module_needs_it(
     tmp_path: Path, source: str, kept: bool
 ) -> None:
     (tmp_path / "terminal_app").mkdir()

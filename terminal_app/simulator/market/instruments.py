@@ -365,7 +365,7 @@ class Universe:
 
 def _build(raw: dict[str, Any], as_of: float) -> list[Instrument]:
     sessions = {
-        name: SessionSpec.parse(s["timeZoneId"], s["trading"], s["liquid"])
+        name: SessionSpec.parse(s["timeZoneId"], s["trading"], s["liquid"], s.get("calendar", ""))
         for name, s in raw["sessions"].items()
     }
     paths: dict[str, dict[str, float]] = raw["paths"]
