@@ -37,6 +37,10 @@ DEV_PACKAGES = frozenset(
     }
 )
 
+# terminal_app.simulator.pytest_plugin: the `ib_sim` fixture for users' pytest runs (imports
+# pytest); never part of the app.
+PYTEST_PLUGIN = "pytest_plugin"
+
 EXCLUDED_MODULES: tuple[str, ...] = (
     *sorted(DEV_PACKAGES),
     "pydoc_data",
@@ -150,7 +154,9 @@ def is_test_module(name: str) -> bool:
     parts = name.split(".")
     if parts[0] in DEV_PACKAGES:
         return True
-    return any(p in ("tests", "test", "conftest") or p.startswith("test_") for p in parts)
+    return any(
+        p in ("tests", "test", "conftest", PYTEST_PLUGIN) or p.startswith("test_") for p in parts
+    )
 
 
 def is_test_file(relpath: PurePath) -> bool:
@@ -179,7 +185,9 @@ def imported_modules(sources: Iterable[Path]) -> set[str]:
 
 
 def app_sources(root: Path) -> list[Path]:
-    return sorted([*(root / "terminal_app").rglob("*.py"), *(root / "ui").rglob("*.py")])
+    """Our modules that ship (the pytest plugin is for users' test runs, not the app)."""
+    found = [*(root / "terminal_app").rglob("*.py"), *(root / "ui").rglob("*.py")]
+    return sorted(p for p in found if p.stem != PYTEST_PLUGIN)
 
 
 def _covers(excluded: str, module: str) -> bool:

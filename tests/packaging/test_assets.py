@@ -80,6 +80,8 @@ def test_desktop_entry_launches_the_app_with_its_icon() -> None:
     [
         ("pandas.tests.frame.test_api", True),
         ("terminal_app.simulator.test_helpers", True),
+        ("terminal_app.simulator.pytest_plugin", True),  # users' pytest runs only
+        ("terminal_app.simulator.testing", False),
         ("_pytest.python", True),
         ("pytestqt.qtbot", True),
         ("ibapi.client", True),

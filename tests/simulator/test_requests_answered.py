@@ -1,9 +1,10 @@
 """Every request ib_async can send gets an answer from the gateway: data, an end message, or the
 error TWS sends with the request's own id. No call may hang (issue 19).
 
-Table-driven over ib_async's request methods (docs/simulator-requests.md is the same table in
-prose). The calls run concurrently, each bounded by its own timeout, so the table costs about
-as long as its slowest row (requestFA: ib_async gives up after its own 4 s, as against TWS).
+Table-driven over ib_async's request methods (terminal_app/simulator/REQUESTS.md is the same
+table in prose). The calls run concurrently, each bounded by its own timeout, so the table costs
+about as long as its slowest row (a 5-second bar; requestFA, which ib_async gives up on after
+its own 4 s, as against TWS).
 """
 
 from __future__ import annotations
@@ -60,10 +61,10 @@ async def _client_reply(ib: IB, wrapper_method: str, send: Callable[[], object])
     return await future
 
 
-async def _first_update(ib: IB, subscribe: Callable[[], Any]) -> Any:
-    """A streaming request: the subscription object once its first data arrived."""
+async def _first_update(subscribe: Callable[[], Any]) -> Any:
+    """A streaming request: its subscription object (Ticker, bar list) once its data arrived."""
     result = subscribe()
-    await ib.updateEvent
+    await result.updateEvent
     return result
 
 
@@ -140,11 +141,15 @@ ROWS: dict[str, tuple[Call, float]] = {
     "whatIfOrder": (lambda ib, c: ib.whatIfOrderAsync(c, LimitOrder("BUY", 1, 1.0)), 2),
     "qualifyContracts": (lambda ib, c: ib.qualifyContractsAsync(Stock("MSFT", "SMART", "USD")), 2),
     "placeOrder+cancelOrder": (_trade_status, 4),
-    "reqMktData": (lambda ib, c: _first_update(ib, lambda: ib.reqMktData(c)), 2),
-    "reqMktDepth": (lambda ib, c: _first_update(ib, lambda: ib.reqMktDepth(c)), 2),
+    "reqMktData": (lambda ib, c: _first_update(lambda: ib.reqMktData(c)), 2),
+    "reqMktDepth": (lambda ib, c: _first_update(lambda: ib.reqMktDepth(c)), 2),
     "reqTickByTickData": (
-        lambda ib, c: _first_update(ib, lambda: ib.reqTickByTickData(c, "BidAsk")),
+        lambda ib, c: _first_update(lambda: ib.reqTickByTickData(c, "BidAsk")),
         4,
+    ),
+    "reqRealTimeBars": (
+        lambda ib, c: _first_update(lambda: ib.reqRealTimeBars(c, 5, "TRADES", True)),
+        7,
     ),
     "reqPnL": (lambda ib, c: _client_reply(ib, "pnl", lambda: ib.reqPnL(SIM_ACCOUNT)), 3),
     "reqPnLSingle": (

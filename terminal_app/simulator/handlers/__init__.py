@@ -2,7 +2,7 @@
 
 Each module registers the requests of one area in `registry.HANDLERS`; importing this package
 imports them all. Anything without a handler is answered with error 322 by the gateway (and
-logged), never ignored. `docs/simulator-requests.md` lists what each request gets.
+logged), never ignored. `terminal_app/simulator/REQUESTS.md` lists what each request gets.
 """
 
 from terminal_app.simulator.handlers import (

@@ -4,7 +4,7 @@ option calculations, FA, WSH, display groups, soft-dollar tiers, family codes, u
 Each gets what TWS sends an account with no data or no permission for it: an empty answer, or
 the error TWS sends with the request's own id, so no client call waits forever. Requests that
 carry no id get a reply (`reqScannerParameters` always an XML document), since an error with
-reqId -1 ends no ib_async request. The table in `docs/simulator-requests.md` lists them all.
+reqId -1 ends no ib_async request. The table in `terminal_app/simulator/REQUESTS.md` lists them all.
 Scanner, option and news content is for later work; the layouts of their replies are in place.
 """
 
