@@ -13,12 +13,16 @@ import itertools
 import logging
 import math
 import statistics
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ib_async import BarData
+
     from terminal_app.simulator.gateway import SimulatedGateway
     from terminal_app.simulator.handlers.market_data import TickLine
+    from terminal_app.simulator.market.instruments import Instrument
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +58,32 @@ def send_generic(gw: SimulatedGateway, line: TickLine, generic: set[str], stream
     if not {"104", "411"} & generic:
         return
     if streaming:
-        conn = line.conn
-
-        def later() -> None:
-            if line.req_id in conn.subscriptions:
-                _volatility(gw, line, generic)
-
-        conn.soon(later)
+        later(line, lambda: _volatility(gw, line, generic))
     else:
         _volatility(gw, line, generic)
+
+
+def later(line: TickLine, work: Callable[[], None]) -> None:
+    """`work` in a later loop pass, if the line still streams then: a year of daily bars takes
+    60-90 ms the first time per instrument, and a watchlist opening many lines at once must not
+    freeze the terminal's UI for the sum of them."""
+    conn = line.conn
+
+    def run() -> None:
+        if line.req_id in conn.subscriptions:
+            work()
+
+    conn.soon(run)
+
+
+def daily_bars(gw: SimulatedGateway, inst: Instrument, duration: str) -> list[BarData]:
+    """RTH daily bars (trades, midpoints for forex) ending now; none when there is no history."""
+    what = "TRADES" if inst.has_trades else "MIDPOINT"
+    try:
+        return gw.market.bars(inst.conId, None, duration, "1 day", what, True)
+    except Exception as exc:  # e.g. no history for this instrument
+        log.info("no daily bars for %s: %s", inst.localSymbol, exc)
+        return []
 
 
 def send_mark(line: TickLine) -> None:
@@ -109,13 +130,7 @@ def _next_quarter_payment(today: date) -> date:
 
 
 def _volatility(gw: SimulatedGateway, line: TickLine, generic: set[str]) -> None:
-    inst = line.inst
-    what = "TRADES" if inst.has_trades else "MIDPOINT"
-    try:
-        daily = gw.market.bars(inst.conId, None, "3 M", "1 day", what, True)
-    except Exception as exc:  # e.g. no history for this instrument
-        log.info("no historical volatility for %s: %s", inst.localSymbol, exc)
-        return
+    daily = daily_bars(gw, line.inst, "3 M")
     closes = [b.close for b in daily[-(VOLATILITY_DAYS + 1) :] if b.close > 0]
     if len(closes) < 3:
         return

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from terminal_app.simulator.handlers.contracts import resolve
 from terminal_app.simulator.handlers.delayed import quote_for, stream_delayed
-from terminal_app.simulator.handlers.generic_ticks import send_generic, send_mark, wants_mark
+from terminal_app.simulator.handlers.generic_ticks import (
+    daily_bars,
+    later,
+    send_generic,
+    send_mark,
+    wants_mark,
+)
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
     DepthChange,
@@ -151,12 +157,7 @@ def _generic_ticks(text: str) -> set[str]:
 def _range_stats(gw: SimulatedGateway, line: TickLine) -> None:
     """Generic tick 165: 13/26/52-week lows and highs and the average daily volume."""
     inst = line.inst
-    what = "TRADES" if inst.has_trades else "MIDPOINT"
-    try:
-        daily = gw.market.bars(inst.conId, None, "1 Y", "1 day", what, True)
-    except Exception as exc:  # e.g. no history for this instrument
-        log.info("no 52-week statistics for %s: %s", inst.localSymbol, exc)
-        return
+    daily = daily_bars(gw, inst, "1 Y")
     for weeks, low_tick, high_tick in (
         (13, LOW_13W, HIGH_13W),
         (26, LOW_26W, HIGH_26W),
@@ -169,19 +170,6 @@ def _range_stats(gw: SimulatedGateway, line: TickLine) -> None:
     if inst.has_trades and daily:
         recent = daily[-90:]
         line.size(AV_VOLUME, round(sum(b.volume for b in recent) / len(recent)))
-
-
-def _range_stats_soon(gw: SimulatedGateway, line: TickLine) -> None:
-    """Generic tick 165 for a streaming line, in a later loop pass: a year of daily bars takes
-    60-90 ms the first time per instrument, and a watchlist opening many lines at once must not
-    freeze the terminal's UI for the sum of them."""
-    conn = line.conn
-
-    def send() -> None:
-        if line.req_id in conn.subscriptions:
-            _range_stats(gw, line)
-
-    conn.soon(send)
 
 
 def _send_snapshot(
@@ -203,7 +191,7 @@ def _send_snapshot(
         )
     if "165" in generic:
         if streaming:
-            _range_stats_soon(gw, line)
+            later(line, lambda: _range_stats(gw, line))
         else:
             _range_stats(gw, line)
     send_generic(gw, line, generic, streaming)

@@ -457,6 +457,18 @@ MESSAGES: dict[str, MessageSpec] = {
         ),
     ),
     "positionEnd": MessageSpec(62, (Const("1"),)),
+    "positionMulti": MessageSpec(
+        71,
+        (
+            Const("1"),
+            F("reqId", N),
+            F("account"),
+            *CONTRACT_11,
+            F("position", Z),
+            F("avgCost", D),
+            F("modelCode"),
+        ),
+    ),
     "accountSummary": MessageSpec(
         63,
         (Const("1"), F("reqId", N), F("account"), F("tag"), F("value"), F("currency")),

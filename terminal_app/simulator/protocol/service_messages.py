@@ -7,23 +7,6 @@ from terminal_app.simulator.protocol.spec import Const, Each, F, Kind, MessageSp
 
 S, N, D, B, Z = Kind.STR, Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.SIZE
 
-_CONTRACT_11 = tuple(
-    F(f"contract.{n}", N if n == "conId" else D if n == "strike" else S)
-    for n in (
-        "conId",
-        "symbol",
-        "secType",
-        "lastTradeDateOrContractMonth",
-        "strike",
-        "right",
-        "multiplier",
-        "exchange",
-        "currency",
-        "localSymbol",
-        "tradingClass",
-    )
-)
-
 SERVICE_MESSAGES: dict[str, MessageSpec] = {
     "scannerParameters": MessageSpec(19, (Const("1"), F("xml"))),
     # Rows are `ScanData`-like objects (rank, contractDetails, distance, benchmark, projection,
@@ -59,18 +42,6 @@ SERVICE_MESSAGES: dict[str, MessageSpec] = {
     ),
     "displayGroupList": MessageSpec(67, (Const("1"), F("reqId", N), F("groups"))),
     "displayGroupUpdated": MessageSpec(68, (Const("1"), F("reqId", N), F("contractInfo"))),
-    "positionMulti": MessageSpec(
-        71,
-        (
-            Const("1"),
-            F("reqId", N),
-            F("account"),
-            *_CONTRACT_11,
-            F("position", Z),
-            F("avgCost", D),
-            F("modelCode"),
-        ),
-    ),
     "positionMultiEnd": MessageSpec(72, (Const("1"), F("reqId", N))),
     "softDollarTiers": MessageSpec(
         77, (F("reqId", N), Each("tiers", object, (F("_.name"), F("_.val"), F("_.displayName"))))
