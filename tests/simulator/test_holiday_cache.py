@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from terminal_app.simulator.market import holidays
+from terminal_app.simulator import holidays
 
 
 def test_a_cached_year_is_read_back_and_a_corrupt_cache_recomputed(

@@ -5,8 +5,8 @@ session and the regular (``liquid``) one. ``open > close`` means the session ope
 previous calendar day (forex 17:15-17:00, CME 17:00-16:00 Chicago): the session belongs to the
 trade date it closes on.
 Trade dates are Monday to Friday except the exchange's holidays, and early closes shorten a
-session, both from the `exchange_calendars` library (`holidays.py`) for the calendar a template
-names (XNYS for US stocks, CMES and friends for CME Group's Globex); forex has none.
+session, both from the `exchange_calendars` library (`simulator/holidays.py`) for the calendar
+a template names (XNYS for US stocks, CMES and friends for CME Group's Globex); forex has none.
 
 Times in and out are epoch seconds (float, UTC) so the price path and the bar builder can use them
 without datetime arithmetic; ``trade_date`` is the exchange-local date a session belongs to.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from terminal_app.simulator.market.holidays import year_rules
+from terminal_app.simulator.holidays import year_rules
 
 # IB's timeZoneId strings are the old "US/…" links; tzdata still ships them, but map them to the
 # canonical names so the zone database needs no backward links.
