@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint package bench clean
+.PHONY: run test lint package bench calendars clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ package: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m benchmarks
+
+# Rewrite resources/exchange_calendars.json from the exchange_calendars library (after upgrading it).
+calendars: $(STAMP)
+	$(BIN)/python -c 'from terminal_app.paths import resources_dir; from terminal_app.simulator import holidays; holidays.write_table(resources_dir() / holidays.TABLE_FILE)'
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

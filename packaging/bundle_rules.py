@@ -37,6 +37,10 @@ DEV_PACKAGES = frozenset(
     }
 )
 
+# terminal_app.simulator.pytest_plugin: the `ib_sim` fixture for users' pytest runs (imports
+# pytest); never part of the app.
+PYTEST_PLUGIN = "pytest_plugin"
+
 EXCLUDED_MODULES: tuple[str, ...] = (
     *sorted(DEV_PACKAGES),
     "pydoc_data",
@@ -95,9 +99,11 @@ EXCLUDED_MODULES: tuple[str, ...] = (
     "h5py",
 )
 
-# Left out unless a module of ours imports them. ib_async imports pandas only inside `util.df()`
-# (DataFrame helpers we never call): that alone would add about 20 MB.
-OPTIONAL_MODULES: tuple[str, ...] = ("pandas",)
+# Left out unless a module of ours imports them or a package that needs them (optional module ->
+# those imports). ib_async imports pandas only inside `util.df()` (DataFrame helpers we never
+# call): that alone would add about 20 MB; exchange_calendars (the simulator's exchange holidays)
+# needs it.
+OPTIONAL_MODULES: dict[str, tuple[str, ...]] = {"pandas": ("pandas", "exchange_calendars")}
 
 # Qt plugins: whole kinds that a desktop trading terminal never loads...
 DROPPED_PLUGIN_KINDS = frozenset(
@@ -148,7 +154,9 @@ def is_test_module(name: str) -> bool:
     parts = name.split(".")
     if parts[0] in DEV_PACKAGES:
         return True
-    return any(p in ("tests", "test", "conftest") or p.startswith("test_") for p in parts)
+    return any(
+        p in ("tests", "test", "conftest", PYTEST_PLUGIN) or p.startswith("test_") for p in parts
+    )
 
 
 def is_test_file(relpath: PurePath) -> bool:
@@ -177,7 +185,9 @@ def imported_modules(sources: Iterable[Path]) -> set[str]:
 
 
 def app_sources(root: Path) -> list[Path]:
-    return sorted([*(root / "terminal_app").rglob("*.py"), *(root / "ui").rglob("*.py")])
+    """Our modules that ship (the pytest plugin is for users' test runs, not the app)."""
+    found = [*(root / "terminal_app").rglob("*.py"), *(root / "ui").rglob("*.py")]
+    return sorted(p for p in found if p.stem != PYTEST_PLUGIN)
 
 
 def _covers(excluded: str, module: str) -> bool:
@@ -191,7 +201,7 @@ def excluded_imports(imported: Iterable[str], excluded: Iterable[str]) -> list[s
 
 
 def bundle_excludes(root: Path) -> list[str]:
-    """EXCLUDED_MODULES plus each optional module no module of ours imports."""
+    """EXCLUDED_MODULES plus each optional module no module of ours needs."""
     imported = imported_modules(app_sources(root))
-    unused = [m for m in OPTIONAL_MODULES if not excluded_imports(imported, [m])]
+    unused = [m for m, needs in OPTIONAL_MODULES.items() if not excluded_imports(imported, needs)]
     return [*EXCLUDED_MODULES, *unused]

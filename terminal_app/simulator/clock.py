@@ -12,8 +12,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from zoneinfo import ZoneInfo
+
+from terminal_app.simulator.holidays import year_rules
 
 log = logging.getLogger(__name__)
 
@@ -68,18 +71,22 @@ class SimClock:
         return delta / self._speed if self._speed > 0 else float("inf")
 
 
+def _nyse_day(d: date) -> bool:
+    return d.weekday() < 5 and d not in year_rules("XNYS", d.year).holidays
+
+
 def _us_stock_rth(t: datetime) -> bool:
     local = t.astimezone(NEW_YORK)
-    minutes = local.hour * 60 + local.minute
-    return local.weekday() < 5 and 9 * 60 + 30 <= minutes < 16 * 60
+    close = year_rules("XNYS", local.year).early_closes.get(local.date(), day_time(16, 0))
+    return _nyse_day(local.date()) and day_time(9, 30) <= local.time() < close
 
 
 def resolve_start(spec: str, now: datetime | None = None) -> datetime:
     """``"auto"`` or ``"YYYY-MM-DD HH:MM"`` (America/New_York) → the simulated start, UTC.
 
     auto = the current time when US stocks are in regular trading hours, otherwise 10:00 New York
-    time of the most recent weekday whose 10:00 has passed, so a demo always opens on a live
-    market. The choice is logged.
+    time of the most recent NYSE trading day whose 10:00 has passed, so a demo always opens on a
+    live market. The choice is logged.
     """
     real_now = (now or datetime.now(UTC)).astimezone(UTC)
     text = spec.strip()
@@ -104,7 +111,7 @@ def resolve_start(spec: str, now: datetime | None = None) -> datetime:
     # Before 10:00 on a weekday the most recent 10:00 was on the previous weekday.
     if local.hour < 10:
         day -= timedelta(days=1)
-    while day.weekday() >= 5:
+    while not _nyse_day(day):
         day -= timedelta(days=1)
     start_local = datetime(day.year, day.month, day.day, 10, 0, tzinfo=NEW_YORK)
     log.info(

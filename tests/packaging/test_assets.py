@@ -80,6 +80,8 @@ def test_desktop_entry_launches_the_app_with_its_icon() -> None:
     [
         ("pandas.tests.frame.test_api", True),
         ("terminal_app.simulator.test_helpers", True),
+        ("terminal_app.simulator.pytest_plugin", True),  # users' pytest runs only
+        ("terminal_app.simulator.testing", False),
         ("_pytest.python", True),
         ("pytestqt.qtbot", True),
         ("ibapi.client", True),
@@ -122,8 +124,11 @@ def test_excluded_imports_cover_submodules_only_by_dotted_prefix() -> None:
     assert bundle_rules.excluded_imports(imported, excluded) == ["PySide6.QtSql", "unittest.mock"]
 
 
-@pytest.mark.parametrize(("source", "kept"), [("import pandas as pd\n", True), ("x = 1\n", False)])
-def test_pandas_ships_only_when_an_app_module_imports_it(
+@pytest.mark.parametrize(
+    ("source", "kept"),
+    [("import pandas as pd\n", True), ("import exchange_calendars\n", True), ("x = 1\n", False)],
+)
+def test_pandas_ships_only_when_an_app_module_needs_it(
     tmp_path: Path, source: str, kept: bool
 ) -> None:
     (tmp_path / "terminal_app").mkdir()

@@ -68,6 +68,9 @@ def test_explicit_start_is_new_york_time():
         (ny(2026, 11, 23, 9, 0), ny(2026, 11, 20, 10, 0)),  # Monday morning: Friday
         (ny(2026, 11, 28, 12, 0), ny(2026, 11, 27, 10, 0)),  # Saturday: Friday
         (ny(2026, 11, 29, 23, 0), ny(2026, 11, 27, 10, 0)),  # Sunday night: Friday
+        (ny(2026, 11, 26, 11, 0), ny(2026, 11, 25, 10, 0)),  # Thanksgiving: Wednesday
+        (ny(2026, 11, 27, 14, 0), ny(2026, 11, 27, 10, 0)),  # after Friday's 13:00 close
+        (ny(2026, 11, 27, 12, 0), ny(2026, 11, 27, 12, 0)),  # before it: now
     ],
 )
 def test_auto_start(real, expected, caplog):
@@ -83,7 +86,8 @@ def test_auto_start(real, expected, caplog):
         ("2026-11-24 10:00", ny(2026, 11, 24, 20, 0), ny(2026, 11, 24, 20, 0)),  # closed too
         ("2026-11-24 10:00", ny(2026, 11, 23, 15, 0), ny(2026, 11, 24, 10, 0)),  # saved earlier
         ("2026-11-24 10:00", None, ny(2026, 11, 24, 10, 0)),  # nothing saved
-        ("auto", ny(2026, 11, 27, 14, 0), ny(2026, 11, 27, 14, 0)),  # auto, into RTH
+        ("auto", ny(2026, 11, 27, 12, 0), ny(2026, 11, 27, 12, 0)),  # auto, into RTH
+        ("auto", ny(2026, 11, 27, 14, 0), ny(2026, 11, 27, 10, 0)),  # after the 13:00 early close
         ("auto", ny(2026, 11, 27, 16, 30), ny(2026, 11, 27, 10, 0)),  # never into a closed market
     ],
 )

@@ -209,3 +209,15 @@ async def test_forex_line_reports_its_pip_tick(sim_ib: IB) -> None:
     tickers = [sim_ib.reqMktData(c) for c in pairs]
     await wait_until(lambda: all(t.minTick > 0 for t in tickers), 5)
     assert [t.minTick for t in tickers] == [0.00005, 0.005]
+
+
+async def test_delayed_data_is_15_minutes_old(sim_ib: IB, sim_gateway: SimulatedGateway) -> None:
+    """Issue 19: delayed lines showed the live market."""
+    sim_ib.reqMarketDataType(3)
+    aapl = await qualified(sim_ib, AAPL)
+    ticker = sim_ib.reqMktData(aapl)
+    await wait_until(lambda: ticker.marketDataType == 3 and ticker.volume > 0, 5)
+    market = sim_gateway.market
+    live, then, before = (market.delayed_quote(aapl.conId, d) for d in (0, 900, 903))
+    # 15 minutes of trading not shown yet (a second or two of slack for the sampling).
+    assert before.volume <= ticker.volume <= then.volume < live.volume

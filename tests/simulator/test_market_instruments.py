@@ -1,9 +1,11 @@
 """Instrument universe: data, expiries, IB matching semantics, contract details."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from ib_async import Contract, Forex, Future, Index, Stock
 
+from terminal_app.simulator.market.calendar import is_open
 from terminal_app.simulator.market.instruments import Universe, last_trade_date, next_expiries
 
 AS_OF = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -106,7 +108,10 @@ def test_contract_and_details(universe):
     assert "20261128:CLOSED" in d.liquidHours
     assert len(d.marketRuleIds.split(",")) == len(d.validExchanges.split(","))
     # the parsed sessions ib_async offers from these strings
-    assert len(d.tradingSessions()) == 5
+    # NYSE: Thanksgiving (Thursday 26th) closed, Friday closes at 13:00 (after hours to 17:00).
+    assert "20261126:CLOSED" in d.liquidHours and "20261127:0930-20261127:1300" in d.liquidHours
+    assert "20261127:0400-20261127:1700" in d.tradingHours
+    assert len(d.tradingSessions()) == 4
     es = universe.match(Future("ES", "202612"))[0]
     ed = es.details(AS_OF)
     assert ed.contract is not None and ed.contract.multiplier == "50"
@@ -128,3 +133,25 @@ def test_matching_symbols(universe):
     eur = universe.matching_symbols("EURUSD")[0].contract
     assert eur is not None and eur.secType == "CASH"
     assert universe.matching_symbols("") == []
+
+
+def test_exchange_holidays_and_early_closes(universe: Universe) -> None:
+    """NYSE and CME calendars from exchange_calendars (issue 19): Thanksgiving 2026 and the
+    Friday after, Christmas."""
+    (aapl,) = universe.match(Stock("AAPL", "SMART", "USD"))
+    (es,) = universe.match(Future("ES", "202612"))
+    (eur,) = universe.match(Forex("EURUSD"))
+
+    def at(day: int, hhmm: str, tz: str = "America/New_York", month: int = 11) -> float:
+        h, m = map(int, hhmm.split(":"))
+        return datetime(2026, month, day, h, m, tzinfo=ZoneInfo(tz)).timestamp()
+
+    assert not is_open(aapl.sessions, at(26, "11:00"), rth=True)  # Thanksgiving
+    assert is_open(aapl.sessions, at(27, "12:59"), rth=True)
+    assert not is_open(aapl.sessions, at(27, "13:01"), rth=True)  # 13:00 early close
+    assert is_open(aapl.sessions, at(27, "16:30")) and not is_open(aapl.sessions, at(27, "17:01"))
+    assert not is_open(aapl.sessions, at(25, "11:00", month=12), rth=True)  # Christmas
+    chicago = "America/Chicago"
+    assert is_open(es.sessions, at(27, "11:59", chicago))
+    assert not is_open(es.sessions, at(27, "12:01", chicago))  # Globex halts at 12:00 CT
+    assert is_open(eur.sessions, at(26, "11:00"))  # IDEALPRO keeps no exchange calendar

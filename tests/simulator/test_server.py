@@ -128,7 +128,7 @@ async def test_disconnect_mid_message_leaks_nothing(
         assert again.isConnected()
 
 
-async def test_unsupported_request_gets_an_error_for_its_req_id(
+async def test_unsupported_request_gets_error_322(
     sim_gateway: SimulatedGateway,
 ) -> None:
     client = await RawClient.open(sim_gateway.port)
@@ -138,9 +138,9 @@ async def test_unsupported_request_gets_an_error_for_its_req_id(
         await client.read_until("4")
         await client.read_until("4")
         await client.read_until("4")
-        client.send(52, 2, 4242, 0, "AAPL", "STK", "SMART", "", "USD", "", "ReportSnapshot", "")
+        client.send(65, 1, "an ISV's api", "1.0")  # verifyRequest: carries no reqId
         error = await client.read()
-        assert error[0] == "4" and error[2:4] == ["4242", "322"]
+        assert error[0] == "4" and error[2:4] == ["-1", "322"]
         assert "not supported" in error[4]
         client.send(9, 8, 77)  # truncated reqContractDetails
         error = await client.read()

@@ -184,3 +184,16 @@ def test_forex_commission_is_on_the_usd_value() -> None:
     h.venue.quote(jpy.conId, 150.000, 150.005, tick=0.005, sizes=(50_000_000,))
     h.place(MarketOrder("BUY", 20_000_000), jpy)  # 20M USD: 0.2 bp = 400 USD, not 60,000
     assert h.commissions()[-1].report.commission == 400.00
+
+
+def test_executions_are_the_days_only() -> None:
+    """reqExecutions reports today's fills (since midnight New York), as TWS does (issue 19)."""
+    h = market()
+    h.place(MarketOrder("BUY", 100))
+    assert len(h.engine.executions()) == 1
+    h.clock.advance(24 * 3600.0)  # Wednesday 10:00
+    h.venue.quote(AAPL, 100.00, 100.02, last=100.01, sizes=(100_000,))
+    h.place(MarketOrder("SELL", 40))
+    assert [r.execution.shares for r in h.engine.executions()] == [40]
+    old = ExecutionFilter(time="20261120 09:00:00 US/Eastern")  # cannot widen the day
+    assert [r.execution.shares for r in h.engine.executions(old)] == [40]

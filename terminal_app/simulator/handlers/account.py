@@ -1,12 +1,14 @@
 """The paper account: account updates, positions, account summary, multi updates, PnL streams.
 
 Every stream sends its full picture on request, then once a second only what changed (diffed
-against what this client was last sent), so fills and price moves show within a second.
+against what this client was last sent), so price moves show within a second; positions and
+portfolio changes of a fill go out at once, behind its execDetails.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -42,12 +44,37 @@ class Stream:
         return STREAM_INTERVAL_S
 
 
+# Each client's position and portfolio streams, refreshed at once after a fill.
+_FILL_STREAMS: weakref.WeakKeyDictionary[Connection, dict[int, Stream]] = (
+    weakref.WeakKeyDictionary()
+)
+FILL_DRIVEN = ("positions", "accountUpdates")
+
+
 def _start(conn: Connection, key: int, kind: str, refresh: Callable[[Stream, bool], None]) -> None:
     stream = Stream(lambda full: None)
     stream.refresh = lambda full: refresh(stream, full)
     stream.refresh(True)
     repeater = conn.repeat(stream.step, STREAM_INTERVAL_S, kind)
-    conn.subscribe(key, kind, repeater.cancel)
+    if kind not in FILL_DRIVEN:
+        conn.subscribe(key, kind, repeater.cancel)
+        return
+    streams = _FILL_STREAMS.setdefault(conn, {})
+    streams[key] = stream
+
+    def stop() -> None:
+        repeater.cancel()
+        if streams.get(key) is stream:
+            del streams[key]
+
+    conn.subscribe(key, kind, stop)
+
+
+def after_fill(conn: Connection) -> None:
+    """Send the position and portfolio changes of a fill now, right behind its execDetails, as
+    TWS does: `ib.positions()` is current as soon as the client sees the fill."""
+    for stream in list(_FILL_STREAMS.get(conn, {}).values()):
+        stream.refresh(False)
 
 
 def _account_ok(gw: SimulatedGateway, conn: Connection, req_id: int, account: str) -> bool:

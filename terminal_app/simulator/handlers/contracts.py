@@ -101,17 +101,17 @@ def managed_accounts(gw: SimulatedGateway, conn: Connection, req: Request) -> No
 
 @handles("reqMarketRule")
 def market_rule(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    """Price increments of a rule id from contract details (one tick size per rule here)."""
+    """Price increments of a rule id from contract details (one tick size per rule here).
+
+    An unknown id gets a rule with no increments (unverified against TWS): the request carries
+    no id, so an error (reqId -1) would leave ib_async waiting out its timeout.
+    """
     rule_id = int(req["marketRuleId"])
     ticks = sorted({i.minTick for i in gw.universe.instruments if i.marketRuleId == rule_id})
     if not ticks:
-        conn.error(-1, ERR_VALIDATION, f"Error validating request: unknown market rule {rule_id}")
-        return
-    conn.send(
-        "marketRule",
-        marketRuleId=rule_id,
-        increments=[PriceIncrement(lowEdge=0.0, increment=ticks[0])],
-    )
+        log.info("%r: unknown market rule %d", conn, rule_id)
+    increments = [PriceIncrement(lowEdge=0.0, increment=ticks[0])] if ticks else []
+    conn.send("marketRule", marketRuleId=rule_id, increments=increments)
 
 
 @handles("reqNewsProviders")

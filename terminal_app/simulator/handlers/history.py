@@ -21,6 +21,7 @@ from ib_async import BarData
 
 from terminal_app.simulator.handlers.contracts import resolve
 from terminal_app.simulator.handlers.registry import handles
+from terminal_app.simulator.handlers.schedule import send_schedule
 from terminal_app.simulator.market import HistoricalDataError
 from terminal_app.simulator.market.calendar import zone
 from terminal_app.simulator.streams import HISTORY
@@ -143,6 +144,9 @@ def req_historical_data(gw: SimulatedGateway, conn: Connection, req: Request) ->
         )
         return
     bar_size, what, rth = str(req["barSizeSetting"]), str(req["whatToShow"]), bool(req["useRTH"])
+    if what.upper() == "SCHEDULE":
+        send_schedule(gw, conn, req_id, inst, end, str(req["durationStr"]), rth)
+        return
     format_date = int(req["formatDate"] or 1)
     steps = gw.market.bar_steps(inst.conId, end, str(req["durationStr"]), bar_size, what, rth)
     end_t = end or gw.clock.now()

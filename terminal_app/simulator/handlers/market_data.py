@@ -3,7 +3,7 @@
 Each subscription turns the market's events (`QuoteChange`, `Trade`, `DepthChange`) into the tick
 messages TWS sends, with IB's limits: 100 market data lines (error 101), 3 depth books (309),
 3 tick-by-tick streams (10190), a reqId already streaming (322). Delayed data
-(reqMarketDataType 3/4) uses the delayed tick ids.
+(reqMarketDataType 3/4) is 15 minutes old (`delayed.py`) and uses the delayed tick ids.
 """
 
 from __future__ import annotations
@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from terminal_app.simulator.handlers.contracts import resolve
+from terminal_app.simulator.handlers.delayed import quote_for, stream_delayed
+from terminal_app.simulator.handlers.generic_ticks import (
+    daily_bars,
+    later,
+    send_generic,
+    send_mark,
+    wants_mark,
+)
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
     DepthChange,
@@ -63,6 +71,7 @@ class TickLine:
     delayed: bool
     rt_volume: bool
     sent: dict[int, float] = field(default_factory=dict)
+    mark: bool = False  # generic tick 221: a mark price follows every quote and trade
 
     def _id(self, tick: int) -> int:
         return DELAYED.get(tick, tick) if self.delayed else tick
@@ -128,6 +137,8 @@ class TickLine:
             self.quote(event.bid, event.ask, event.bidSize, event.askSize)
         elif isinstance(event, Trade):
             self.trade(event.price, event.size, event.time, event.volume, event.vwap)
+        if self.mark:
+            send_mark(self)
 
 
 def _rt_volume(price: float, size: float, when: float, volume: float, vwap: float) -> str:
@@ -146,12 +157,7 @@ def _generic_ticks(text: str) -> set[str]:
 def _range_stats(gw: SimulatedGateway, line: TickLine) -> None:
     """Generic tick 165: 13/26/52-week lows and highs and the average daily volume."""
     inst = line.inst
-    what = "TRADES" if inst.has_trades else "MIDPOINT"
-    try:
-        daily = gw.market.bars(inst.conId, None, "1 Y", "1 day", what, True)
-    except Exception as exc:  # e.g. no history for this instrument
-        log.info("no 52-week statistics for %s: %s", inst.localSymbol, exc)
-        return
+    daily = daily_bars(gw, inst, "1 Y")
     for weeks, low_tick, high_tick in (
         (13, LOW_13W, HIGH_13W),
         (26, LOW_26W, HIGH_26W),
@@ -166,23 +172,10 @@ def _range_stats(gw: SimulatedGateway, line: TickLine) -> None:
         line.size(AV_VOLUME, round(sum(b.volume for b in recent) / len(recent)))
 
 
-def _range_stats_soon(gw: SimulatedGateway, line: TickLine) -> None:
-    """Generic tick 165 for a streaming line, in a later loop pass: a year of daily bars takes
-    60-90 ms the first time per instrument, and a watchlist opening many lines at once must not
-    freeze the terminal's UI for the sum of them."""
-    conn = line.conn
-
-    def send() -> None:
-        if line.req_id in conn.subscriptions:
-            _range_stats(gw, line)
-
-    conn.soon(send)
-
-
 def _send_snapshot(
     gw: SimulatedGateway, line: TickLine, generic: set[str], streaming: bool
 ) -> None:
-    q = gw.market.quote(line.inst.conId)
+    q = quote_for(gw, line)
     line.quote(q.bid, q.ask, q.bidSize, q.askSize)
     if _ok(q.last):
         line.price(LAST, q.last, q.lastSize)
@@ -198,9 +191,10 @@ def _send_snapshot(
         )
     if "165" in generic:
         if streaming:
-            _range_stats_soon(gw, line)
+            later(line, lambda: _range_stats(gw, line))
         else:
             _range_stats(gw, line)
+    send_generic(gw, line, generic, streaming)
 
 
 def _announce_type(gw: SimulatedGateway, conn: Connection, req_id: int, inst: Instrument) -> bool:
@@ -238,12 +232,13 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
         snapshotPermissions=SNAPSHOT_PERMISSIONS,
     )
     delayed = _announce_type(gw, conn, req_id, inst)
-    line = TickLine(conn, req_id, inst, delayed, "233" in generic)
+    line = TickLine(conn, req_id, inst, delayed, "233" in generic, mark=wants_mark(generic))
     _send_snapshot(gw, line, generic, streaming=not snapshot)
     if snapshot:
         conn.send("tickSnapshotEnd", reqId=req_id)
         return
-    conn.subscribe(req_id, MKT_DATA, gw.market.subscribe(inst.conId, line.on_event))
+    stop = stream_delayed(gw, line) if delayed else gw.market.subscribe(inst.conId, line.on_event)
+    conn.subscribe(req_id, MKT_DATA, stop)
 
 
 @handles("cancelMktData")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ib_async import Order
 from ib_async.util import UNSET_DOUBLE
 
+from terminal_app.simulator.handlers.account import after_fill
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.trading import errors
 from terminal_app.simulator.trading.events import (
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ERR_AUTO_OPEN_ORDERS = 321
+ERR_VALIDATION = 321  # "Error validating request"
+MISSING_EXCHANGE = "Error validating request:-'bN' : cause - Missing order exchange"
 # Sizes and prices beyond these are typos or attacks, not orders (the engine's decimal arithmetic
 # is not meant for 1e308); IB's own precautionary limits are far lower.
 MAX_QUANTITY = 1e10
@@ -66,6 +68,10 @@ def place_order(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
         conn.error(order_id, rejection.code, rejection.text)
         return
     contract = req["contract"]
+    if not contract.exchange.strip():
+        # TWS validates the destination before anything else, whatIf included (issue 19).
+        conn.error(order_id, ERR_VALIDATION, MISSING_EXCHANGE)
+        return
     if not contract.conId:
         # TWS takes orders for a unique symbol/secType/exchange/currency without a conId.
         matches = gw.universe.match(contract)
@@ -99,7 +105,7 @@ def auto_open_orders(gw: SimulatedGateway, conn: Connection, req: Request) -> No
     if conn.client_id != 0:
         conn.error(
             -1,
-            ERR_AUTO_OPEN_ORDERS,
+            ERR_VALIDATION,
             "Error validating request: reqAutoOpenOrders is only valid for client id 0",
         )
         return
@@ -177,6 +183,9 @@ def route_event(gw: SimulatedGateway, event: EngineEvent) -> None:
             conn.send("commissionReport", report=event.report)
         else:
             conn.error(event.req_id, event.code, event.text)
+    if isinstance(event, ExecutionEvent):
+        for conn in gw.server.clients():  # every client sees the account's positions
+            after_fill(conn)
     if not targets:
         log.debug(
             "engine event for clientId %d with nobody connected: %s",

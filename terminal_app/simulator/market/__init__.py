@@ -50,7 +50,7 @@ from terminal_app.simulator.market.events import (
 from terminal_app.simulator.market.instruments import Instrument, Universe
 from terminal_app.simulator.market.live import Feed, quote_prices, shown_step, top_of_book
 from terminal_app.simulator.market.price_path import InstrumentPath
-from terminal_app.simulator.market.stats import session_stats
+from terminal_app.simulator.market.stats import SessionStats, session_stats
 
 __all__ = [
     "DepthChange",
@@ -98,41 +98,30 @@ class Market:
     def quote(self, con_id: int) -> Quote:
         live = self._feed.lives.get(con_id)
         now = self.clock.epoch()
-        if live is None:
-            path = self.path(con_id)
-            step = shown_step(path.inst, now)
-            cached = self._snapshots.get(con_id)
-            if cached is not None and cached[0] == step:
-                return cached[1]
-            stats = session_stats(path, last_second(now))
-            bid_size, ask_size = top_of_book(path, step)
-            second = cadence_of(path.inst).second_of(step)
-            bid, ask = quote_prices(path, path.bid_ticks(second))
-        else:
-            stats = live.stats
-            bid, ask, bid_size, ask_size = live.bid, live.ask, live.bid_size, live.ask_size
-        quote = Quote(
-            conId=con_id,
-            time=now,
-            bid=bid,
-            ask=ask,
-            bidSize=bid_size,
-            askSize=ask_size,
-            last=stats.last,
-            lastSize=stats.last_size,
-            lastTime=stats.last_time,
-            volume=stats.volume,
-            open=stats.open,
-            high=stats.high,
-            low=stats.low,
-            prevClose=stats.prev_close,
-            vwap=stats.vwap,
-        )
-        if live is None:  # snapshots of unwatched instruments are rebuilt once per L1 sample
-            if len(self._snapshots) > 4096:
-                self._snapshots.clear()
-            self._snapshots[con_id] = (step, quote)
+        if live is not None:
+            return _quote(con_id, now, live.stats, live.bid, live.ask, live.bid_size, live.ask_size)
+        step = shown_step(self.instrument(con_id), now)
+        cached = self._snapshots.get(con_id)
+        if cached is not None and cached[0] == step:
+            return cached[1]
+        quote = self._quote_at(con_id, now)
+        # snapshots of unwatched instruments are rebuilt once per L1 sample
+        if len(self._snapshots) > 4096:
+            self._snapshots.clear()
+        self._snapshots[con_id] = (step, quote)
         return quote
+
+    def delayed_quote(self, con_id: int, delay_s: float) -> Quote:
+        """The quote as it stood `delay_s` simulated seconds ago (IB's delayed data)."""
+        return self._quote_at(con_id, self.clock.epoch() - delay_s)
+
+    def _quote_at(self, con_id: int, t: float) -> Quote:
+        path = self.path(con_id)
+        step = shown_step(path.inst, t)
+        stats = session_stats(path, last_second(t))
+        bid_size, ask_size = top_of_book(path, step)
+        bid, ask = quote_prices(path, path.bid_ticks(cadence_of(path.inst).second_of(step)))
+        return _quote(con_id, t, stats, bid, ask, bid_size, ask_size)
 
     def depth(self, con_id: int, rows: int = 10) -> tuple[list[Level], list[Level]]:
         """(bids, asks) best first, at most ``rows`` each: the book behind the quote on show (for
@@ -283,3 +272,31 @@ class Market:
     def stop(self) -> None:
         if self._stopping is not None:
             self._stopping.set()
+
+
+def _quote(
+    con_id: int,
+    now: float,
+    stats: SessionStats,
+    bid: float,
+    ask: float,
+    bid_size: float,
+    ask_size: float,
+) -> Quote:
+    return Quote(
+        conId=con_id,
+        time=now,
+        bid=bid,
+        ask=ask,
+        bidSize=bid_size,
+        askSize=ask_size,
+        last=stats.last,
+        lastSize=stats.last_size,
+        lastTime=stats.last_time,
+        volume=stats.volume,
+        open=stats.open,
+        high=stats.high,
+        low=stats.low,
+        prevClose=stats.prev_close,
+        vwap=stats.vwap,
+    )

@@ -4,7 +4,9 @@ A template is a pair of local times in the exchange's time zone for the full (``
 session and the regular (``liquid``) one. ``open > close`` means the session opened on the
 previous calendar day (forex 17:15-17:00, CME 17:00-16:00 Chicago): the session belongs to the
 trade date it closes on.
-Trade dates are Monday to Friday; exchange holidays are not modelled.
+Trade dates are Monday to Friday except the exchange's holidays, and early closes shorten a
+session, both from the `exchange_calendars` library (`simulator/holidays.py`) for the calendar
+a template names (XNYS for US stocks, CMES and friends for CME Group's Globex); forex has none.
 
 Times in and out are epoch seconds (float, UTC) so the price path and the bar builder can use them
 without datetime arithmetic; ``trade_date`` is the exchange-local date a session belongs to.
@@ -16,6 +18,8 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from terminal_app.simulator.holidays import year_rules
 
 # IB's timeZoneId strings are the old "US/…" links; tzdata still ships them, but map them to the
 # canonical names so the zone database needs no backward links.
@@ -39,13 +43,14 @@ class SessionSpec:
     timeZoneId: str
     trading: tuple[time, time]
     liquid: tuple[time, time]
+    calendar: str = ""  # exchange_calendars name ("XNYS", "CMES"); "" = weekdays only
 
     @staticmethod
-    def parse(tz_id: str, trading: list[str], liquid: list[str]) -> SessionSpec:
+    def parse(tz_id: str, trading: list[str], liquid: list[str], calendar: str = "") -> SessionSpec:
         def pair(values: list[str]) -> tuple[time, time]:
             return time.fromisoformat(values[0]), time.fromisoformat(values[1])
 
-        return SessionSpec(tz_id, pair(trading), pair(liquid))
+        return SessionSpec(tz_id, pair(trading), pair(liquid), calendar)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -73,12 +78,31 @@ def session_on(spec: SessionSpec, trade_date: date, rth: bool) -> Session | None
     """The session of ``trade_date`` (None on weekends)."""
     if not is_trade_date(trade_date):
         return None
+    rules = year_rules(spec.calendar, trade_date.year) if spec.calendar else None
+    if rules is not None and trade_date in rules.holidays:
+        return None
     open_t, close_t = spec.liquid if rth else spec.trading
     tz = spec.tz
     open_day = trade_date - timedelta(days=1) if open_t >= close_t else trade_date
     start = datetime.combine(open_day, open_t, tz).timestamp()
     end = datetime.combine(trade_date, close_t, tz).timestamp()
+    early = rules.early_closes.get(trade_date) if rules is not None else None
+    if early is not None:
+        end = min(end, _early_end(spec, trade_date, early, rth))
     return Session(trade_date, start, end)
+
+
+def _early_end(spec: SessionSpec, trade_date: date, early: time, rth: bool) -> float:
+    """Where an early close (regular session's close) ends the session: a day session keeps its
+    after-hours span after it (NYSE: 13:00 close, extended hours to 17:00); an overnight one
+    (Globex) halts at it."""
+    tz = spec.tz
+    close = datetime.combine(trade_date, early, tz)
+    (full_open, full_close), (_, liquid_close) = spec.trading, spec.liquid
+    if rth or full_open >= full_close:
+        return close.timestamp()
+    after = datetime.combine(trade_date, full_close) - datetime.combine(trade_date, liquid_close)
+    return (close + max(after, timedelta(0))).timestamp()
 
 
 def local_date(spec: SessionSpec, t: float) -> date:

@@ -82,6 +82,7 @@ class Instrument:
     stockType: str = ""
     validExchanges: tuple[str, ...] = ()
     marketRuleId: int = 0
+    dividend_yield: float = 0.0  # annual, of the price; paid quarterly (generic tick 456)
 
     @property
     def asset_class(self) -> str:
@@ -364,7 +365,7 @@ class Universe:
 
 def _build(raw: dict[str, Any], as_of: float) -> list[Instrument]:
     sessions = {
-        name: SessionSpec.parse(s["timeZoneId"], s["trading"], s["liquid"])
+        name: SessionSpec.parse(s["timeZoneId"], s["trading"], s["liquid"], s.get("calendar", ""))
         for name, s in raw["sessions"].items()
     }
     paths: dict[str, dict[str, float]] = raw["paths"]
@@ -401,6 +402,7 @@ def _build(raw: dict[str, Any], as_of: float) -> list[Instrument]:
                 category=s.get("category", ""),
                 subcategory=s.get("subcategory", ""),
                 stockType=s.get("stockType", "COMMON"),
+                dividend_yield=float(s.get("divYield", 0.0)),
                 validExchanges=STK_EXCHANGES,
                 marketRuleId=26,
             )

@@ -26,6 +26,7 @@ from terminal_app.simulator.protocol.order_fields import (
     VOLATILITY_COMPLETED,
     o,
 )
+from terminal_app.simulator.protocol.service_messages import SERVICE_MESSAGES
 from terminal_app.simulator.protocol.spec import (
     Conds,
     Const,
@@ -456,6 +457,18 @@ MESSAGES: dict[str, MessageSpec] = {
         ),
     ),
     "positionEnd": MessageSpec(62, (Const("1"),)),
+    "positionMulti": MessageSpec(
+        71,
+        (
+            Const("1"),
+            F("reqId", N),
+            F("account"),
+            *CONTRACT_11,
+            F("position", Z),
+            F("avgCost", D),
+            F("modelCode"),
+        ),
+    ),
     "accountSummary": MessageSpec(
         63,
         (Const("1"), F("reqId", N), F("account"), F("tag"), F("value"), F("currency")),
@@ -642,3 +655,4 @@ MESSAGES: dict[str, MessageSpec] = {
     "completedOrder": MessageSpec(101, COMPLETED_ORDER),
     "completedOrdersEnd": MessageSpec(102, ()),
 }
+MESSAGES.update(SERVICE_MESSAGES)

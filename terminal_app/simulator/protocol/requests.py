@@ -29,6 +29,7 @@ from terminal_app.simulator.protocol.order_fields import (
     VOLATILITY,
     o,
 )
+from terminal_app.simulator.protocol.service_requests import SERVICE_REQUESTS
 from terminal_app.simulator.protocol.spec import (
     Conds,
     Const,
@@ -339,44 +340,14 @@ REQUESTS: dict[int, RequestSpec] = {
     99: RequestSpec("reqCompletedOrders", (F("apiOnly", B),)),
 }
 
+REQUESTS.update(SERVICE_REQUESTS)
+
 # Requests the simulator recognises but does not serve: id -> (name, index of reqId or None).
-# They are answered with error 322 for that reqId, so the client's request ends at once.
+# TWS answers them only for ISV-verified API clients; no ib_async call waits for a reply. They
+# get error 322 (for reqId -1: they carry none).
 UNSUPPORTED: dict[int, tuple[str, int | None]] = {
-    12: ("reqNewsBulletins", None),
-    13: ("cancelNewsBulletins", None),
-    14: ("setServerLogLevel", None),
-    18: ("requestFA", None),
-    19: ("replaceFA", 4),
-    21: ("exerciseOptions", 2),
-    22: ("reqScannerSubscription", 1),
-    23: ("cancelScannerSubscription", 2),
-    24: ("reqScannerParameters", None),
-    52: ("reqFundamentalData", 2),
-    53: ("cancelFundamentalData", 2),
-    54: ("calculateImpliedVolatility", 2),
-    55: ("calculateOptionPrice", 2),
-    56: ("cancelCalculateImpliedVolatility", 2),
-    57: ("cancelCalculateOptionPrice", 2),
     65: ("verifyRequest", None),
     66: ("verifyMessage", None),
-    67: ("queryDisplayGroups", 2),
-    68: ("subscribeToGroupEvents", 2),
-    69: ("updateDisplayGroup", 2),
-    70: ("unsubscribeFromGroupEvents", 2),
     72: ("verifyAndAuthRequest", None),
     73: ("verifyAndAuthMessage", None),
-    74: ("reqPositionsMulti", 2),
-    75: ("cancelPositionsMulti", 2),
-    79: ("reqSoftDollarTiers", 1),
-    80: ("reqFamilyCodes", None),
-    83: ("reqSmartComponents", 1),
-    84: ("reqNewsArticle", 1),
-    86: ("reqHistoricalNews", 1),
-    88: ("reqHistogramData", 1),
-    89: ("cancelHistogramData", 1),
-    100: ("reqWshMetaData", 1),
-    101: ("cancelWshMetaData", 1),
-    102: ("reqWshEventData", 1),
-    103: ("cancelWshEventData", 1),
-    104: ("reqUserInfo", 1),
 }

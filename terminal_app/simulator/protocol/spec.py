@@ -21,6 +21,8 @@ GATES: dict[str, int] = {
     "advanced_errors": 166,
     "manual_order_time": 169,
     "peg_best_mid": 170,
+    "wsh_filters": 171,
+    "wsh_dates": 173,
     "issuer_id": 176,
     "no_fa_profile": 177,
     "pending_price_revision": 178,

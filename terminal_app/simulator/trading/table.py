@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from ib_async import ExecutionFilter, Order, OrderState
 
@@ -17,6 +18,8 @@ from .times import format_ib_time, parse_ib_time
 from .working import Key, WorkingOrder
 
 log = logging.getLogger(__name__)
+
+TWS_DAY_ZONE = ZoneInfo("America/New_York")  # the simulated TWS's zone: its day for executions
 
 Listener = Callable[[EngineEvent], None]
 _COMPLETED_KEPT = 1000
@@ -116,14 +119,18 @@ class OrderTable:
         return [done for _, done in self._completed]
 
     def executions(self, flt: ExecutionFilter, now: datetime) -> list[ExecutionRecord]:
-        since = _filter_time(flt.time, now)
+        """The day's executions (since midnight in TWS's zone, as TWS reports them) that match
+        `flt`; a filter time can only narrow that."""
+        day_start = now.astimezone(TWS_DAY_ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
+        asked = _filter_time(flt.time, now)
+        since = day_start if asked is None else max(asked, day_start)
         side = {"BUY": "BOT", "SELL": "SLD"}.get(flt.side.upper(), flt.side.upper())
         return [
             r
             for r in self._executions
             if (not flt.clientId or r.client_id == flt.clientId)
             and (not flt.acctCode or r.execution.acctNumber == flt.acctCode)
-            and (since is None or r.execution.time >= since)
+            and r.execution.time >= since
             and (not flt.symbol or r.contract.symbol.upper() == flt.symbol.upper())
             and (not flt.secType or r.contract.secType.upper() == flt.secType.upper())
             and (not flt.exchange or r.execution.exchange.upper() == flt.exchange.upper())
