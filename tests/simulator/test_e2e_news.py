@@ -15,6 +15,7 @@ from terminal_app.simulator.handlers.news import NewsTicks, desk
 from terminal_app.simulator.market import Trade
 from terminal_app.simulator.market.calendar import session_at
 from terminal_app.simulator.news.stories import level_price
+from terminal_app.simulator.streams import MKT_DATA
 from tests.sim_fixtures import qualified, sim_config
 from tests.waiting import wait_until
 
@@ -95,3 +96,16 @@ async def test_news_ticks_cross_thresholds_like_history() -> None:
     assert values["timeStamp"] == int(now * 1000) and "TSLA trades up" in values["headline"]
     ticks.on_event(Trade(inst.conId, now + 1, price, 100, 1e6, price))
     assert len(rec.sent) == 2  # each level once per day
+
+
+async def test_news_tick_line_with_mdoff_sends_no_quotes(
+    sim_ib: IB, sim_gateway: SimulatedGateway
+) -> None:
+    tsla = await qualified(sim_ib, Stock("TSLA", "SMART", "USD"))
+    ticker = sim_ib.reqMktData(tsla, "mdoff,292:BRFG")
+    await sim_ib.reqCurrentTimeAsync()  # answered after everything the line sent at once
+    [conn] = sim_gateway.server.connections
+    assert conn.count(MKT_DATA) == 1 and ticker.minTick == 0.01
+    assert not ticker.bid > 0 and not ticker.last > 0
+    sim_ib.cancelMktData(tsla)
+    await wait_until(lambda: conn.count(MKT_DATA) == 0, 5)

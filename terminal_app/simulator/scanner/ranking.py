@@ -65,19 +65,21 @@ class ScanQuery:
     stock_types: frozenset[str] | None
     ignored: tuple[str, ...] = field(default=())  # filter codes the simulator does not serve
 
-    def candidates(self, instruments: Iterable[Instrument]) -> list[Instrument]:
-        return [
-            inst
-            for inst in instruments
-            if self.kind.accepts(inst)
+    def lists(self, inst: Instrument) -> bool:
+        """Whether the scan's instrument type, location and stock type take `inst`."""
+        return (
+            self.kind.accepts(inst)
             and self.location.contains(inst)
             and (self.stock_types is None or inst.stockType in self.stock_types)
-        ]
+        )
+
+    def candidates(self, instruments: Iterable[Instrument]) -> list[Instrument]:
+        return [inst for inst in instruments if self.lists(inst)]
 
     def rank(self, snaps: Iterable[Snap]) -> list[Snap]:
         scored: list[tuple[float, str, Snap]] = []
         for snap in snaps:
-            if not all(bound.admits(snap) for bound in self.bounds):
+            if not self.lists(snap.inst) or not all(b.admits(snap) for b in self.bounds):
                 continue
             value = self.scan.value(snap)
             if value is None or not math.isfinite(value) or not self.scan.keep(value):
