@@ -23,7 +23,7 @@ def test_every_listed_scan_runs_on_every_listed_location() -> None:
     roots = root.find("LocationTree")
     assert roots is not None
     locations = [
-        (loc.findtext("instruments"), loc.findtext("locationCode"))
+        (loc.findtext("instruments", ""), loc.findtext("locationCode", ""))
         for loc in roots.iter("Location")
     ]
     for scan in root.iterfind("ScanTypeList/ScanType"):
