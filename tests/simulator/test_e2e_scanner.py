@@ -118,3 +118,15 @@ async def test_scanner_at_server_version_157(sim_gateway: SimulatedGateway) -> N
         assert [p.code for p in providers] == ["BRFG", "BRFUPDN", "DJNL"]
     finally:
         ib.disconnect()
+
+
+async def test_data_lost_ends_scanner_streams(sim_ib: IB, sim_gateway: SimulatedGateway) -> None:
+    """1101: like market data, scanner subscriptions must be asked for again."""
+    sub = ScannerSubscription(
+        instrument="IND.US", locationCode="IND.US", scanCode="TOP_PRICE_RANGE"
+    )
+    data = sim_ib.reqScannerSubscription(sub)
+    [conn] = sim_gateway.server.connections
+    await wait_until(lambda: conn.count(SCANNER) == 1 and len(data) > 0, 5)
+    sim_gateway.control.connectivity_restored(data_lost=True)
+    assert conn.count(SCANNER) == 0

@@ -66,7 +66,7 @@ def _when(text: str, default: float) -> float:
 
 def _news_time(t: float) -> str:
     """`YYYY-MM-DD HH:MM:SS.0` as TWS sends headline times (taken here in UTC)."""
-    return f"{datetime.fromtimestamp(t, NEW_YORK).astimezone(UTC):%Y-%m-%d %H:%M:%S}.0"
+    return f"{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M:%S}.0"
 
 
 @handles("reqHistoricalNews")
