@@ -130,3 +130,18 @@ async def test_data_lost_ends_scanner_streams(sim_ib: IB, sim_gateway: Simulated
     await wait_until(lambda: conn.count(SCANNER) == 1 and len(data) > 0, 5)
     sim_gateway.control.connectivity_restored(data_lost=True)
     assert conn.count(SCANNER) == 0
+
+
+async def test_top_trade_count_ranks_by_prints(sim_ib: IB, sim_gateway: SimulatedGateway) -> None:
+    sub = ScannerSubscription(
+        instrument="FUT.US", locationCode="FUT.CME", scanCode="TOP_TRADE_COUNT"
+    )
+    rows = await asyncio.wait_for(sim_ib.reqScannerDataAsync(sub), 10)
+    counts = [
+        sim_gateway.market.bars(
+            r.contractDetails.contract.conId, None, "1 D", "1 day", "TRADES", False
+        )[-1].barCount
+        for r in rows
+        if r.contractDetails.contract is not None
+    ]
+    assert len(counts) > 3 and counts == sorted(counts, reverse=True) and counts[-1] > 0

@@ -1,7 +1,7 @@
 """What the simulated scanner offers, with IB's names: instrument types, the location tree,
 scan codes and the filters (`parameters.py` writes them as TWS's XML, `ranking.py` runs them).
 
-Only what the simulated market can compute honestly is listed: no trade-count, 13/52-week or
+Only what the simulated market can compute honestly is listed: no 13/26/52-week or
 option-volume scans (see the README). HIGH/LOW_OPT_IMP_VOLAT rank by the annual volatility of
 the stock's simulated price process, the volatility an option model on it would imply.
 """
@@ -191,6 +191,9 @@ SCAN_CODES: tuple[ScanCode, ...] = (
         _EQUITY,
         Snap.dollar_volume,
         keep=_positive,
+    ),
+    ScanCode(
+        "TOP_TRADE_COUNT", "Top Trade Count", "Trade Count", _TRADED, Snap.trades, keep=_positive
     ),
     ScanCode(
         "HOT_BY_VOLUME",

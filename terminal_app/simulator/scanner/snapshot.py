@@ -27,9 +27,10 @@ class Snap:
     low: float
     volume: float
     market_cap: float | None  # millions of USD
+    trade_count: int = 0  # prints in the session
 
     @staticmethod
-    def of(inst: Instrument, q: Quote) -> Snap:
+    def of(inst: Instrument, q: Quote, trade_count: int = 0) -> Snap:
         price = q.last
         if not math.isfinite(price) and q.bid > 0 and q.ask > 0:
             price = (q.bid + q.ask) / 2
@@ -42,6 +43,7 @@ class Snap:
             q.low,
             q.volume if inst.has_trades else 0.0,
             market_cap_millions(inst, price),
+            trade_count,
         )
 
     def change_pct(self) -> float | None:
@@ -55,6 +57,9 @@ class Snap:
 
     def traded_volume(self) -> float | None:
         return self.volume if self.inst.has_trades else None
+
+    def trades(self) -> float | None:
+        return float(self.trade_count) if self.inst.has_trades else None
 
     def dollar_volume(self) -> float | None:
         return self.volume * self.price if self.inst.has_trades and self.price > 0 else None
