@@ -11,7 +11,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from terminal_app.simulator.protocol import framing
-from terminal_app.simulator.streams import DEPTH, HISTORY, MKT_DATA, REALTIME_BARS, TICK_BY_TICK
+from terminal_app.simulator.streams import (
+    DEPTH,
+    HISTORY,
+    MKT_DATA,
+    REALTIME_BARS,
+    SCANNER,
+    TICK_BY_TICK,
+)
 
 if TYPE_CHECKING:
     from terminal_app.simulator.connection import Connection
@@ -30,7 +37,7 @@ RESTORED_DATA_KEPT = (
 )
 FARM_BROKEN = (2103, "Market data farm connection is broken:usfarm")
 FARM_OK = (2104, "Market data farm connection is OK:usfarm")
-DATA_STREAMS = (MKT_DATA, DEPTH, TICK_BY_TICK, REALTIME_BARS, HISTORY)
+DATA_STREAMS = (MKT_DATA, DEPTH, TICK_BY_TICK, REALTIME_BARS, HISTORY, SCANNER)
 
 
 class GatewayControl:
@@ -79,7 +86,8 @@ class GatewayControl:
 
     def connectivity_restored(self, data_lost: bool = False) -> None:
         """1102 keeps every subscription; 1101 ("data lost") ends every market data, depth,
-        tick-by-tick, 5-s bar and keepUpToDate stream, as IB does: clients must ask again."""
+        tick-by-tick, 5-s bar, keepUpToDate and scanner stream, as IB does: clients must ask
+        again."""
         if data_lost:
             for conn in self._clients(None):
                 conn.drop_streams(*DATA_STREAMS)

@@ -132,8 +132,8 @@ def stock(symbol: str) -> IBContract:
     return contract
 
 
-async def run_app(port: int) -> tuple[App, threading.Thread]:
-    app = App()
+async def run_app(port: int, app: App | None = None) -> tuple[App, threading.Thread]:
+    app = app or App()
     await blocking(app.connect, "127.0.0.1", port, 3)
     thread = threading.Thread(target=app.run, daemon=True)
     thread.start()

@@ -32,7 +32,7 @@ ENDS_WITH_ERROR = {
     "reqFundamentalData": 430,
     "calculateImpliedVolatility": 200,
     "calculateOptionPrice": 200,
-    "reqNewsArticle": 10276,
+    "reqNewsArticle": 10172,  # no such article
     "getWshMetaData": 10279,
     "getWshEventData": 10283,
 }
@@ -118,7 +118,7 @@ ROWS: dict[str, tuple[Call, float]] = {
                 instrument="STK", locationCode="STK.US.MAJOR", scanCode="TOP_PERC_GAIN"
             )
         ),
-        2,
+        10,  # the first scan quotes 176 instruments, a slice per loop pass
     ),
     "reqScannerParameters": (lambda ib, c: ib.reqScannerParametersAsync(), 2),
     "calculateImpliedVolatility": (
@@ -246,7 +246,7 @@ async def test_no_id_requests_answer_with_data(sim_ib: IB) -> None:
     sim_ib.reqNewsBulletins(True)
     await asyncio.wait_for(sim_ib.reqCurrentTimeAsync(), 2)
 
-    assert xml.startswith("<?xml") and "<ScanTypeList>" in xml
+    assert xml.startswith("<?xml") and "<ScanTypeList" in xml
     assert known and known[0].increment == 0.01
     assert unknown == []
     assert [e for e in errors if e[0] == -1 and e[1] not in range(2100, 2200)] == []

@@ -281,8 +281,3 @@ async def test_deferred_work_runs_one_piece_per_loop_pass(
     conn.soon(lambda: order.append("second"))
     await wait_until(lambda: "second" in order, 5)
     assert order == ["first", "next pass", "second"]
-
-
-async def test_news_providers_answer_at_once(sim_ib: IB) -> None:
-    """No reqId to end it with an error: the (empty) list must come, or ib_async waits forever."""
-    assert await asyncio.wait_for(sim_ib.reqNewsProvidersAsync(), 5) == []

@@ -10,9 +10,21 @@ from terminal_app.simulator.handlers import (
     contracts,
     history,
     market_data,
+    news,
     orders,
+    scanner,
     services,
 )
 from terminal_app.simulator.handlers.registry import HANDLERS
 
-__all__ = ["HANDLERS", "account", "contracts", "history", "market_data", "orders", "services"]
+__all__ = [
+    "HANDLERS",
+    "account",
+    "contracts",
+    "history",
+    "market_data",
+    "news",
+    "orders",
+    "scanner",
+    "services",
+]

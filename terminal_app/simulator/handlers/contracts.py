@@ -1,5 +1,4 @@
-"""Contract lookups and session basics: details, symbol search, depth exchanges, time, ids,
-news providers."""
+"""Contract lookups and session basics: details, symbol search, depth exchanges, time, ids."""
 
 from __future__ import annotations
 
@@ -112,14 +111,6 @@ def market_rule(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
         log.info("%r: unknown market rule %d", conn, rule_id)
     increments = [PriceIncrement(lowEdge=0.0, increment=ticks[0])] if ticks else []
     conn.send("marketRule", marketRuleId=rule_id, increments=increments)
-
-
-@handles("reqNewsProviders")
-def news_providers(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    """The simulated account subscribes to no news: an empty list, as TWS answers an account
-    without news subscriptions. (An error instead would leave ib_async's reqNewsProviders,
-    which has no reqId and no timeout, waiting forever.)"""
-    conn.send("newsProviders", providers=[])
 
 
 @handles("reqSecDefOptParams")

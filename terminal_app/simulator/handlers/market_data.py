@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,6 +23,7 @@ from terminal_app.simulator.handlers.generic_ticks import (
     send_mark,
     wants_mark,
 )
+from terminal_app.simulator.handlers.news import start_news_ticks
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
     DepthChange,
@@ -232,13 +234,25 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
         snapshotPermissions=SNAPSHOT_PERMISSIONS,
     )
     delayed = _announce_type(gw, conn, req_id, inst)
+    news = None if snapshot else start_news_ticks(gw, conn, req_id, inst, generic)
+    if news is not None and "mdoff" in generic:  # headlines only, no market data
+        conn.subscribe(req_id, MKT_DATA, news)
+        return
     line = TickLine(conn, req_id, inst, delayed, "233" in generic, mark=wants_mark(generic))
     _send_snapshot(gw, line, generic, streaming=not snapshot)
     if snapshot:
         conn.send("tickSnapshotEnd", reqId=req_id)
         return
-    stop = stream_delayed(gw, line) if delayed else gw.market.subscribe(inst.conId, line.on_event)
-    conn.subscribe(req_id, MKT_DATA, stop)
+    quotes = stream_delayed(gw, line) if delayed else gw.market.subscribe(inst.conId, line.on_event)
+    conn.subscribe(req_id, MKT_DATA, quotes if news is None else _together(quotes, news))
+
+
+def _together(*stops: Callable[[], None]) -> Callable[[], None]:
+    def stop_all() -> None:
+        for stop in stops:
+            stop()
+
+    return stop_all
 
 
 @handles("cancelMktData")

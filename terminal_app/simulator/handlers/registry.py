@@ -20,7 +20,11 @@ HANDLERS: dict[str, Handler] = {}
 
 def handles(*names: str) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
-        for name in names:
+        for name in names:  # a second handler for one request would silently replace the first
+            if name in HANDLERS:
+                raise RuntimeError(
+                    f"{name} has two handlers: {HANDLERS[name].__module__}, {fn.__module__}"
+                )
             HANDLERS[name] = fn
         return fn
 

@@ -1,11 +1,10 @@
-"""Requests for services the simulated paper account has no data for: scanners, news, fundamentals,
-option calculations, FA, WSH, display groups, soft-dollar tiers, family codes, user info.
+"""Requests for services the simulated paper account has no data for: fundamentals, option
+calculations, FA, WSH, display groups, soft-dollar tiers, family codes, user info.
 
 Each gets what TWS sends an account with no data or no permission for it: an empty answer, or
 the error TWS sends with the request's own id, so no client call waits forever. Requests that
-carry no id get a reply (`reqScannerParameters` always an XML document), since an error with
-reqId -1 ends no ib_async request. The table in `terminal_app/simulator/REQUESTS.md` lists them all.
-Scanner, option and news content is for later work; the layouts of their replies are in place.
+carry no id get a reply, since an error with reqId -1 ends no ib_async request. The table in
+`terminal_app/simulator/REQUESTS.md` lists them all. Scanners and news: `scanner.py`, `news.py`.
 """
 
 from __future__ import annotations
@@ -28,29 +27,9 @@ log = logging.getLogger(__name__)
 
 ERR_VALIDATION = 321
 ERR_NO_FUNDAMENTALS = 430
-ERR_NEWS_NOT_ALLOWED = 10276
 ERR_WSH_META = 10279
 ERR_WSH_EVENTS = 10283
 
-# What TWS returns at least: the scan codes, instruments and locations a scanner request names.
-SCANNER_PARAMETERS_XML = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    "<ScanParameterResponse>"
-    "<InstrumentList><Instrument><name>US Stocks</name><type>STK</type>"
-    "<filters>PRICE,VOLUME</filters></Instrument></InstrumentList>"
-    "<LocationTree><Location><displayName>US Stocks</displayName>"
-    "<locationCode>STK.US.MAJOR</locationCode><instruments>STK</instruments></Location>"
-    "</LocationTree>"
-    "<ScanTypeList>"
-    "<ScanType><displayName>Top % Gainers</displayName><scanCode>TOP_PERC_GAIN</scanCode>"
-    "<instruments>STK</instruments></ScanType>"
-    "<ScanType><displayName>Top % Losers</displayName><scanCode>TOP_PERC_LOSE</scanCode>"
-    "<instruments>STK</instruments></ScanType>"
-    "<ScanType><displayName>Most Active</displayName><scanCode>MOST_ACTIVE</scanCode>"
-    "<instruments>STK</instruments></ScanType>"
-    "</ScanTypeList>"
-    "</ScanParameterResponse>"
-)
 DISPLAY_GROUPS = "1|2|3|4|5|6|7"  # TWS's seven colour groups
 # IB's one-letter codes of the venues SMART routes US stocks to (reqSmartComponents).
 VENUE_LETTERS = {"NYSE": "N", "NASDAQ": "Q", "ARCA": "P", "AMEX": "A", "BATS": "Z", "IEX": "V"}
@@ -62,10 +41,7 @@ def _nothing(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
 
 
 handles(
-    "reqNewsBulletins",
-    "cancelNewsBulletins",
     "setServerLogLevel",
-    "cancelScannerSubscription",
     "cancelFundamentalData",
     "cancelCalculateImpliedVolatility",
     "cancelCalculateOptionPrice",
@@ -76,17 +52,6 @@ handles(
     "cancelWshMetaData",
     "cancelWshEventData",
 )(_nothing)
-
-
-@handles("reqScannerParameters")
-def scanner_parameters(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    conn.send("scannerParameters", xml=SCANNER_PARAMETERS_XML)
-
-
-@handles("reqScannerSubscription")
-def scanner_subscription(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    """A scan with no matches: TWS sends the scanner data message with no rows."""
-    conn.send("scannerData", reqId=int(req["reqId"]), rows=[])
 
 
 @handles("reqFundamentalData")
@@ -178,16 +143,6 @@ def smart_components(gw: SimulatedGateway, conn: Connection, req: Request) -> No
         for bit, venue in enumerate(venues)
     ]
     conn.send("smartComponents", reqId=int(req["reqId"]), components=components)
-
-
-@handles("reqNewsArticle")
-def news_article(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    conn.error(int(req["reqId"]), ERR_NEWS_NOT_ALLOWED, "News feed is not allowed.")
-
-
-@handles("reqHistoricalNews")
-def historical_news(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    conn.send("historicalNewsEnd", reqId=int(req["reqId"]), hasMore=False)
 
 
 @handles("reqWshMetaData")

@@ -536,7 +536,57 @@ MESSAGES: dict[str, MessageSpec] = {
             ),
         ),
     ),
+    "updateNewsBulletin": MessageSpec(
+        14, (Const("1"), F("msgId", N), F("msgType", N), F("message"), F("origExchange"))
+    ),
+    "scannerParameters": MessageSpec(19, (Const("1"), F("xml"))),
+    # One message per scan: every row, then ib_async/ibapi call scannerDataEnd themselves.
+    "scannerData": MessageSpec(
+        20,
+        (
+            Const("3"),
+            F("reqId", N),
+            Each(
+                "rows",
+                object,
+                (
+                    F("_.rank", N),
+                    F("_.contractDetails.contract.conId", N),
+                    F("_.contractDetails.contract.symbol"),
+                    F("_.contractDetails.contract.secType"),
+                    F("_.contractDetails.contract.lastTradeDateOrContractMonth"),
+                    F("_.contractDetails.contract.strike", D),
+                    F("_.contractDetails.contract.right"),
+                    F("_.contractDetails.contract.exchange"),
+                    F("_.contractDetails.contract.currency"),
+                    F("_.contractDetails.contract.localSymbol"),
+                    F("_.contractDetails.marketName"),
+                    F("_.contractDetails.contract.tradingClass"),
+                    F("_.distance"),
+                    F("_.benchmark"),
+                    F("_.projection"),
+                    F("_.legsStr"),
+                ),
+            ),
+        ),
+    ),
+    "newsArticle": MessageSpec(83, (F("reqId", N), F("articleType", N), F("articleText"))),
+    "tickNews": MessageSpec(
+        84,
+        (
+            F("reqId", N),
+            F("timeStamp", N),
+            F("providerCode"),
+            F("articleId"),
+            F("headline"),
+            F("extraData"),
+        ),
+    ),
     "newsProviders": MessageSpec(85, (Each("providers", object, (F("_.code"), F("_.name"))),)),
+    "historicalNews": MessageSpec(
+        86, (F("reqId", N), F("time"), F("providerCode"), F("articleId"), F("headline"))
+    ),
+    "historicalNewsEnd": MessageSpec(87, (F("reqId", N), F("hasMore", B))),
     "headTimestamp": MessageSpec(88, (F("reqId", N), F("timestamp"))),
     # After every reqMktData TWS tells the line's min tick (ib_async sets Ticker.minTick from it).
     "tickReqParams": MessageSpec(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ib_async.contract import ComboLeg, Contract
-from ib_async.objects import ExecutionFilter
+from ib_async.objects import ExecutionFilter, ScannerSubscription
 from ib_async.order import Order
 
 from terminal_app.simulator.protocol.order_fields import (
@@ -268,6 +268,41 @@ REQUESTS: dict[int, RequestSpec] = {
     51: RequestSpec("cancelRealTimeBars", (_V, F("reqId", N))),
     58: RequestSpec("reqGlobalCancel", (_V,)),
     59: RequestSpec("reqMarketDataType", (_V, F("marketDataType", N))),
+    12: RequestSpec("reqNewsBulletins", (_V, F("allMessages", B))),
+    13: RequestSpec("cancelNewsBulletins", (_V,)),
+    # No version field from server version 143 (SCANNER_GENERIC_OPTS) on, in both clients.
+    22: RequestSpec(
+        "reqScannerSubscription",
+        (
+            F("reqId", N),
+            F("subscription.numberOfRows", N),
+            F("subscription.instrument"),
+            F("subscription.locationCode"),
+            F("subscription.scanCode"),
+            F("subscription.abovePrice", D),
+            F("subscription.belowPrice", D),
+            F("subscription.aboveVolume", N),
+            F("subscription.marketCapAbove", D),
+            F("subscription.marketCapBelow", D),
+            F("subscription.moodyRatingAbove"),
+            F("subscription.moodyRatingBelow"),
+            F("subscription.spRatingAbove"),
+            F("subscription.spRatingBelow"),
+            F("subscription.maturityDateAbove"),
+            F("subscription.maturityDateBelow"),
+            F("subscription.couponRateAbove", D),
+            F("subscription.couponRateBelow", D),
+            F("subscription.excludeConvertible", B),
+            F("subscription.averageOptionVolumeAbove", N),
+            F("subscription.scannerSettingPairs"),
+            F("subscription.stockTypeFilter"),
+            TagList("filterOptions"),
+            TagList("scannerOptions"),
+        ),
+        {"subscription": ScannerSubscription},
+    ),
+    23: RequestSpec("cancelScannerSubscription", (_V, F("reqId", N))),
+    24: RequestSpec("reqScannerParameters", (_V,)),
     61: RequestSpec("reqPositions", (_V,)),
     62: RequestSpec("reqAccountSummary", (_V, F("reqId", N), F("groupName"), F("tags"))),
     63: RequestSpec("cancelAccountSummary", (_V, F("reqId", N))),
@@ -290,7 +325,23 @@ REQUESTS: dict[int, RequestSpec] = {
     ),
     81: RequestSpec("reqMatchingSymbols", (F("reqId", N), F("pattern"))),
     82: RequestSpec("reqMktDepthExchanges", ()),
+    84: RequestSpec(
+        "reqNewsArticle",
+        (F("reqId", N), F("providerCode"), F("articleId"), TagList("newsArticleOptions")),
+    ),
     85: RequestSpec("reqNewsProviders", ()),
+    86: RequestSpec(
+        "reqHistoricalNews",
+        (
+            F("reqId", N),
+            F("conId", N),
+            F("providerCodes"),
+            F("startDateTime"),
+            F("endDateTime"),
+            F("totalResults", N),
+            TagList("historicalNewsOptions"),
+        ),
+    ),
     87: RequestSpec(
         "reqHeadTimeStamp",
         (

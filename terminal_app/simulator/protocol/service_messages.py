@@ -8,38 +8,6 @@ from terminal_app.simulator.protocol.spec import Const, Each, F, Kind, MessageSp
 S, N, D, B, Z = Kind.STR, Kind.INT, Kind.FLOAT, Kind.BOOL, Kind.SIZE
 
 SERVICE_MESSAGES: dict[str, MessageSpec] = {
-    "scannerParameters": MessageSpec(19, (Const("1"), F("xml"))),
-    # Rows are `ScanData`-like objects (rank, contractDetails, distance, benchmark, projection,
-    # legsStr); the count ends the reply (ib_async calls scannerDataEnd after the rows).
-    "scannerData": MessageSpec(
-        20,
-        (
-            Const("3"),
-            F("reqId", N),
-            Each(
-                "rows",
-                object,
-                (
-                    F("_.rank", N),
-                    F("_.contractDetails.contract.conId", N),
-                    F("_.contractDetails.contract.symbol"),
-                    F("_.contractDetails.contract.secType"),
-                    F("_.contractDetails.contract.lastTradeDateOrContractMonth"),
-                    F("_.contractDetails.contract.strike", D),
-                    F("_.contractDetails.contract.right"),
-                    F("_.contractDetails.contract.exchange"),
-                    F("_.contractDetails.contract.currency"),
-                    F("_.contractDetails.contract.localSymbol"),
-                    F("_.contractDetails.marketName"),
-                    F("_.contractDetails.contract.tradingClass"),
-                    F("_.distance"),
-                    F("_.benchmark"),
-                    F("_.projection"),
-                    F("_.legsStr"),
-                ),
-            ),
-        ),
-    ),
     "displayGroupList": MessageSpec(67, (Const("1"), F("reqId", N), F("groups"))),
     "displayGroupUpdated": MessageSpec(68, (Const("1"), F("reqId", N), F("contractInfo"))),
     "positionMultiEnd": MessageSpec(72, (Const("1"), F("reqId", N))),
@@ -60,7 +28,6 @@ SERVICE_MESSAGES: dict[str, MessageSpec] = {
             ),
         ),
     ),
-    "historicalNewsEnd": MessageSpec(87, (F("reqId", N), F("hasMore", B))),
     "histogramData": MessageSpec(
         89, (F("reqId", N), Each("items", object, (F("_.price", D), F("_.count", N))))
     ),

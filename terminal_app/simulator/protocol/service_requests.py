@@ -72,8 +72,6 @@ def _option_calc(name: str, input_name: str) -> RequestSpec:
 
 
 SERVICE_REQUESTS: dict[int, RequestSpec] = {
-    12: RequestSpec("reqNewsBulletins", (_V, F("allMessages", B))),
-    13: RequestSpec("cancelNewsBulletins", (_V,)),
     14: RequestSpec("setServerLogLevel", (_V, F("logLevel", N))),
     18: RequestSpec("requestFA", (_V, F("faDataType", N))),
     19: RequestSpec("replaceFA", (_V, F("faDataType", N), F("xml"), F("reqId", N))),
@@ -90,17 +88,6 @@ SERVICE_REQUESTS: dict[int, RequestSpec] = {
         ),
         _C,
     ),
-    22: RequestSpec(
-        "reqScannerSubscription",
-        (
-            F("reqId", N),
-            *(F(f"scan_{name}") for name in _SCANNER_FIELDS),
-            TagList("filterOptions"),
-            TagList("options"),
-        ),
-    ),
-    23: RequestSpec("cancelScannerSubscription", (_V, F("reqId", N))),
-    24: RequestSpec("reqScannerParameters", (_V,)),
     52: RequestSpec(
         "reqFundamentalData",
         (
@@ -127,22 +114,6 @@ SERVICE_REQUESTS: dict[int, RequestSpec] = {
     79: RequestSpec("reqSoftDollarTiers", (F("reqId", N),)),
     80: RequestSpec("reqFamilyCodes", ()),
     83: RequestSpec("reqSmartComponents", (F("reqId", N), F("bboExchange"))),
-    84: RequestSpec(
-        "reqNewsArticle",
-        (F("reqId", N), F("providerCode"), F("articleId"), TagList("options")),
-    ),
-    86: RequestSpec(
-        "reqHistoricalNews",
-        (
-            F("reqId", N),
-            F("conId", N),
-            F("providerCodes"),
-            F("startDateTime"),
-            F("endDateTime"),
-            F("totalResults", N),
-            TagList("options"),
-        ),
-    ),
     88: RequestSpec(
         "reqHistogramData",
         (
