@@ -5,7 +5,14 @@ imports them all. Anything without a handler is answered with error 322 by the g
 logged), never ignored.
 """
 
-from terminal_app.simulator.handlers import account, contracts, history, market_data, orders
+from terminal_app.simulator.handlers import (
+    account,
+    contracts,
+    history,
+    market_data,
+    options,
+    orders,
+)
 from terminal_app.simulator.handlers.registry import HANDLERS
 
-__all__ = ["HANDLERS", "account", "contracts", "history", "market_data", "orders"]
+__all__ = ["HANDLERS", "account", "contracts", "history", "market_data", "options", "orders"]

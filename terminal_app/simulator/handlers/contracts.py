@@ -122,12 +122,6 @@ def news_providers(gw: SimulatedGateway, conn: Connection, req: Request) -> None
     conn.send("newsProviders", providers=[])
 
 
-@handles("reqSecDefOptParams")
-def sec_def_opt_params(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    """The universe lists no options: TWS then answers with the end message only."""
-    conn.send("securityDefinitionOptionParameterEnd", reqId=int(req["reqId"]))
-
-
 def resolve(
     gw: SimulatedGateway, conn: Connection, req_id: int, contract: Contract
 ) -> Instrument | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from terminal_app.simulator.handlers.contracts import resolve
+from terminal_app.simulator.handlers.options import greeks_line
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
     DepthChange,
@@ -240,10 +241,14 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     delayed = _announce_type(gw, conn, req_id, inst)
     line = TickLine(conn, req_id, inst, delayed, "233" in generic)
     _send_snapshot(gw, line, generic, streaming=not snapshot)
+    greeks = greeks_line(gw, conn, req_id, inst, delayed)
+    if greeks is not None:
+        greeks.send()
     if snapshot:
         conn.send("tickSnapshotEnd", reqId=req_id)
         return
-    conn.subscribe(req_id, MKT_DATA, gw.market.subscribe(inst.conId, line.on_event))
+    on_event = line.on_event if greeks is None else greeks.wrap(line.on_event)
+    conn.subscribe(req_id, MKT_DATA, gw.market.subscribe(inst.conId, on_event))
 
 
 @handles("cancelMktData")

@@ -4,6 +4,9 @@
 - ``quote(conId) -> Quote`` (bid/ask/sizes/last/lastSize/volume/open/high/low/prevClose/vwap).
 - ``depth(conId, rows) -> (bids, asks)`` lists of ``Level`` (best first); the order engine walks
   them for marketable orders. ``book_levels`` is the same per side.
+- Options (``market.options``, ``market.option_quotes``): generated on demand from the
+  underlyings; ``quote``, ``depth`` and ``subscribe`` price them off the underlying's path,
+  ``options`` has their chains and greeks.
 - ``subscribe(conId, callback, depth=False) -> unsubscribe``: the callback gets ``QuoteChange``,
   ``DepthChange`` (only with ``depth=True``) and ``Trade`` events in time order, inside each
   second on the asset class's cadence (``market.cadence``: stock L1 every 250 ms, futures depth
@@ -49,6 +52,7 @@ from terminal_app.simulator.market.events import (
 )
 from terminal_app.simulator.market.instruments import Instrument, Universe
 from terminal_app.simulator.market.live import Feed, quote_prices, shown_step, top_of_book
+from terminal_app.simulator.market.option_quotes import OptionMarket
 from terminal_app.simulator.market.price_path import InstrumentPath
 from terminal_app.simulator.market.stats import session_stats
 
@@ -78,6 +82,8 @@ class Market:
         self._snapshots: dict[int, tuple[int, Quote]] = {}
         self._feed = Feed(clock, seed)
         self._stopping: asyncio.Event | None = None
+        self.options = OptionMarket(self, universe, clock.epoch)
+        universe.derivatives = self.options.chains
 
     # --- instruments and paths ------------------------------------------------------------------
 
@@ -96,6 +102,9 @@ class Market:
     # --- snapshots ------------------------------------------------------------------------------
 
     def quote(self, con_id: int) -> Quote:
+        option = self.options.get(con_id)
+        if option is not None:
+            return self.options.quote(option)
         live = self._feed.lives.get(con_id)
         now = self.clock.epoch()
         if live is None:
@@ -139,6 +148,9 @@ class Market:
         a watched instrument the L1 sample the feed is delivering, or with depth subscribers the
         book step; between sessions the last sample of the previous one), so its top matches
         ``quote()`` (sizes may be a book step newer on a future watched in depth)."""
+        option = self.options.get(con_id)
+        if option is not None:
+            return self.options.depth(option, rows)
         path = self.path(con_id)
         if not path.inst.has_depth:
             return [], []
@@ -236,6 +248,9 @@ class Market:
 
     def subscribe(self, con_id: int, callback: Callback, depth: bool = False) -> Callable[[], None]:
         """Send this instrument's events to ``callback`` until the returned function is called."""
+        option = self.options.get(con_id)
+        if option is not None:
+            return self.options.subscribe(option, callback)
         return self._feed.subscribe(self.path(con_id), callback, depth)
 
     def watched(self) -> list[int]:
