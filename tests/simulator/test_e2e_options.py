@@ -135,6 +135,10 @@ async def test_chain_to_qualified_quote_order_fill_and_position(
     assert bid.iv <= model.iv <= ask.iv
     assert 0.3 < model.delta < 0.7 and model.gamma > 0 and model.vega > 0 and model.theta < 0
     assert model.und == pytest.approx(index.marketPrice(), rel=0.01)
+    # The greeks follow the index (it prints a value every second), consistent with the quote.
+    await wait_until(lambda: greeks(ticker.modelGreeks).und != model.und, 3, "greeks stand still")
+    moved = greeks(ticker.modelGreeks)
+    assert moved.delta != model.delta and greeks(ticker.bidGreeks).price == ticker.bid
 
     reports: list[float] = []
     sim_ib.commissionReportEvent += lambda trade, fill, report: reports.append(report.commission)
@@ -215,3 +219,35 @@ async def test_short_option_needs_margin_long_option_does_not(sim_ib: IB) -> Non
     rule = 100 * (ticker.midpoint() + max(0.2 * spot - (strike - spot), 0.1 * spot))
     assert float(short.initMarginChange) == pytest.approx(rule, rel=0.02)
     assert float(long.initMarginChange) == 0.0
+
+
+async def test_expiry_settles_the_position_and_options_have_no_history(
+    sim_gateway: SimulatedGateway, sim_ib: IB
+) -> None:
+    chains = await chains_of(sim_ib, "SPX", "IND", SPX_CON_ID)
+    spxw = next(c for c in chains if c.tradingClass == "SPXW" and c.exchange == "SMART")
+    assert spxw.expirations[0] == "20261124"  # expires today at 16:00 New York
+    [index] = await sim_ib.reqTickersAsync(await qualified(sim_ib, Index("SPX", "CBOE", "USD")))
+    strike = nearest(spxw.strikes, index.marketPrice())
+    option = await qualified(
+        sim_ib, Option("SPX", "20261124", strike, "C", "SMART", tradingClass="SPXW")
+    )
+    errors: list[int] = []
+    sim_ib.errorEvent += lambda req_id, code, text, contract: errors.append(code)
+    bars = await sim_ib.reqHistoricalDataAsync(option, "", "1 D", "1 min", "TRADES", True)
+    assert list(bars) == [] and errors == [162]
+    trade = sim_ib.placeOrder(option, MarketOrder("BUY", 1))
+    await wait_until(lambda: trade.orderStatus.status == "Filled", 5, trade.orderStatus.status)
+    await wait_until(lambda: any(p.contract.conId == option.conId for p in sim_ib.positions()), 5)
+    cash = sim_gateway.ledger.snapshot().cash["USD"]
+    sim_gateway.clock.advance(6.5 * 3600)  # 16:30: settled in cash at the 16:00 index value
+    await wait_until(
+        lambda: all(p.contract.conId != option.conId for p in sim_ib.positions()), 5, "not settled"
+    )
+    held = sim_gateway.market.options.get(option.conId)
+    assert held is not None
+    settled = sim_gateway.expiry.settlement_price(held)
+    value = max(settled - strike, 0.0)
+    assert float(sim_gateway.ledger.snapshot().cash["USD"] - cash) == pytest.approx(
+        100 * value, abs=0.01
+    )

@@ -41,7 +41,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ib_async import AccountValue, PnL, PnLSingle, PortfolioItem, Position
+from ib_async import AccountValue, Contract, PnL, PnLSingle, PortfolioItem, Position
 
 from terminal_app.simulator.account import values as account_values
 from terminal_app.simulator.account.option_margin import short_option_margin
@@ -190,6 +190,7 @@ class Ledger:
             "positions": [
                 {
                     "conId": p.conId,
+                    "localSymbol": self._instrument(p.conId).localSymbol,
                     "quantity": str(p.quantity),
                     "avg_cost": str(p.avg_cost),
                     "realized_today": str(p.realized_today),
@@ -207,6 +208,9 @@ class Ledger:
         positions: dict[int, PositionState] = {}
         for p in document.get("positions", []):
             con_id = int(p["conId"])
+            if self.universe.get(con_id) is None and p.get("localSymbol"):
+                # An option is made when named: its OCC symbol names it (while it is listed).
+                self.universe.match(Contract(secType="OPT", localSymbol=p["localSymbol"]))
             if self.universe.get(con_id) is None:
                 log.warning("saved position in unknown conId %d dropped (expired?)", con_id)
                 continue
@@ -474,6 +478,10 @@ class Ledger:
             for p in self._state.positions.values()
             if p.quantity != 0
         ]
+
+    def holdings(self) -> dict[int, Decimal]:
+        """conId -> quantity of every open position (cheap: no prices)."""
+        return {k: p.quantity for k, p in self._state.positions.items() if p.quantity}
 
     def position(self, con_id: int) -> Decimal:
         p = self._state.positions.get(con_id)

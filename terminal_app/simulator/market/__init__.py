@@ -70,6 +70,7 @@ __all__ = [
 
 _IDLE_SLEEP = 0.25
 _FLOOD_STEP = 0.005
+NO_OPTION_HISTORY = "HMDS query returned no data: option history is not simulated"
 MIN_WAKE_S = 0.02  # host seconds between steps at most: sub-second events go out in batches
 
 
@@ -95,6 +96,8 @@ class Market:
 
     def path(self, con_id: int) -> InstrumentPath:
         p = self._paths.get(con_id)
+        if p is None and self.options.get(con_id) is not None:
+            raise HistoricalDataError(NO_OPTION_HISTORY)
         if p is None:
             p = self._paths[con_id] = InstrumentPath(self.seed, self.instrument(con_id))
         return p
@@ -203,6 +206,8 @@ class Market:
         use_rth: bool,
     ) -> Generator[None, None, list[BarData]]:
         """`bars` a step at a time (see `history.bar_steps`): "now" is when this is called."""
+        if self.options.get(con_id) is not None:
+            return _no_option_history()
         now = self.clock.epoch()
         end_t = now if end is None else min(history._epoch(end), now)
         return history.bar_steps(
@@ -298,3 +303,9 @@ class Market:
     def stop(self) -> None:
         if self._stopping is not None:
             self._stopping.set()
+
+
+def _no_option_history() -> Generator[None, None, list[BarData]]:
+    """Options are priced live off their underlying; their history is not simulated."""
+    raise HistoricalDataError(NO_OPTION_HISTORY)
+    yield  # a generator, so the error comes where history steps are taken

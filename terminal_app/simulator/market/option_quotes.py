@@ -8,7 +8,8 @@ market maker's spread around the model value and the greeks TWS streams with the
   volatility; index skew is steeper. Puts and calls of a strike share the volatility, so the
   quotes respect put-call parity up to the spread.
 - Quote: the model value ± max(1 % of it, one tick) rounded outwards to the class's tick (a bid
-  below one tick is 0); sizes vary per quote sample. A quote changes when the underlying's does.
+  below one tick is 0); sizes vary per quarter second. Re-priced on every change of the
+  underlying (its L1 samples and prints), and the greeks with it.
 - Greeks (``tickOptionComputation``): for bid, ask and last the volatility implied by that
   price and the greeks at it; for the model tick the smile's volatility and value.
 """
@@ -188,18 +189,15 @@ class OptionMarket:
         return bids, asks
 
     def subscribe(self, opt: OptionInstrument, callback: Callback) -> Callable[[], None]:
-        """Re-price on every change of the underlying; pass on the option's quote changes."""
-        shown: list[tuple[float, float, float, float]] = []
+        """Re-price on every change of the underlying: a `QuoteChange` each time (even with the
+        same prices, the greeks moved with the underlying; tick lines send only changes)."""
 
         def forward(event: MarketEvent) -> None:
             if not isinstance(event, QuoteChange | Trade):
                 return
             q = self.quote(opt)
-            key = (q.bid, q.ask, q.bidSize, q.askSize)
-            if not _finite(q.ask) or (shown and shown[-1] == key):
-                return
-            shown[:] = [key]
-            callback(QuoteChange(opt.conId, event.time, q.bid, q.ask, q.bidSize, q.askSize))
+            if _finite(q.ask):
+                callback(QuoteChange(opt.conId, event.time, q.bid, q.ask, q.bidSize, q.askSize))
 
         return self._under.subscribe(opt.underConId, forward)
 

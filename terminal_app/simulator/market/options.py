@@ -287,9 +287,11 @@ class OptionChains:
         symbol = contract.symbol.strip().upper()
         trading_class = contract.tradingClass.strip().upper()
         local = contract.localSymbol.strip().upper()
-        if local and len(local) == 21:
+        strike = contract.strike
+        if local and len(local) == 21:  # OCC: its strike counts even if no longer centred
             symbol = symbol or _occ_root_symbol(local[:6].strip())
             trading_class = trading_class or local[:6].strip()
+            strike = strike or int(local[13:]) / 1000
         exchange = contract.exchange.strip().upper()
         expiry = contract.lastTradeDateOrContractMonth.strip().replace("-", "")[:8]
         right = {"CALL": "C", "PUT": "P"}.get(contract.right.upper(), contract.right.upper())
@@ -310,8 +312,8 @@ class OptionChains:
                     last = f"{last_trade_day(cls, d):%Y%m%d}"
                     if expiry and not (last.startswith(expiry) or f"{d:%Y%m%d}".startswith(expiry)):
                         continue
-                    for k in listed if not contract.strike else [contract.strike]:
-                        if k not in listed:
+                    for k in [strike] if strike else listed:
+                        if k not in listed and not local:
                             continue
                         for r in (right,) if right else ("C", "P"):
                             inst = self.option(cls, d, k, r)
