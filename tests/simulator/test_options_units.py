@@ -11,10 +11,11 @@ from ib_async import Contract
 
 from terminal_app.simulator.account import Ledger
 from terminal_app.simulator.account.expiry import OptionExpiry
+from terminal_app.simulator.market.instruments import Universe
 from terminal_app.simulator.market.option_model import implied_vol, price_and_greeks
 from terminal_app.simulator.market.option_quotes import expiry_epoch
 from terminal_app.simulator.market.options import OptionInstrument, occ_symbol, third_friday
-from tests.simulator.test_trading_harness import AAPL, UNIVERSE, make_market
+from tests.simulator.test_trading_harness import AAPL, START, UNIVERSE, make_market
 
 S, K, T, VOL, R, Q = 100.0, 105.0, 0.25, 0.3, 0.045, 0.01
 
@@ -86,3 +87,19 @@ def test_expiry_delivers_shares_cash_settles_indices_and_drops_worthless() -> No
     put_value = D(repr(round(deep_put.strike - index_close, 2)))
     expected = cash - 200 * D(repr(itm.strike)) - 100 * put_value
     assert ledger.snapshot().cash["USD"] == expected
+
+
+def test_option_positions_survive_a_restart() -> None:
+    market = make_market(UNIVERSE)
+    ledger = Ledger("DU1234567", UNIVERSE, market)
+    [put] = _options(symbol="AAPL", lastTradeDateOrContractMonth="20261218", right="P")[:1]
+    ledger.post_execution(put.conId, "SLD", D(3), D("2.5"), D("1.95"))
+    saved = ledger.export()
+
+    fresh = Universe.load(as_of=START)  # a new process: no option has been made yet
+    assert fresh.get(put.conId) is None
+    restored = Ledger("DU1234567", fresh, make_market(fresh))
+    restored.load(saved)
+    assert restored.holdings() == {put.conId: D(-3)}
+    [position] = restored.positions()
+    assert position.contract.localSymbol == put.localSymbol and position.contract.right == "P"
