@@ -4,6 +4,7 @@ with an option's market data (``tickOptionComputation`` for bid, ask, last and m
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -71,31 +72,34 @@ def _option(gw: SimulatedGateway, conn: Connection, req: Request) -> OptionInstr
     return option
 
 
-def _spot(options: OptionMarket, option: OptionInstrument, given: float) -> float:
-    return given if given > 0 else options.spot(option)
+Calculation = Callable[[OptionMarket, OptionInstrument, float, float], Computation]
+
+
+def _calculate(gw: SimulatedGateway, conn: Connection, req: Request, compute: Calculation) -> None:
+    """Answer a calculator request with ``compute(options, option, spot, years)`` (tick 53);
+    an underlying price of 0 means the simulated one."""
+    option = _option(gw, conn, req)
+    if option is None:
+        return
+    options = gw.market.options
+    given = float(req["underPrice"])
+    spot = given if given > 0 else options.spot(option)
+    comp = compute(options, option, spot, options.years(option))
+    _send(conn, int(req["reqId"]), CUSTOM_COMPUTATION, comp)
 
 
 @handles("calculateImpliedVolatility")
 def implied_volatility(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    option = _option(gw, conn, req)
-    if option is None:
-        return
-    options = gw.market.options
-    spot = _spot(options, option, float(req["underPrice"]))
-    comp = options.computation(option, float(req["optionPrice"]), spot, options.years(option))
-    _send(conn, int(req["reqId"]), CUSTOM_COMPUTATION, comp)
+    price = float(req["optionPrice"])
+    _calculate(
+        gw, conn, req, lambda om, option, spot, years: om.computation(option, price, spot, years)
+    )
 
 
 @handles("calculateOptionPrice")
 def option_price(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    option = _option(gw, conn, req)
-    if option is None:
-        return
-    options = gw.market.options
-    spot, years = _spot(options, option, float(req["underPrice"])), options.years(option)
     vol = float(req["volatility"])
-    greeks = options.model(option, spot, years, vol)
-    _send(conn, int(req["reqId"]), CUSTOM_COMPUTATION, Computation(vol, greeks, greeks.price, spot))
+    _calculate(gw, conn, req, lambda om, option, spot, years: om.at_vol(option, vol, spot, years))
 
 
 @handles("cancelCalculateImpliedVolatility", "cancelCalculateOptionPrice")

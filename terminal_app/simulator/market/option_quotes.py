@@ -208,12 +208,15 @@ class OptionMarket:
     ) -> Computation:
         """Greeks at the volatility ``price`` implies (the model's when ``price`` is None)."""
         if price is None:
-            smile = smile_vol(opt, spot, opt.strike, years)
-            model = self.model(opt, spot, years, smile)
-            return Computation(smile, model, model.price, spot)
+            return self.at_vol(opt, smile_vol(opt, spot, opt.strike, years), spot, years)
         vol = self.implied(opt, price, spot, years)
         greeks = self.model(opt, spot, years, vol) if vol is not None else None
         return Computation(vol, greeks, price, spot)
+
+    def at_vol(self, opt: OptionInstrument, vol: float, spot: float, years: float) -> Computation:
+        """Value and greeks at volatility ``vol``."""
+        greeks = self.model(opt, spot, years, vol)
+        return Computation(vol, greeks, greeks.price, spot)
 
     def computations(self, opt: OptionInstrument, q: Quote) -> dict[int, Computation]:
         """The bid, ask, last and model computations TWS streams for a quote."""

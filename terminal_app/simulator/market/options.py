@@ -169,7 +169,7 @@ class OptionInstrument(Instrument):
     right: str = ""
     expiration: str = ""  # the real expiration date (YYYYMMDD); lastTradeDate may be earlier
     am_settled: bool = False
-    option_class: OptionClass | None = field(default=None, compare=False, hash=False)
+    option_class: OptionClass | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def is_call(self) -> bool:
