@@ -14,6 +14,7 @@ import time
 from datetime import datetime
 
 from terminal_app.simulator.account import Ledger
+from terminal_app.simulator.account.expiry import OptionExpiry
 from terminal_app.simulator.clock import SimClock, resume_start
 from terminal_app.simulator.config import SimConfig
 from terminal_app.simulator.connection import ERR_NOT_SUPPORTED, Connection
@@ -51,6 +52,7 @@ class SimulatedGateway:
             self.config.account, self.universe, self.market, self.config.starting_cash
         )
         self.engine, self.store = open_engine(self.market, self.ledger, self.config.state_dir)
+        self.expiry = OptionExpiry(self.ledger, self.market)
         self.engine.add_listener(lambda event: route_event(self, event))
         self.server = Server(self)
         self.control = GatewayControl(self)
@@ -95,7 +97,7 @@ class SimulatedGateway:
 
         A failure is logged and the clock keeps driving: one bad step must not freeze the venue.
         """
-        for step in (self.market.step, self.engine.poll):
+        for step in (self.market.step, self.engine.poll, self.expiry.settle):
             try:
                 step()
             except Exception:

@@ -101,6 +101,24 @@ class App(EWrapper, EClient):
     def commissionReport(self, commissionReport: Any) -> None:
         self._record("commissionReport", commissionReport)
 
+    def securityDefinitionOptionParameter(
+        self,
+        reqId: int,
+        exchange: str,
+        underlyingConId: int,
+        tradingClass: str,
+        multiplier: str,
+        expirations: Any,
+        strikes: Any,
+    ) -> None:
+        self._record("secDefOpt", reqId, exchange, tradingClass, expirations, strikes)
+
+    def securityDefinitionOptionParameterEnd(self, reqId: int) -> None:
+        self._record("secDefOptEnd", reqId)
+
+    def tickOptionComputation(self, reqId: int, tickType: int, *values: Any) -> None:
+        self._record("tickOptionComputation", reqId, tickType, *values)
+
     def updateMktDepth(
         self, reqId: int, position: int, operation: int, side: int, price: float, size: Any
     ) -> None:
@@ -198,6 +216,45 @@ async def test_ibapi_market_data_history_and_orders_at_157(sim_gateway: Simulate
         [(exec_req, _contract, execution)] = app.calls["execDetails"]
         assert exec_req == -1 and execution.shares == 10 and execution.orderId == order_id
         assert thread.is_alive()  # the reader never died on a field it could not parse
+    finally:
+        app.disconnect()
+        await blocking(thread.join, 5)
+
+
+async def test_ibapi_option_chain_details_and_greeks_at_157(sim_gateway: SimulatedGateway) -> None:
+    app, thread = await run_app(sim_gateway.port)
+    try:
+        await blocking(app.wait, "nextValidId")
+        app.reqSecDefOptParams(21, "SPX", "", "IND", 416904)
+        await blocking(app.wait, "secDefOptEnd")
+        chains = {(c[1], c[2]): c for c in app.calls["secDefOpt"]}
+        assert set(chains) == {
+            ("SMART", "SPX"),
+            ("CBOE", "SPX"),
+            ("SMART", "SPXW"),
+            ("CBOE", "SPXW"),
+        }
+        _, _, _, expirations, strikes = chains[("SMART", "SPXW")]
+        option = IBContract()
+        option.symbol, option.secType, option.exchange, option.currency = (
+            "SPX",
+            "OPT",
+            "SMART",
+            "USD",
+        )
+        option.tradingClass, option.right = "SPXW", "C"
+        option.lastTradeDateOrContractMonth = sorted(expirations)[2]
+        option.strike = sorted(strikes)[len(strikes) // 2]
+        app.reqContractDetails(22, option)
+        await blocking(app.wait, "contractDetailsEnd")
+        [(_, details)] = app.calls["contractDetails"]  # the 41-field layout below 164
+        assert details.contract.multiplier == "100" and details.underConId == 416904
+        app.reqMktData(23, option, "", False, False, [])
+        computations = await blocking(app.wait, "tickOptionComputation", 3)
+        assert {c[1] for c in computations} >= {10, 11, 13}
+        model = next(c for c in computations if c[1] == 13)
+        assert model[3] > 0 and 0 < model[4] < 1  # implied vol, delta
+        assert thread.is_alive()
     finally:
         app.disconnect()
         await blocking(thread.join, 5)

@@ -89,7 +89,10 @@ def test_match_semantics(universe):
     assert jpy.minTick == 0.005
     assert universe.match(Index("SPX", "CBOE"))[0].conId == 416904
     assert universe.match(Stock("NOPE", "SMART", "USD")) == []
-    assert universe.match(Contract(secType="OPT", symbol="AAPL", strike=200, right="C")) == []
+    # Options come from `market.options` once a Market serves this universe (see
+    # test_e2e_options); whatever is attached, a strike and right narrow them.
+    for inst in universe.match(Contract(secType="OPT", symbol="AAPL", strike=200, right="C")):
+        assert (inst.secType, inst.strike, inst.right) == ("OPT", 200, "C")
     # no symbol at all: nothing (IB answers error 200)
     assert universe.match(Contract(secType="STK", exchange="SMART")) == []
 

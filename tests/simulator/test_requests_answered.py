@@ -30,8 +30,6 @@ Call = Callable[[IB, Any], Awaitable[Any]]
 # Errors a request may end with (with its own reqId): what TWS sends an account like ours.
 ENDS_WITH_ERROR = {
     "reqFundamentalData": 430,
-    "calculateImpliedVolatility": 200,
-    "calculateOptionPrice": 200,
     "reqNewsArticle": 10172,  # no such article
     "getWshMetaData": 10279,
     "getWshEventData": 10283,

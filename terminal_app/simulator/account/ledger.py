@@ -5,8 +5,9 @@ Bookkeeping follows TWS:
   multiplier + commission / quantity`` on an opening fill); closing fills realize
   ``(price × multiplier − avgCost) × closed − commission`` (sign-adjusted for shorts); a fill
   through zero closes the old position and opens the rest at the fill price.
-- stocks move cash by ``quantity × price``; forex buys the base currency and pays the quote
-  currency (cash balances per currency, the position is the base-currency balance traded);
+- stocks move cash by ``quantity × price``, options by ``quantity × price × multiplier``; forex
+  buys the base currency and pays the quote currency (cash balances per currency, the position
+  is the base-currency balance traded);
   futures move cash only by the price change of closed contracts and by commissions, each
   commission charged once when paid (no variation margin); NetLiquidation counts an open future's
   price change, not the opening commission again.
@@ -14,7 +15,8 @@ Bookkeeping follows TWS:
 - daily PnL per position = ``multiplier × (qty × mark − qty_at_day_start × prevClose − Σ today's
   signed fills × price) − today's commissions``; the day rolls with the New York date.
 - margin: stocks 25 % of market value (initial and maintenance), futures the data file's initial
-  margin per contract (maintenance 90 %), forex 3 % of non-base cash balances. BuyingPower is
+  margin per contract (maintenance 90 %), forex 3 % of non-base cash balances, short options
+  the CBOE naked-option rule (``option_margin``; long options none). BuyingPower is
   4 × AvailableFunds (a Reg T margin account's day-trading figure).
 
 Public API: ``Ledger(account, universe, market, starting_cash=1_000_000, base="USD")``;
@@ -39,12 +41,14 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ib_async import AccountValue, PnL, PnLSingle, PortfolioItem, Position
+from ib_async import AccountValue, Contract, PnL, PnLSingle, PortfolioItem, Position
 
 from terminal_app.simulator.account import values as account_values
+from terminal_app.simulator.account.option_margin import short_option_margin
 from terminal_app.simulator.clock import SimClock
 from terminal_app.simulator.market import Market
 from terminal_app.simulator.market.instruments import Instrument, Universe
+from terminal_app.simulator.market.options import OptionInstrument
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +115,7 @@ class Snapshot:
     realized: Decimal
     daily: Decimal
     futures_pnl: Decimal
+    option_value: Decimal
     cash: dict[str, Decimal]
     rates: dict[str, Decimal]
     by_currency: dict[str, dict[str, Decimal]]
@@ -185,6 +190,7 @@ class Ledger:
             "positions": [
                 {
                     "conId": p.conId,
+                    "localSymbol": self._instrument(p.conId).localSymbol,
                     "quantity": str(p.quantity),
                     "avg_cost": str(p.avg_cost),
                     "realized_today": str(p.realized_today),
@@ -202,6 +208,9 @@ class Ledger:
         positions: dict[int, PositionState] = {}
         for p in document.get("positions", []):
             con_id = int(p["conId"])
+            if self.universe.get(con_id) is None and p.get("localSymbol"):
+                # An option is made when named: its OCC symbol names it (while it is listed).
+                self.universe.match(Contract(secType="OPT", localSymbol=p["localSymbol"]))
             if self.universe.get(con_id) is None:
                 log.warning("saved position in unknown conId %d dropped (expired?)", con_id)
                 continue
@@ -315,6 +324,23 @@ class Ledger:
         prev = q.prevClose if _finite(q.prevClose) else price
         return price, prev
 
+    def _option_margin(self, inst: Instrument, quantity: Decimal, price: float) -> Decimal:
+        """Short options only (see `option_margin`); long ones are paid for in full."""
+        if quantity >= 0 or not isinstance(inst, OptionInstrument):
+            return ZERO
+        under = self._instrument(inst.underConId)
+        return (
+            short_option_margin(
+                inst.is_call,
+                _dec(inst.strike),
+                _dec(self.mark(under.conId)[0]),
+                _dec(price),
+                under.secType == "IND",
+            )
+            * _multiplier(inst)
+            * abs(quantity)
+        )
+
     def _rate(self, currency: str) -> Decimal:
         """Value of one unit of ``currency`` in the base currency (simulated forex midpoint)."""
         if currency == self.base:
@@ -339,7 +365,8 @@ class Ledger:
             currencies.add(self._instrument(p.conId).currency)
         rates = {c: self._rate(c) for c in sorted(currencies)}
         per: dict[str, dict[str, Decimal]] = {
-            c: {"stock": ZERO, "unrealized": ZERO, "futures": ZERO, "daily": ZERO} for c in rates
+            c: {"stock": ZERO, "options": ZERO, "unrealized": ZERO, "futures": ZERO, "daily": ZERO}
+            for c in rates
         }
         gross = init = maint = ZERO
         for p in state.positions.values():
@@ -363,6 +390,12 @@ class Ledger:
                 margin = _dec(inst.margin) * abs(p.quantity)
                 init += margin * rates[ccy]
                 maint += FUTURES_MAINT * margin * rates[ccy]
+            elif inst.secType == "OPT":
+                per[ccy]["options"] += row.market_value
+                gross += value_base
+                margin = self._option_margin(inst, p.quantity, price) * rates[ccy]
+                init += margin
+                maint += margin
         for ccy, amount in state.cash.items():
             if ccy != self.base:
                 init += FOREX_MARGIN * abs(amount) * rates[ccy]
@@ -371,11 +404,14 @@ class Ledger:
         total_cash = sum((cash[c] * rates[c] for c in rates), ZERO)
         stock = sum((per[c]["stock"] * rates[c] for c in rates), ZERO)
         futures = sum((per[c]["futures"] * rates[c] for c in rates), ZERO)
+        options = sum((per[c]["options"] * rates[c] for c in rates), ZERO)
         unrealized = sum((per[c]["unrealized"] * rates[c] for c in rates), ZERO)
         daily = sum((per[c]["daily"] * rates[c] for c in rates), ZERO)
         for c in rates:
             per[c]["cash"] = cash[c]
-            per[c]["net_liquidation"] = cash[c] + per[c]["stock"] + per[c]["futures"]
+            per[c]["net_liquidation"] = (
+                cash[c] + per[c]["stock"] + per[c]["options"] + per[c]["futures"]
+            )
             per[c]["realized"] = sum(
                 (
                     p.realized_today
@@ -385,7 +421,8 @@ class Ledger:
                 ZERO,
             )
         return Snapshot(
-            net_liquidation=total_cash + stock + futures,
+            net_liquidation=total_cash + stock + options + futures,
+            option_value=options,
             total_cash=total_cash,
             stock_value=stock,
             gross_position_value=gross,
@@ -442,6 +479,10 @@ class Ledger:
             if p.quantity != 0
         ]
 
+    def holdings(self) -> dict[int, Decimal]:
+        """conId -> quantity of every open position (cheap: no prices)."""
+        return {k: p.quantity for k, p in self._state.positions.items() if p.quantity}
+
     def position(self, con_id: int) -> Decimal:
         p = self._state.positions.get(con_id)
         return p.quantity if p else ZERO
@@ -486,7 +527,7 @@ def _finite(x: float) -> bool:
 
 
 def _multiplier(inst: Instrument) -> Decimal:
-    return _dec(inst.multiplier) if inst.secType == "FUT" else Decimal(1)
+    return _dec(inst.multiplier) if inst.secType in ("FUT", "OPT") else Decimal(1)
 
 
 def _position_figures(inst: Instrument, p: PositionState, price: float, prev: float) -> _Figures:
@@ -549,8 +590,8 @@ def _post(
     p.commission_today += commission
     base = "USD"
     state.cash[base] = state.cash.get(base, ZERO) - commission
-    if inst.secType == "STK":
-        state.cash[inst.currency] = state.cash.get(inst.currency, ZERO) - signed * price
+    if inst.secType in ("STK", "OPT"):  # premiums move cash like shares (× the multiplier)
+        state.cash[inst.currency] = state.cash.get(inst.currency, ZERO) - signed * price * mult
     elif inst.secType == "CASH":
         state.cash[inst.symbol] = state.cash.get(inst.symbol, ZERO) + signed
         state.cash[inst.currency] = state.cash.get(inst.currency, ZERO) - signed * price

@@ -113,12 +113,6 @@ def market_rule(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
     conn.send("marketRule", marketRuleId=rule_id, increments=increments)
 
 
-@handles("reqSecDefOptParams")
-def sec_def_opt_params(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    """The universe lists no options: TWS then answers with the end message only."""
-    conn.send("securityDefinitionOptionParameterEnd", reqId=int(req["reqId"]))
-
-
 def resolve(
     gw: SimulatedGateway, conn: Connection, req_id: int, contract: Contract
 ) -> Instrument | None:

@@ -24,6 +24,7 @@ from terminal_app.simulator.handlers.generic_ticks import (
     wants_mark,
 )
 from terminal_app.simulator.handlers.news import start_news_ticks
+from terminal_app.simulator.handlers.options import greeks_line
 from terminal_app.simulator.handlers.registry import handles
 from terminal_app.simulator.market import (
     DepthChange,
@@ -240,10 +241,17 @@ def req_mkt_data(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
         return
     line = TickLine(conn, req_id, inst, delayed, "233" in generic, mark=wants_mark(generic))
     _send_snapshot(gw, line, generic, streaming=not snapshot)
+    greeks = greeks_line(gw, conn, req_id, inst, delayed)
+    if greeks is not None:
+        greeks.send()
     if snapshot:
         conn.send("tickSnapshotEnd", reqId=req_id)
         return
-    quotes = stream_delayed(gw, line) if delayed else gw.market.subscribe(inst.conId, line.on_event)
+    if delayed and greeks is None:
+        quotes = stream_delayed(gw, line)
+    else:  # an option's quote and greeks follow its underlying live (delayed: ticks 66-, 80-)
+        on_event = line.on_event if greeks is None else greeks.wrap(line.on_event)
+        quotes = gw.market.subscribe(inst.conId, on_event)
     conn.subscribe(req_id, MKT_DATA, quotes if news is None else _together(quotes, news))
 
 

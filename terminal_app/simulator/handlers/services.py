@@ -1,5 +1,5 @@
 """Requests for services the simulated paper account has no data for: fundamentals, option
-calculations, FA, WSH, display groups, soft-dollar tiers, family codes, user info.
+exercise, FA, WSH, display groups, soft-dollar tiers, family codes, user info.
 
 Each gets what TWS sends an account with no data or no permission for it: an empty answer, or
 the error TWS sends with the request's own id, so no client call waits forever. Requests that
@@ -43,8 +43,6 @@ def _nothing(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
 handles(
     "setServerLogLevel",
     "cancelFundamentalData",
-    "cancelCalculateImpliedVolatility",
-    "cancelCalculateOptionPrice",
     "updateDisplayGroup",
     "unsubscribeFromGroupEvents",
     "cancelPositionsMulti",
@@ -65,16 +63,15 @@ def fundamental_data(gw: SimulatedGateway, conn: Connection, req: Request) -> No
         )
 
 
-@handles("calculateImpliedVolatility", "calculateOptionPrice", "exerciseOptions")
-def option_request(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    """The universe lists no options: an unknown contract gets 200, any other one 321."""
+@handles("exerciseOptions")
+def exercise_options(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
+    """Early exercise is not simulated (held options settle at expiry): refused with 321."""
     req_id = int(req["reqId"])
     inst = resolve(gw, conn, req_id, req["contract"])
     if inst is not None:
+        cause = "exercise is not simulated" if inst.secType == "OPT" else "not an option"
         conn.error(
-            req_id,
-            ERR_VALIDATION,
-            f"Error validating request.-'{req.name}' : cause - {inst.secType} is not an option",
+            req_id, ERR_VALIDATION, f"Error validating request.-'{req.name}' : cause - {cause}"
         )
 
 

@@ -4,6 +4,9 @@
 - ``quote(conId) -> Quote`` (bid/ask/sizes/last/lastSize/volume/open/high/low/prevClose/vwap).
 - ``depth(conId, rows) -> (bids, asks)`` lists of ``Level`` (best first); the order engine walks
   them for marketable orders. ``book_levels`` is the same per side.
+- Options (``market.options``, ``market.option_quotes``): generated on demand from the
+  underlyings; ``quote``, ``depth`` and ``subscribe`` price them off the underlying's path,
+  ``options`` has their chains and greeks.
 - ``subscribe(conId, callback, depth=False) -> unsubscribe``: the callback gets ``QuoteChange``,
   ``DepthChange`` (only with ``depth=True``) and ``Trade`` events in time order, inside each
   second on the asset class's cadence (``market.cadence``: stock L1 every 250 ms, futures depth
@@ -49,6 +52,7 @@ from terminal_app.simulator.market.events import (
 )
 from terminal_app.simulator.market.instruments import Instrument, Universe
 from terminal_app.simulator.market.live import Feed, quote_prices, shown_step, top_of_book
+from terminal_app.simulator.market.option_quotes import OptionMarket
 from terminal_app.simulator.market.price_path import InstrumentPath
 from terminal_app.simulator.market.stats import SessionStats, session_stats
 
@@ -66,6 +70,7 @@ __all__ = [
 
 _IDLE_SLEEP = 0.25
 _FLOOD_STEP = 0.005
+NO_OPTION_HISTORY = "HMDS query returned no data: option history is not simulated"
 MIN_WAKE_S = 0.02  # host seconds between steps at most: sub-second events go out in batches
 
 
@@ -78,6 +83,8 @@ class Market:
         self._snapshots: dict[int, tuple[int, Quote]] = {}
         self._feed = Feed(clock, seed)
         self._stopping: asyncio.Event | None = None
+        self.options = OptionMarket(self, universe, clock.epoch)
+        universe.derivatives = self.options.chains
 
     # --- instruments and paths ------------------------------------------------------------------
 
@@ -89,6 +96,8 @@ class Market:
 
     def path(self, con_id: int) -> InstrumentPath:
         p = self._paths.get(con_id)
+        if p is None and self.options.get(con_id) is not None:
+            raise HistoricalDataError(NO_OPTION_HISTORY)
         if p is None:
             p = self._paths[con_id] = InstrumentPath(self.seed, self.instrument(con_id))
         return p
@@ -96,6 +105,9 @@ class Market:
     # --- snapshots ------------------------------------------------------------------------------
 
     def quote(self, con_id: int) -> Quote:
+        option = self.options.get(con_id)
+        if option is not None:
+            return self.options.quote(option)
         live = self._feed.lives.get(con_id)
         now = self.clock.epoch()
         if live is not None:
@@ -112,7 +124,11 @@ class Market:
         return quote
 
     def delayed_quote(self, con_id: int, delay_s: float) -> Quote:
-        """The quote as it stood `delay_s` simulated seconds ago (IB's delayed data)."""
+        """The quote as it stood `delay_s` simulated seconds ago (IB's delayed data). Options are
+        priced off their underlying's live quote: a delayed option quote is not modelled."""
+        option = self.options.get(con_id)
+        if option is not None:
+            return self.options.quote(option)
         return self._quote_at(con_id, self.clock.epoch() - delay_s)
 
     def _quote_at(self, con_id: int, t: float) -> Quote:
@@ -128,6 +144,9 @@ class Market:
         a watched instrument the L1 sample the feed is delivering, or with depth subscribers the
         book step; between sessions the last sample of the previous one), so its top matches
         ``quote()`` (sizes may be a book step newer on a future watched in depth)."""
+        option = self.options.get(con_id)
+        if option is not None:
+            return self.options.depth(option, rows)
         path = self.path(con_id)
         if not path.inst.has_depth:
             return [], []
@@ -180,6 +199,8 @@ class Market:
         use_rth: bool,
     ) -> Generator[None, None, list[BarData]]:
         """`bars` a step at a time (see `history.bar_steps`): "now" is when this is called."""
+        if self.options.get(con_id) is not None:
+            return _no_option_history()
         now = self.clock.epoch()
         end_t = now if end is None else min(history._epoch(end), now)
         return history.bar_steps(
@@ -225,6 +246,9 @@ class Market:
 
     def subscribe(self, con_id: int, callback: Callback, depth: bool = False) -> Callable[[], None]:
         """Send this instrument's events to ``callback`` until the returned function is called."""
+        option = self.options.get(con_id)
+        if option is not None:
+            return self.options.subscribe(option, callback)
         return self._feed.subscribe(self.path(con_id), callback, depth)
 
     def watched(self) -> list[int]:
@@ -300,3 +324,9 @@ def _quote(
         prevClose=stats.prev_close,
         vwap=stats.vwap,
     )
+
+
+def _no_option_history() -> Generator[None, None, list[BarData]]:
+    """Options are priced live off their underlying; their history is not simulated."""
+    raise HistoricalDataError(NO_OPTION_HISTORY)
+    yield  # a generator, so the error comes where history steps are taken

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ib_async import Contract, ContractDescription, ContractDetails
 
@@ -260,10 +261,19 @@ def _norm(value: str) -> str:
     return value.strip().upper()
 
 
+class Derivatives(Protocol):
+    """Contracts generated from the universe on demand (options, `market.options`)."""
+
+    def get(self, con_id: int) -> Instrument | None: ...
+
+    def match(self, contract: Contract) -> Sequence[Instrument]: ...
+
+
 @dataclass
 class Universe:
     instruments: list[Instrument]
     by_con_id: dict[int, Instrument] = field(init=False)
+    derivatives: Derivatives | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.by_con_id = {}
@@ -279,7 +289,10 @@ class Universe:
         return Universe(_build(raw, (as_of or datetime.now().astimezone()).timestamp()))
 
     def get(self, con_id: int) -> Instrument | None:
-        return self.by_con_id.get(con_id)
+        inst = self.by_con_id.get(con_id)
+        if inst is None and self.derivatives is not None:
+            return self.derivatives.get(con_id)
+        return inst
 
     def match(self, contract: Contract) -> list[Instrument]:
         """Every instrument ``contract`` describes, as reqContractDetails answers it.
@@ -289,13 +302,13 @@ class Universe:
         primaryExchange, currency, localSymbol, tradingClass, multiplier and
         lastTradeDateOrContractMonth (YYYYMM = contract month, YYYYMMDD = last trade date).
         An ES future without expiry thus matches every listed expiry; AAPL STK SMART USD one.
-        Options/warrants (right or strike given) match nothing: the universe has none.
+        Options (secType OPT, or a right or strike given) are the ``derivatives``' to match.
         """
         if contract.conId:
-            inst = self.by_con_id.get(contract.conId)
+            inst = self.get(contract.conId)
             return [inst] if inst is not None else []
-        if contract.right or contract.strike:
-            return []
+        if contract.right or contract.strike or _norm(contract.secType) == "OPT":
+            return list(self.derivatives.match(contract)) if self.derivatives else []
         symbol = _norm(contract.symbol)
         local = _norm(contract.localSymbol)
         if not symbol and not local:

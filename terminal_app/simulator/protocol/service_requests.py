@@ -55,22 +55,6 @@ _SCANNER_FIELDS = (
 _C = {"contract": Contract}
 
 
-def _option_calc(name: str, input_name: str) -> RequestSpec:
-    return RequestSpec(
-        name,
-        (
-            Const("3"),
-            F("reqId", N),
-            *_CONTRACT_12,
-            F(input_name, D),
-            F("underPrice", D),
-            Const(""),  # the options' count; the options follow as one tag list
-            TagList("options"),
-        ),
-        _C,
-    )
-
-
 SERVICE_REQUESTS: dict[int, RequestSpec] = {
     14: RequestSpec("setServerLogLevel", (_V, F("logLevel", N))),
     18: RequestSpec("requestFA", (_V, F("faDataType", N))),
@@ -101,10 +85,6 @@ SERVICE_REQUESTS: dict[int, RequestSpec] = {
         _C,
     ),
     53: RequestSpec("cancelFundamentalData", (_V, F("reqId", N))),
-    54: _option_calc("calculateImpliedVolatility", "optionPrice"),
-    55: _option_calc("calculateOptionPrice", "volatility"),
-    56: RequestSpec("cancelCalculateImpliedVolatility", (_V, F("reqId", N))),
-    57: RequestSpec("cancelCalculateOptionPrice", (_V, F("reqId", N))),
     67: RequestSpec("queryDisplayGroups", (_V, F("reqId", N))),
     68: RequestSpec("subscribeToGroupEvents", (_V, F("reqId", N), F("groupId", N))),
     69: RequestSpec("updateDisplayGroup", (_V, F("reqId", N), F("contractInfo"))),

@@ -39,10 +39,13 @@ def spec_of(inst: Instrument) -> InstrumentSpec:
 
 
 def session_window(inst: Instrument, at: datetime) -> SessionWindow:
-    """The session an order placed at `at` belongs to. Stocks work in RTH unless outsideRth;
+    """The session an order placed at `at` belongs to. Stocks (and their options: these trade
+    regular hours only) work in RTH unless outsideRth;
     futures and forex trade their whole session (their liquid hours matter to data, not orders)."""
     full = next_session(inst.sessions, at.timestamp(), rth=False)
-    regular = session_on(inst.sessions, full.trade_date, True) if inst.secType == "STK" else None
+    regular = (
+        session_on(inst.sessions, full.trade_date, True) if inst.secType in ("STK", "OPT") else None
+    )
     bounds = regular or full
     return SessionWindow(
         open=_utc(bounds.start),
