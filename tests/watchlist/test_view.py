@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from ib_async import Contract, Ticker
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragLeaveEvent, QDragMoveEvent, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +16,8 @@ from ui.live_table.flash import FLASH_MS
 from ui.watchlist.columns import COLUMN_INDEX, RowData
 from ui.watchlist.model import WatchlistModel
 from ui.watchlist.table_view import WatchlistView
+
+Shown = tuple[WatchlistView, list[Ticker]]
 
 
 class Paints:
@@ -28,7 +32,7 @@ class Paints:
 
 
 @pytest.fixture
-def shown(qapp: QApplication, qtbot: QtBot) -> Iterator[tuple[WatchlistView, list[Ticker]]]:
+def shown(qapp: QApplication, qtbot: QtBot) -> Iterator[Shown]:
     model = WatchlistModel()
     tickers = []
     for i in range(30):
@@ -56,9 +60,7 @@ def _tick(ticker: Ticker, **values: float) -> None:
     ticker.updateEvent.emit(ticker)
 
 
-def test_a_one_cell_change_paints_that_cell_only(
-    shown: tuple[WatchlistView, list[Ticker]], qtbot: QtBot
-) -> None:
+def test_a_one_cell_change_paints_that_cell_only(shown: Shown, qtbot: QtBot) -> None:
     view, tickers = shown
     paints = Paints(view)
     with qtbot.waitSignal(view.painted, timeout=1000):
@@ -68,9 +70,7 @@ def test_a_one_cell_change_paints_that_cell_only(
     assert view.model().data(bid_size) == "200"
 
 
-def test_a_tick_that_changes_nothing_shown_paints_nothing(
-    shown: tuple[WatchlistView, list[Ticker]], qtbot: QtBot
-) -> None:
+def test_a_tick_that_changes_nothing_shown_paints_nothing(shown: Shown, qtbot: QtBot) -> None:
     view, tickers = shown
     model = view.watchlist_model()
     paints = Paints(view)
@@ -81,7 +81,7 @@ def test_a_tick_that_changes_nothing_shown_paints_nothing(
 
 
 def test_a_flash_costs_three_paints_of_its_cell_not_one_per_frame(
-    shown: tuple[WatchlistView, list[Ticker]], qtbot: QtBot
+    shown: Shown, qtbot: QtBot
 ) -> None:
     view, tickers = shown
     model = view.watchlist_model()
@@ -96,9 +96,7 @@ def test_a_flash_costs_three_paints_of_its_cell_not_one_per_frame(
     assert len(flushes) <= 4  # the tick, two flash steps (and at most one frame of slack)
 
 
-def test_no_frame_is_scheduled_while_nothing_changes(
-    shown: tuple[WatchlistView, list[Ticker]], qtbot: QtBot
-) -> None:
+def test_no_frame_is_scheduled_while_nothing_changes(shown: Shown, qtbot: QtBot) -> None:
     view, tickers = shown
     model = view.watchlist_model()
     assert not model.frame_pending()  # idle: no timer runs
@@ -109,9 +107,7 @@ def test_no_frame_is_scheduled_while_nothing_changes(
     assert not model.frame_pending()  # and nothing more once it is out
 
 
-def test_many_changes_in_a_frame_coalesce_into_one_paint(
-    shown: tuple[WatchlistView, list[Ticker]], qtbot: QtBot
-) -> None:
+def test_many_changes_in_a_frame_coalesce_into_one_paint(shown: Shown, qtbot: QtBot) -> None:
     view, tickers = shown
     paints = Paints(view)
     with qtbot.waitSignal(view.painted, timeout=1000):
@@ -122,7 +118,7 @@ def test_many_changes_in_a_frame_coalesce_into_one_paint(
 
 
 def test_moved_and_hidden_columns_paint_where_the_header_shows_them(
-    shown: tuple[WatchlistView, list[Ticker]], qtbot: QtBot
+    shown: Shown, qtbot: QtBot
 ) -> None:
     view, tickers = shown
     header = view.horizontalHeader()
@@ -144,3 +140,40 @@ def test_moved_and_hidden_columns_paint_where_the_header_shows_them(
         if image.pixelColor(x, y + dy).lightness() > 160  # text on the dark base
     ]
     assert inked and header.sectionViewportPosition(ask_size) < max(inked)
+
+
+def test_keyboard_moves_the_selection_and_repaints_both_rows(shown: Shown, qtbot: QtBot) -> None:
+    view, _ = shown
+    view.setFocus()
+    view.selectRow(4)
+    qtbot.waitUntil(lambda: view.selected_rows() == [4])
+    paints = Paints(view)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.selected_rows() == [5]
+    qtbot.waitUntil(lambda: any(4 in rows and 5 in rows for rows, _ in paints.seen))
+    image = view.viewport().grab().toImage()
+    highlight = view.palette().color(QPalette.ColorRole.Highlight)
+    x = view.columnViewportPosition(COLUMN_INDEX["bidSize"]) + 2
+    assert image.pixelColor(x, view.rowViewportPosition(5) + 2) == highlight
+    assert image.pixelColor(x, view.rowViewportPosition(4) + 2) != highlight
+
+
+def test_dragging_over_a_row_shows_where_it_drops(shown: Shown, qtbot: QtBot) -> None:
+    view, _ = shown
+    model = view.watchlist_model()
+    mime = model.mimeData([model.index(0, 0)])
+    target = view.visualRect(model.index(3, COLUMN_INDEX["bid"]))
+    at = QPointF(target.center().x(), target.top() + 1)  # the upper edge of row 3
+    move = QDragMoveEvent(
+        at.toPoint(),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    view.dragMoveEvent(move)
+    assert move.isAccepted()
+    line = view.drop_line()
+    assert line is not None and line.top() == view.rowViewportPosition(3)
+    view.dragLeaveEvent(QDragLeaveEvent())
+    assert view.drop_line() is None

@@ -1,5 +1,6 @@
 """What a live table needs from a column and keeps per row, whatever the rows are."""
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -44,3 +45,4 @@ class LiveRow:
     foregrounds: list[int] | None = None
     colors: list[int] | None = None
     memo: tuple[list[Any], list[str], Any] | None = None
+    next_step: float = math.inf  # when its flash next changes level (ms)

@@ -1,8 +1,9 @@
 """A table model over live rows: changes mark rows dirty, one frame turns them into `dataChanged`.
 
-Texts and colours are built once per row change and kept on the row (`LiveRow`); painting reads
-them directly instead of asking `data()` per cell and role. A value that moves flashes its cell in
-two steps (see `flash`), so a fading row is refreshed at the step times, not on every frame.
+Texts and colours are built once per row change, when a view shows the row, and kept on the row
+(`LiveRow`); painting reads them directly instead of asking `data()` per cell and role. A value
+that moves flashes its cell in two steps (see `flash`), so a fading row is refreshed at the step
+times, not on every frame.
 """
 
 import math
@@ -246,12 +247,18 @@ class LiveTableModel(QAbstractTableModel):
         dirty_rows: list[int] = []
         next_step = math.inf
         for i, row in enumerate(self._rows):
-            if id(row) in dirty:
-                dirty_rows.append(i)
+            if id(row) not in dirty:
+                continue
+            dirty_rows.append(i)
+            if row.outdated:  # built when a view shows it (`cells`): no texts for hidden rows
+                step = _next_flash_step(row, now)
+            elif row.next_step <= now:  # a flash steps: new colours, same texts
                 step = self._refresh(row, now)
-                if step < math.inf:
-                    fading.add(id(row))
-                    next_step = min(next_step, step)
+            else:
+                step = row.next_step
+            if step < math.inf:
+                fading.add(id(row))
+                next_step = min(next_step, step)
         # A fading row stays dirty; its next level is due at `next_step`, not next frame.
         self._dirty = fading
         ranges = _contiguous(dirty_rows)
@@ -284,6 +291,7 @@ class LiveTableModel(QAbstractTableModel):
                     colors[column] += LEVEL_SHIFT * level
         if colors != row.colors:
             row.colors = colors
+        row.next_step = next_step
         return next_step
 
     # -- data ---------------------------------------------------------------------------------
@@ -334,6 +342,16 @@ class LiveTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
+
+
+def _next_flash_step(row: LiveRow, now: float) -> float:
+    """When the row's flashes next change level; forgets the flashes that are over."""
+    for column, (direction, start) in list(row.flashes.items()):
+        if not flash.level(direction, now - start):
+            del row.flashes[column]
+    return min(
+        (flash.next_step_ms(start, now) for _, start in row.flashes.values()), default=math.inf
+    )
 
 
 def _contiguous(rows: Sequence[int]) -> list[tuple[int, int]]:

@@ -181,6 +181,10 @@ class LiveTableView(QTableView):
             return QRect(0, top + height - 1, width, 0)
         return QRect(0, top, width, height - 1)
 
+    def drop_line(self) -> QRect | None:
+        """Where a drag in progress would drop (a line between rows, or a row's box)."""
+        return self._drop_line
+
     def _set_drop_line(self, rect: QRect | None) -> None:
         if rect != self._drop_line:
             self._drop_line = rect
