@@ -96,6 +96,9 @@ class LiveTableView(QTableView):
         roles: Sequence[int] = (),
     ) -> None:
         """Queue the cells of the changed rows whose text or colour differs from the screen."""
+        if not self.isVisible():  # e.g. a list in a background tab: painted whole when shown
+            self._shown.clear()
+            return
         viewport = self.viewport()
         model = self._live
         span = row_span(self, 0, viewport.height() - 1, model.rowCount())
