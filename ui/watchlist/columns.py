@@ -2,7 +2,7 @@
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from ib_async import Contract, Ticker
@@ -17,6 +17,7 @@ from terminal_app.price_format import (
     format_volume,
     is_missing,
 )
+from ui.live_table.columns import LiveRow
 
 
 class Kind(Enum):
@@ -31,7 +32,7 @@ class Kind(Enum):
 
 
 @dataclass
-class RowData:
+class RowData(LiveRow):
     """What one watchlist row shows besides the live ticker (which stays ib_async's own object)."""
 
     contract: Contract
@@ -42,13 +43,6 @@ class RowData:
     stale: bool = False
     position: float | None = None
     daily_pnl: float | None = None
-    # Flash state per column: (direction +1/-1, start time in ms), and the last values seen.
-    flashes: dict[int, tuple[int, float]] = field(default_factory=dict)
-    seen: dict[int, float] = field(default_factory=dict)
-    # Display texts and colours of every column, built once per change (painting asks per cell
-    # and per role, many times a frame); None = rebuild on next paint.
-    texts: list[str] | None = None
-    colors: list[int] | None = None
 
     @property
     def min_tick(self) -> float:
@@ -114,8 +108,14 @@ class Column:
     flashes: bool = False
     tooltip: str = ""
 
+    @property
+    def align_right(self) -> bool:
+        return self.kind is not Kind.TEXT
+
     def text(self, row: RowData) -> str:
-        value = self.get(row)
+        return self.format(self.get(row), row)
+
+    def format(self, value: float | str | None, row: RowData) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
         if isinstance(value, str):
@@ -161,4 +161,3 @@ COLUMNS: tuple[Column, ...] = (
 
 SIGNED_COLUMNS = frozenset(("change", "changePct", "dailyPnl"))
 COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
-FLASH_COLUMNS = tuple(i for i, column in enumerate(COLUMNS) if column.flashes)

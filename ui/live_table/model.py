@@ -1,0 +1,364 @@
+"""A table model over live rows: changes mark rows dirty, one frame turns them into `dataChanged`.
+
+Texts and colours are built once per row change, when a view shows the row, and kept on the row
+(`LiveRow`); painting reads them directly instead of asking `data()` per cell and role. A value
+that moves flashes its cell in two steps (see `flash`), so a fading row is refreshed at the step
+times, not on every frame.
+"""
+
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from ui.live_table import flash
+from ui.live_table.columns import ColumnSpec, LiveRow
+from ui.live_table.frames import FrameScheduler
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+LEVEL_SHIFT = 16  # colors[c] = foreground index + LEVEL_SHIFT * flash level
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsDropEnabled
+    | Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class LiveTableModel(QAbstractTableModel):
+    """Rows of `LiveRow`s under declarative columns. Subclasses say how a row reads (`build`)."""
+
+    rows_released = Signal(list)  # rows removed from the model (drag-move, Delete)
+    frame_flushed = Signal(int)  # number of dataChanged ranges emitted by one frame
+    # Foreground colours by index; 0 = the view's own text colour.
+    foreground_colors: ClassVar[list[QColor | None]] = [None]
+
+    def __init__(
+        self,
+        columns: Sequence[ColumnSpec],
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self.alignments = [RIGHT if c.align_right else LEFT for c in self.columns]
+        self._flashing = [i for i, c in enumerate(self.columns) if c.flashes]
+        self._rows: list[Any] = []
+        self._dirty: set[int] = set()
+        self._frame_asked = False  # a frame for changed rows is on its way
+        self._clock = clock
+        self._frames = FrameScheduler(self.flush, self)
+
+    # -- what subclasses say ------------------------------------------------------------------
+
+    def build(self, row: Any) -> tuple[list[str], list[int]]:
+        """The row's texts and foreground colour indexes, one per column."""
+        return self.format_row(row), [0] * len(self.columns)
+
+    def format_key(self, row: Any) -> object:
+        """What formatting depends on besides the values (e.g. the tick size): a change of it
+        reformats every column."""
+        return None
+
+    def format_row(self, row: LiveRow) -> list[str]:
+        """Every column's text, formatting only the values that moved since the last build."""
+        columns = self.columns
+        values = [c.get(row) for c in columns]
+        key = self.format_key(row)
+        memo = row.memo
+        if memo is None or memo[2] != key:
+            texts = [c.format(v, row) for c, v in zip(columns, values, strict=True)]
+        else:
+            old_values, old_texts, _ = memo
+            texts = [
+                old if value == before else column.format(value, row)
+                for column, value, before, old in zip(
+                    columns, values, old_values, old_texts, strict=True
+                )
+            ]
+        row.memo = (values, texts, key)
+        return texts
+
+    def tooltip(self, row: Any) -> str | None:
+        return None
+
+    def shows_flash(self, row: Any) -> bool:
+        return True
+
+    def on_removed(self, row: Any) -> None:
+        """A row left the model (stop listening to its source)."""
+
+    # -- structure ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row(self, index: int) -> Any:
+        return self._rows[index]
+
+    def append(self, row: LiveRow, at: int | None = None) -> int:
+        position = len(self._rows) if at is None or at < 0 else min(at, len(self._rows))
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, row)
+        self.endInsertRows()
+        return position
+
+    def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() or row < 0 or count <= 0 or row + count > len(self._rows):
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row + count - 1)
+        removed = self._rows[row : row + count]
+        del self._rows[row : row + count]
+        self.endRemoveRows()
+        for item in removed:
+            self.on_removed(item)
+            self._dirty.discard(id(item))
+        self.rows_released.emit(removed)
+        return True
+
+    def remove_indices(self, indices: Iterable[int]) -> None:
+        for index in sorted(set(indices), reverse=True):
+            self.removeRows(index, 1)
+
+    def move_rows(self, sources: Sequence[int], target: int) -> None:
+        """Move the rows `sources` (any order) so they stand, in order, before row `target`."""
+        picked = sorted(set(i for i in sources if 0 <= i < len(self._rows)))
+        if not picked:
+            return
+        self.layoutAboutToBeChanged.emit()
+        moving = [self._rows[i] for i in picked]
+        before = sum(1 for i in picked if i < target)
+        rest = [r for i, r in enumerate(self._rows) if i not in set(picked)]
+        at = max(0, min(target - before, len(rest)))
+        self._rows = rest[:at] + moving + rest[at:]
+        self._remap_persistent()
+        self.layoutChanged.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Reorder the rows once by a column (as TWS does): live values do not keep re-sorting."""
+        spec = self.columns[column]
+        reverse = order == Qt.SortOrder.DescendingOrder
+
+        def key(row: Any) -> tuple[int, Any]:
+            value = spec.get(row)
+            missing = value is None or value == ""
+            # Blanks go last whichever the direction.
+            return (1 if missing else 0, value if not missing else 0)
+
+        self.layoutAboutToBeChanged.emit()
+        filled = [r for r in self._rows if not key(r)[0]]
+        blank = [r for r in self._rows if key(r)[0]]
+        filled.sort(key=lambda r: key(r)[1], reverse=reverse)
+        self._rows = filled + blank
+        self._remap_persistent()
+        self.layoutChanged.emit()
+
+    def _remap_persistent(self) -> None:
+        old = self.persistentIndexList()
+        position = {id(r): i for i, r in enumerate(self._rows)}
+        new = []
+        for index in old:
+            row = index.data(ROW_ROLE)
+            target = position.get(id(row), -1) if row is not None else -1
+            new.append(self.index(target, index.column()) if target >= 0 else QModelIndex())
+        self.changePersistentIndexList(old, new)
+
+    # -- live updates -------------------------------------------------------------------------
+
+    def changed(self, row: LiveRow) -> None:
+        """The row's source moved: flash the flashing columns whose value moved, repaint."""
+        now = self._clock() * 1000.0
+        seen = row.seen
+        for column in self._flashing:
+            value = self.columns[column].get(row)
+            if not isinstance(value, float):
+                continue
+            previous = seen.get(column)
+            seen[column] = value
+            if previous is not None and value != previous:
+                row.flashes[column] = (1 if value > previous else -1, now)
+        self.mark_dirty(row)
+
+    def mark_dirty(self, row: LiveRow) -> None:
+        """The row's data changed: rebuild its texts and repaint it in the next frame."""
+        row.outdated = True
+        self._dirty.add(id(row))
+        if not self._frame_asked:
+            self._frame_asked = True
+            self._frames.request()
+
+    def note_paint(self, seconds: float) -> None:
+        """The view painted for `seconds`: stretch the frame so painting stays a minor share."""
+        self._frames.note_paint(seconds)
+
+    def frame_interval(self) -> int:
+        return self._frames.interval()
+
+    def frame_pending(self) -> bool:
+        return self._frames.is_active()
+
+    def detach(self) -> None:
+        """Stop repainting (the panel is going away)."""
+        self._dirty.clear()
+        self._frames.stop()
+        self._frame_asked = False
+
+    def cells(self, row: LiveRow) -> tuple[list[str], list[int]]:
+        """The row's texts and colours as painting shows them."""
+        if row.outdated or row.colors is None:
+            self._refresh(row, self._clock() * 1000.0)
+        assert row.texts is not None and row.colors is not None
+        return row.texts, row.colors
+
+    def flush(self) -> int:
+        """Emit one dataChanged per contiguous dirty range; returns how many were emitted."""
+        self._frame_asked = False
+        if not self._dirty:
+            return 0
+        self._frames.ran()
+        now = self._clock() * 1000.0
+        dirty, fading = self._dirty, set()
+        dirty_rows: list[int] = []
+        next_step = math.inf
+        for i, row in enumerate(self._rows):
+            if id(row) not in dirty:
+                continue
+            dirty_rows.append(i)
+            if row.outdated:  # built when a view shows it (`cells`): no texts for hidden rows
+                step = _next_flash_step(row, now)
+            elif row.next_step <= now:  # a flash steps: new colours, same texts
+                step = self._refresh(row, now)
+            else:
+                step = row.next_step
+            if step < math.inf:
+                fading.add(id(row))
+                next_step = min(next_step, step)
+        # A fading row stays dirty; its next level is due at `next_step`, not next frame.
+        self._dirty = fading
+        ranges = _contiguous(dirty_rows)
+        last_column = len(self.columns) - 1
+        for first, last in ranges:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+        if fading:
+            self._frames.request(next_step - now)
+        self.frame_flushed.emit(len(ranges))
+        return len(ranges)
+
+    def _refresh(self, row: LiveRow, now: float) -> float:
+        """Bring the row's texts and colours up to date; returns when its flash next steps."""
+        if row.outdated or row.foregrounds is None:
+            row.texts, row.foregrounds = self.build(row)
+            row.outdated = False
+        colors = row.foregrounds
+        next_step = math.inf
+        if row.flashes:
+            shown = self.shows_flash(row)
+            for column, (direction, start) in list(row.flashes.items()):
+                level = flash.level(direction, now - start)
+                if not level:
+                    del row.flashes[column]
+                    continue
+                next_step = min(next_step, flash.next_step_ms(start, now))
+                if shown:
+                    if colors is row.foregrounds:
+                        colors = list(colors)
+                    colors[column] += LEVEL_SHIFT * level
+        if colors != row.colors:
+            row.colors = colors
+        row.next_step = next_step
+        return next_step
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return RIGHT
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Not on the paint path (the view paints from `cells`): drag pixmaps, tooltips, tests.
+        if not index.isValid():
+            return None
+        role = int(role)
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == _DISPLAY:
+            return self.cells(row)[0][column]
+        if role == _BACKGROUND:
+            return self._flash_tint(row, column)
+        if role == _FOREGROUND:
+            return self.foreground_colors[self.cells(row)[1][column] % LEVEL_SHIFT]
+        if role == _ALIGNMENT:
+            return self.alignments[column]
+        if role == SORT_ROLE:
+            return self.columns[column].get(row)
+        if role == ROW_ROLE:
+            return row
+        if role == _TOOLTIP:
+            return self.tooltip(row)
+        return None
+
+    def _flash_tint(self, row: LiveRow, column: int) -> QColor | None:
+        started = row.flashes.get(column)
+        if started is None or not self.shows_flash(row):
+            return None
+        direction, start = started
+        return flash.TINTS[flash.level(direction, self._clock() * 1000.0 - start)]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
+
+
+def _next_flash_step(row: LiveRow, now: float) -> float:
+    """When the row's flashes next change level; forgets the flashes that are over."""
+    for column, (direction, start) in list(row.flashes.items()):
+        if not flash.level(direction, now - start):
+            del row.flashes[column]
+    return min(
+        (flash.next_step_ms(start, now) for _, start in row.flashes.values()), default=math.inf
+    )
+
+
+def _contiguous(rows: Sequence[int]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for r in rows:
+        if ranges and ranges[-1][1] == r - 1:
+            ranges[-1] = (ranges[-1][0], r)
+        else:
+            ranges.append((r, r))
+    return ranges

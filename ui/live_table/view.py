@@ -1,0 +1,230 @@
+"""A table view over a `LiveTableModel` that repaints only the cells whose text or colour changed.
+
+`dataChanged` from the model is compared, row by row, with what this view last queued for the
+screen; only the cells that differ are passed to `update(QRect)`, and `paintEvent` draws the
+paint region's cells from the model's cache (`GridPainter`). Everything else — selection, keyboard
+navigation, tooltips, drag and drop, the movable header — is the stock `QTableView`.
+"""
+
+import time
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from ui.live_table.grid_paint import ColumnSlot, GridPainter, column_slots, row_span
+from ui.live_table.model import LiveTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+_Drop = QAbstractItemView.DropIndicatorPosition
+
+
+class LiveTableView(QTableView):
+    painted = Signal(list, int)  # one paint: the rows it drew, how many cells
+    queued = Signal(list)  # rows with cells queued for the frame's paint by a model change
+
+    def __init__(self, model: LiveTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self._live = model
+        self._grid = GridPainter(self, model)
+        # What each row's cells were when last queued for the screen (row -> texts, colours).
+        self._shown: dict[int, tuple[list[str], list[int]]] = {}
+        self._drop_line: QRect | None = None
+        self._frame_region = QRegion()  # changed cells of the current frame
+        self._slots: list[ColumnSlot] | None = None  # shown columns' geometry, None = measure
+        for signal in (model.layoutChanged, model.modelReset, model.rowsInserted):
+            signal.connect(self._shown.clear)
+        model.rowsRemoved.connect(self._shown.clear)
+        model.frame_flushed.connect(self._paint_frame)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setSortingEnabled(False)  # sorting is a one-shot reorder from the header menu/click
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setDefaultSectionSize(72)
+        header.setMinimumSectionSize(36)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.setSortIndicatorShown(False)
+        header.sectionClicked.connect(self._sort_by)
+        self._sorted: tuple[int, Qt.SortOrder] | None = None
+        for i, column in enumerate(model.columns):
+            header.setSectionHidden(i, not column.visible)
+        for moved in (header.sectionResized, header.sectionMoved, header.geometriesChanged):
+            moved.connect(self._forget_slots)
+        self.horizontalScrollBar().valueChanged.connect(self._forget_slots)
+
+    def _forget_slots(self) -> None:
+        self._slots = None
+
+    def column_slots(self) -> list[ColumnSlot]:
+        """The shown columns' viewport geometry, measured once per header change."""
+        if self._slots is None:
+            self._slots = column_slots(self)
+        return self._slots
+
+    # -- repainting what changed ------------------------------------------------------------
+
+    def dataChanged(
+        self,
+        topLeft: Index,
+        bottomRight: Index,
+        roles: Sequence[int] = (),
+    ) -> None:
+        """Queue the cells of the changed rows whose text or colour differs from the screen."""
+        if not self.isVisible():  # e.g. a list in a background tab: painted whole when shown
+            self._shown.clear()
+            return
+        viewport = self.viewport()
+        model = self._live
+        span = row_span(self, 0, viewport.height() - 1, model.rowCount())
+        first, last = max(topLeft.row(), span.start), min(bottomRight.row(), span.stop - 1)
+        if first > last:
+            return
+        slots = self.column_slots()
+        height = self.verticalHeader().defaultSectionSize()
+        offset = self.verticalOffset()
+        region = self._frame_region
+        queued: list[int] = []
+        for r in range(first, last + 1):
+            texts, colors = model.cells(model.row(r))
+            shown = self._shown.get(r)
+            if shown is not None and shown[0] is texts and shown[1] is colors:
+                continue
+            self._shown[r] = (texts, colors)
+            y = r * height - offset
+            if shown is None:
+                region += QRect(0, y, viewport.width(), height)
+                queued.append(r)
+                continue
+            old_texts, old_colors = shown
+            if old_texts == texts and old_colors == colors:
+                continue
+            for slot in slots:
+                c = slot.column
+                if texts[c] != old_texts[c] or colors[c] != old_colors[c]:
+                    region += QRect(slot.x, y, slot.width, height)
+            queued.append(r)
+        self._frame_region = region
+        if queued:
+            self.queued.emit(queued)
+
+    def _paint_frame(self) -> None:
+        """The model's frame is done: paint its changed cells now, not a loop turn later."""
+        region, self._frame_region = self._frame_region, QRegion()
+        if not region.isEmpty():
+            self.viewport().repaint(region)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
+        painter = QPainter(self.viewport())
+        self._slots = column_slots(self)  # a paint re-measures: the header may have been restored
+        rows, cells = self._grid.paint(painter, event.region(), self._slots)
+        if self._drop_line is not None:
+            painter.setPen(self.palette().text().color())
+            painter.drawRect(self._drop_line)
+        painter.end()
+        self._live.note_paint(time.perf_counter() - started)
+        self.painted.emit(rows, cells)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._grid.set_font(self.font())
+        super().changeEvent(event)
+
+    # -- drop indicator (the stock one is drawn by the paintEvent this class replaces) --------
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        super().dragMoveEvent(event)
+        self._set_drop_line(self._drop_rect(event.position().toPoint()))
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        super().dragLeaveEvent(event)
+        self._set_drop_line(None)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        super().dropEvent(event)
+        self._set_drop_line(None)
+
+    def _drop_rect(self, position: QPoint) -> QRect | None:
+        index = self.indexAt(position)
+        where = self.dropIndicatorPosition()
+        if not index.isValid() or where == _Drop.OnViewport:
+            return None
+        top = self.rowViewportPosition(index.row())
+        height = self.rowHeight(index.row())
+        width = self.viewport().width() - 1
+        if where == _Drop.AboveItem:
+            return QRect(0, top, width, 0)
+        if where == _Drop.BelowItem:
+            return QRect(0, top + height - 1, width, 0)
+        return QRect(0, top, width, height - 1)
+
+    def drop_line(self) -> QRect | None:
+        """Where a drag in progress would drop (a line between rows, or a row's box)."""
+        return self._drop_line
+
+    def _set_drop_line(self, rect: QRect | None) -> None:
+        if rect != self._drop_line:
+            self._drop_line = rect
+            self.viewport().update()
+
+    # -- header: one-shot sort, columns shown ----------------------------------------------------
+
+    def _sort_by(self, column: int) -> None:
+        """Header click: sort once by that column; a second click on it reverses the order."""
+        order = Qt.SortOrder.AscendingOrder
+        if self._sorted == (column, Qt.SortOrder.AscendingOrder):
+            order = Qt.SortOrder.DescendingOrder
+        self._sorted = (column, order)
+        self._live.sort(column, order)
+
+    def _header_menu(self, position: QPoint) -> None:
+        header = self.horizontalHeader()
+        menu = QMenu(self)
+        clicked = header.logicalIndexAt(position)
+        columns = self._live.columns
+        if clicked >= 0:
+            title = columns[clicked].header
+            ascending = menu.addAction(f"Sort by {title} ascending")
+            ascending.triggered.connect(
+                lambda: self._live.sort(clicked, Qt.SortOrder.AscendingOrder)
+            )
+            descending = menu.addAction(f"Sort by {title} descending")
+            descending.triggered.connect(
+                lambda: self._live.sort(clicked, Qt.SortOrder.DescendingOrder)
+            )
+            menu.addSeparator()
+        shown = menu.addMenu("Columns")
+        for i, column in enumerate(columns):
+            action = shown.addAction(column.header)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.setEnabled(i != 0)  # the first column always shows
+            action.toggled.connect(lambda on, i=i: header.setSectionHidden(i, not on))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(header.mapToGlobal(position))
