@@ -24,5 +24,5 @@ def order_service(session: BrokerSession) -> OrderService:
     service = _services.get(session)
     if service is None:
         settings = load_order_settings().value or OrderSettings()
-        service = _services[session] = OrderService(session, settings.precautions)
+        service = _services[session] = OrderService(session, settings)
     return service

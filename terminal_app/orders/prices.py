@@ -17,7 +17,12 @@ ABSURD = Decimal("1e11")
 
 
 class InputError(ValueError):
-    """A number the user typed cannot be used; `str(exc)` is the sentence to show."""
+    """A number the user typed cannot be used; `str(exc)` is the sentence to show, `field` the
+    field it is about (as `validation.Problem.field`)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def parse_decimal(text: str | float | Decimal | None, what: str) -> Decimal:

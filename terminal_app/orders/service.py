@@ -18,8 +18,9 @@ from PySide6.QtCore import QObject
 from terminal_app.orders import builders
 from terminal_app.orders.book import OrderBook
 from terminal_app.orders.intent import OrderIntent
-from terminal_app.orders.precautions import Precautions, cautions
+from terminal_app.orders.precautions import cautions
 from terminal_app.orders.prices import ContractRules, Quote, from_ib
+from terminal_app.orders.settings import OrderSettings
 from terminal_app.orders.summary import order_line
 from terminal_app.orders.validation import Problem, errors, validate
 from terminal_app.session.broker import BrokerSession, OrderRefused
@@ -64,13 +65,13 @@ class OrderService(QObject):
     def __init__(
         self,
         session: BrokerSession,
-        precautions: Precautions | None = None,
+        settings: OrderSettings | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or session)
         self._session = session
-        self.precautions = precautions or Precautions()
+        self.settings = settings or OrderSettings()
         self._clock = clock
         self.book = OrderBook(session, self)
 
@@ -83,7 +84,7 @@ class OrderService(QObject):
         if errors(problems):
             return Review(problems, [], [], [])
         orders = builders.build(intent, rules, itertools.count(1), quote)
-        found = cautions(intent, rules, quote, self.precautions)
+        found = cautions(intent, rules, quote, self.settings.precautions)
         return Review(problems, found, orders, [order_line(contract, o) for o in orders])
 
     def submit(
