@@ -75,12 +75,18 @@ class OrderBook(QObject):
         record = book.orders.get(key)
         if record is None:
             record = book.orders[key] = OrderRecord(trade)
-            if trade.order.orderId:
+            if trade.order.orderId and trade.order.clientId == self._client_id():
+                # IB's messages name our own orders by id; another client's order may share
+                # the number with one of our requests, so only ours are looked up by it.
                 self._by_order_id[trade.order.orderId] = record
         transition = record.observe(trade)
         if transition is not None:
             self.transitioned.emit(record, transition)
         self.changed.emit(con_id)
+
+    def _client_id(self) -> int:
+        profile = self._session.profile
+        return profile.client_id if profile is not None else 0
 
     def _on_fill(self, _trade: Trade, fill: Fill) -> None:
         self._fills_from([fill])

@@ -115,8 +115,8 @@ class OrderTicketPanel(QWidget):
         self.form.changed.connect(self._revalidate)
         self.form.buy.toggled.connect(self._side_changed)
         self._session.tradingChanged.connect(self._on_trading)
-        self._session.synced.connect(self._fill_accounts)
-        self._fill_accounts()
+        self._session.synced.connect(self._on_synced)
+        self._on_synced()
 
     # ------------------------------------------------------------------ the contract
     def show_contract(self, contract: Contract) -> None:
@@ -310,8 +310,11 @@ class OrderTicketPanel(QWidget):
         self.what_if.setEnabled(allowed)
         self._say("" if allowed else reason)
 
-    def _fill_accounts(self) -> None:
+    def _on_synced(self) -> None:
+        """Connected (again): the accounts to choose from, and a restored symbol to look up."""
         self.form.set_accounts(self._session.accounts())
+        if self._contract is None and self.symbol.text().strip() and self._session.is_connected:
+            self._symbol_entered()
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
