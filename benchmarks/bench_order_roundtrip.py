@@ -99,7 +99,7 @@ async def _terminal(port: int, orders: int) -> dict[str, Any]:
         for n in range(orders):
             side = Side.BUY if n % 2 == 0 else Side.SELL
             intent = OrderIntent(side, Decimal(1), OrderType.MKT)
-            quote = Quote.from_ticker(handle.ticker, handle.stale)
+            quote = Quote.of(handle)
 
             def submit(i: OrderIntent = intent, q: Quote = quote) -> None:
                 service.submit(aapl, i, q, confirmed=True)

@@ -11,6 +11,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from ib_async import ContractDetails, Ticker
 
 from terminal_app.price_format import is_missing
+from terminal_app.session.subscriptions import TickerHandle
 
 # Beyond this nobody means it: 1e12 shares or a 1e12 price is a typo (or a unit mix-up).
 ABSURD = Decimal("1e11")
@@ -62,6 +63,13 @@ class Quote:
         if ticker is None or stale:
             return cls()
         return cls(from_ib(ticker.bid), from_ib(ticker.ask), from_ib(ticker.last), False)
+
+    @classmethod
+    def of(cls, handle: TickerHandle | None) -> "Quote":
+        """A session ticker line's quote; empty while it is STALE or released."""
+        if handle is None:
+            return cls()
+        return cls.from_ticker(handle.ticker, handle.stale)
 
     @property
     def reference(self) -> Decimal | None:

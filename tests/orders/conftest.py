@@ -25,7 +25,7 @@ class Desk:
     handle: TickerHandle
 
     def quote(self) -> Quote:
-        return Quote.from_ticker(self.handle.ticker, self.handle.stale)
+        return Quote.of(self.handle)
 
     async def live_quote(self) -> Quote:
         await wait_until(lambda: self.quote().bid is not None and self.quote().ask is not None)

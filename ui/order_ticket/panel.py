@@ -141,8 +141,7 @@ class OrderTicketPanel(QWidget):
         return self._contract
 
     def quote(self) -> Quote:
-        handle = self._handle
-        return Quote.from_ticker(handle.ticker, handle.stale) if handle else Quote()
+        return Quote.of(self._handle)
 
     def _symbol_entered(self) -> None:
         text = self.symbol.text().strip()

@@ -35,7 +35,7 @@ class Staged:
     handle: TickerHandle
 
     def quote(self) -> Quote:
-        return Quote.from_ticker(self.handle.ticker, self.handle.stale)
+        return Quote.of(self.handle)
 
 
 class StagingList(QGroupBox):
