@@ -63,6 +63,9 @@ async def test_a_bracket_from_the_ticket_fills_and_activates_its_children(
     sent: list[list[Trade]] = []
     ticket.sent.connect(sent.append)
     form.quantity.setFocus()
+    qtbot.keyClick(form.quantity, Qt.Key.Key_Tab)  # field to field, the preset buttons skipped
+    assert form.type.hasFocus()
+    form.quantity.setFocus()
     qtbot.keyClick(form.quantity, Qt.Key.Key_Return)  # Enter submits, after the confirmation
     dialog = _confirm(ticket)
     assert dialog.summary.text().splitlines()[0] == "BUY 20 AAPL MKT DAY"
@@ -191,3 +194,28 @@ async def test_an_order_state_change_reaches_the_book_with_its_reason(
         assert record.history[-1].code == 202
     finally:
         ticket.service.settings.confirm_orders = True
+
+
+@pytest.mark.asyncio
+async def test_staged_orders_go_out_as_one_oca_group(
+    desk: Desk, ticket: OrderTicketPanel, qtbot: QtBot
+) -> None:
+    form = ticket.form
+    limit = form.limit.decimal()
+    assert limit is not None
+    for offset in (1, 2):
+        form.limit.set_decimal(limit - offset)
+        ticket.stage_current()
+    assert ticket.staging.list.count() == 2 and ticket.staging.send.isEnabled()
+    ticket.staging.oca_type.setCurrentIndex(ticket.staging.oca_type.findData(3))
+    sent: list[list[Trade]] = []
+    ticket.sent.connect(sent.append)
+    ticket.staging.send.click()
+    dialog = _confirm(ticket)
+    assert dialog.summary.text().splitlines()[0] == "One OCA group, type 3:"
+    dialog.accept()
+    await wait_until(lambda: sent)
+    first, second = sent[0]
+    assert first.order.ocaGroup == second.order.ocaGroup != ""
+    assert first.order.ocaType == second.order.ocaType == 3
+    assert ticket.staging.list.count() == 0 and not ticket.staging.isVisible()

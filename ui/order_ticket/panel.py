@@ -258,12 +258,10 @@ class OrderTicketPanel(QWidget):
         self.staging.add(Staged(contract, intent, "; ".join(review.lines), handle))
 
     def send_staged(self) -> None:
-        entries = self.staging.entries()
         oca_type = int(self.staging.oca_type.currentData())
-        lines = [f"OCA type {oca_type}:"] + [
-            line for c, i, q in entries for line in self.service.review(c, i, q).lines
-        ]
-        reasons = [r for c, i, q in entries for r in self.service.review(c, i, q).reasons]
+        reviews = [self.service.review(c, i, q) for c, i, q in self.staging.entries()]
+        lines = [f"One OCA group, type {oca_type}:"] + [line for r in reviews for line in r.lines]
+        reasons = [reason for r in reviews for reason in r.reasons]
         self._dialog = dialog = ConfirmDialog(lines, reasons, self)
         dialog.confirmed.connect(lambda: self._send_group(oca_type))
         dialog.open()
