@@ -83,7 +83,7 @@ class OrderRecord:
             state = State.PARTIALLY_FILLED
         if state is self.state and self.history:
             return None
-        return self._record(state, code if state is not State.SUBMITTED else 0, reason)
+        return self._record(state, code, reason)
 
     def note(self, code: int, text: str) -> Transition | None:
         """An IB message about this order that ib_async did not put on the Trade (it arrived
