@@ -23,6 +23,9 @@ def order_service(session: BrokerSession) -> OrderService:
     """The session's order service (created on first use, with the saved precautions)."""
     service = _services.get(session)
     if service is None:
-        settings = load_order_settings().value or OrderSettings()
+        loaded = load_order_settings()
+        if loaded.problem:  # the damaged file is kept as .bak; the defaults apply
+            session.report_error(loaded.problem)
+        settings = loaded.value or OrderSettings()
         service = _services[session] = OrderService(session, settings)
     return service

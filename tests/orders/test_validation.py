@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from terminal_app.orders.intent import (
 )
 from terminal_app.orders.precautions import Precautions, cautions
 from terminal_app.orders.prices import ContractRules, InputError, Quote, parse_decimal
+from terminal_app.orders.settings import OrderSettings, load_order_settings, save_order_settings
 from terminal_app.orders.validation import errors, validate
 
 D = Decimal
@@ -225,3 +227,14 @@ def test_precautions_state_the_numbers() -> None:
     assert cautions(market, RULES, Quote(), limits) == [
         "No live quote: the order's value and distance from the market are unknown"
     ]
+
+
+def test_order_settings_survive_a_round_trip_and_a_damaged_file(tmp_path: Path) -> None:
+    path = tmp_path / "order-settings.json"
+    settings = OrderSettings(Precautions(D(50), D(9000), D("2.5")), False, {"Scalp": {"x": 1}})
+    save_order_settings(settings, path)
+    assert load_order_settings(path).value == settings
+    path.write_text('{"max_order_size": -3}', encoding="utf-8")
+    damaged = load_order_settings(path)
+    assert damaged.value is None and damaged.problem
+    assert path.with_name(path.name + ".bak").exists()
