@@ -5,7 +5,8 @@ View → New panel menu and into the first-run default workspace (see `resources
 
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
-from ui.row_actions import TargetOffer
+from ui.order_ticket.panel import OrderTicketPanel
+from ui.row_actions import OpenOffer, TargetOffer
 from ui.watchlist.panel import WatchlistPanel
 
 WATCHLIST_KIND = "watchlist"  # where a symbol search pick goes when no linked panel shows it
@@ -21,6 +22,15 @@ def builtin_kinds() -> list[PanelKind]:
             shortcut="Ctrl+Shift+W",
             default_link="red",
             offers=(TargetOffer("Add to watchlist"),),
+        ),
+        PanelKind(
+            "order_ticket",
+            "Order Ticket",
+            OrderTicketPanel,
+            area="right",
+            shortcut="Ctrl+Shift+T",
+            default_link="red",
+            offers=(OpenOffer("Trade…"),),
         ),
         PanelKind(
             "messages",

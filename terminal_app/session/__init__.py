@@ -65,10 +65,16 @@ Contracts and history
         -> list[BarData]   paced by IB's rules (raises history.HistoryError with code/text)
     session.history_scheduler.waiting() / .in_flight() -> list[HistoryRequest] (`.describe`)
 
-Orders (refused with OrderRefused(reason) unless trading_allowed; never re-sent on reconnect)
+Orders (refused with OrderRefused(reason) unless trading_allowed; never re-sent on reconnect).
+Panels do not call these: they go through `terminal_app.orders.order_service(session)`, which
+validates and applies the precautions first.
     session.place_order(contract, order) -> Trade   (same orderId again = modification)
     session.cancel_order(trade) -> Trade | None
     session.global_cancel()
+    session.next_order_id() -> int     (a bracket's children need their parent's id up front)
+    await session.what_if(contract, order) -> OrderState   (commission, margin change)
+    A read-only profile still lists the working orders of every client (reqAllOpenOrders after
+    connecting; ib_async's read-only connect skips them).
     session.trades(), open_trades(), fills(), positions(), portfolio(), account_values()
 
 Messages

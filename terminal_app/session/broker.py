@@ -20,12 +20,14 @@ from ib_async import (
     ContractDetails,
     Fill,
     Order,
+    OrderState,
     PortfolioItem,
     Position,
     Trade,
 )
 from PySide6.QtCore import QObject, Signal
 
+from terminal_app.ib_errors import Severity
 from terminal_app.session import contracts
 from terminal_app.session.error_routing import ErrorRouter
 from terminal_app.session.history import HistoryRequest, HistoryScheduler
@@ -221,8 +223,24 @@ class BrokerSession(QObject):
         self.history_scheduler.resume()
         self._supervisor.set_connected()
         # ib_async's connectAsync already re-synced positions, open and completed orders,
-        # executions and account values; only the market data side is ours to restore.
+        # executions and account values; only the market data side is ours to restore. Except
+        # on a read-only connection, where it skips the open orders: ask for them explicitly.
         self._lines.subscribe_all()
+        self.synced.emit()
+        profile = self._supervisor.profile
+        if profile is not None and profile.read_only:
+            self._tasks.spawn(self._list_open_orders(), "list open orders (read-only)")
+
+    async def _list_open_orders(self) -> None:
+        try:
+            await self._orders.list_open_orders(self.settings.request_timeout)
+        except TimeoutError:
+            self.messages.add_app(
+                "TWS did not list the open orders to this read-only connection; turn on "
+                "'Download open orders on connection' in TWS's API settings to see them",
+                Severity.WARNING,
+            )
+            return
         self.synced.emit()
 
     def _went_offline(self) -> None:
@@ -241,6 +259,15 @@ class BrokerSession(QObject):
     def global_cancel(self) -> None:
         """Cancel every open order of the account, from any client (reqGlobalCancel)."""
         self._orders.global_cancel()
+
+    def next_order_id(self) -> int:
+        """A fresh order id (a bracket's children need their parent's before it is sent)."""
+        return self._orders.next_order_id()
+
+    async def what_if(self, contract: Contract, order: Order) -> OrderState:
+        """Commission and margin change of `order` without placing it (OrderRefused when order
+        entry is disabled, TimeoutError when IB does not answer)."""
+        return await self._orders.what_if(contract, order, self.settings.request_timeout)
 
     def trades(self) -> list[Trade]:
         return self.ib.trades()

@@ -1,9 +1,10 @@
 """The order gate: order actions go straight to ib_async (never behind the bulk lane), and only
 while the connection allows trading."""
 
+import asyncio
 from collections.abc import Callable
 
-from ib_async import IB, Contract, Order, Trade
+from ib_async import IB, Contract, Order, OrderState, Trade
 
 
 class OrderRefused(RuntimeError):
@@ -37,6 +38,25 @@ class OrderGate:
     def global_cancel(self) -> None:
         self._check()
         self._ib.reqGlobalCancel()
+
+    def next_order_id(self) -> int:
+        """A fresh order id, for orders that must know each other's ids before they are sent
+        (a bracket's children carry their parent's)."""
+        self._check()
+        return int(self._ib.client.getReqId())
+
+    async def what_if(self, contract: Contract, order: Order, timeout: float) -> OrderState:
+        """Commission and margin impact of `order` without placing it (IB's whatIf)."""
+        self._check()
+        return await asyncio.wait_for(self._ib.whatIfOrderAsync(contract, order), timeout)
+
+    async def list_open_orders(self, timeout: float) -> list[Trade]:
+        """Every client's working orders (reqAllOpenOrders), asked for explicitly because
+        ib_async's read-only connect skips reqOpenOrders. It is a query, so it is not gated.
+        TWS versions differ on read-only clients: some answer, older ones refuse with 321
+        (reqId -1, so the timeout ends the wait) and only push the open orders on connect when
+        "Download open orders on connection" is on in TWS's API settings."""
+        return list(await asyncio.wait_for(self._ib.reqAllOpenOrdersAsync(), timeout))
 
     def _check(self) -> None:
         allowed, reason = self._trading()

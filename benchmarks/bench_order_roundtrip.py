@@ -1,0 +1,163 @@
+"""Order round trip against the simulated gateway (in its own process): submit → Submitted →
+filled, one market order at a time, alternating buy and sell.
+
+- terminal: `OrderService.submit` (validation, precautions, builder, the session's order gate)
+  to the order book's transitions (`OrderBook.transitioned`), which is what every panel reads.
+  The issue measures to "painted in the blotter"; the blotter is not built yet, so this stops
+  at the order book's event.
+- baseline: bare ib_async `placeOrder` on the same gateway and the same qasync loop, to the
+  Trade's own status events.
+
+p50/p99 in ms of submit → Submitted (or straight to Filled when IB skips it) and submit →
+Filled. Prints a table and one JSON line. `python -m benchmarks bench_order_roundtrip`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import qasync
+from ib_async import IB, Contract, MarketOrder, Stock, Trade
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.gateway_process import flooding_gateway
+from terminal_app.orders import OrderService
+from terminal_app.orders.intent import OrderIntent, OrderType, Side
+from terminal_app.orders.prices import Quote
+from terminal_app.orders.states import OrderRecord, State, Transition
+from terminal_app.session import BrokerSession, ProfileKind, SessionSettings, make_profile
+
+ACKNOWLEDGED = frozenset({State.PRE_SUBMITTED, State.SUBMITTED, State.FILLED})
+TIMEOUT = 10.0
+
+
+class Stopwatch:
+    """submit → acknowledged → filled times of the order in flight."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.acked: float | None = None
+        self.filled = asyncio.get_running_loop().create_future()
+        self.acks: list[float] = []
+        self.fills: list[float] = []
+
+    def start(self) -> None:
+        self.acked = None
+        self.filled = asyncio.get_running_loop().create_future()
+        self.started = time.perf_counter()
+
+    def status(self, acknowledged: bool, filled: bool) -> None:
+        now = time.perf_counter()
+        if acknowledged and self.acked is None:
+            self.acked = now
+            self.acks.append((now - self.started) * 1000)
+        if filled and not self.filled.done():
+            self.fills.append((now - self.started) * 1000)
+            self.filled.set_result(None)
+
+    async def one(self, send: Callable[[], Any]) -> None:
+        self.start()
+        send()
+        await asyncio.wait_for(self.filled, TIMEOUT)
+
+
+def _summary(run: str, watch: Stopwatch) -> dict[str, Any]:
+    def pct(values: list[float], q: int) -> float:
+        return round(statistics.quantiles(values, n=100)[q - 1], 2)
+
+    return {
+        "run": run,
+        "orders": len(watch.fills),
+        "submitted_p50_ms": pct(watch.acks, 50),
+        "submitted_p99_ms": pct(watch.acks, 99),
+        "filled_p50_ms": pct(watch.fills, 50),
+        "filled_p99_ms": pct(watch.fills, 99),
+    }
+
+
+async def _terminal(port: int, orders: int) -> dict[str, Any]:
+    session = BrokerSession(SessionSettings())
+    try:
+        profile = make_profile(ProfileKind.CUSTOM, port=port, client_id=31)
+        assert await session.open_connection(profile), session.state.text
+        aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+        handle = session.ticker(aapl)
+        service = OrderService(session)
+        watch = Stopwatch()
+
+        def on_transition(_record: OrderRecord, transition: Transition) -> None:
+            watch.status(transition.after in ACKNOWLEDGED, transition.after is State.FILLED)
+
+        service.book.transitioned.connect(on_transition)
+        for n in range(orders):
+            side = Side.BUY if n % 2 == 0 else Side.SELL
+            intent = OrderIntent(side, Decimal(1), OrderType.MKT)
+            quote = Quote.of(handle)
+
+            def submit(i: OrderIntent = intent, q: Quote = quote) -> None:
+                service.submit(aapl, i, q, confirmed=True)
+
+            await watch.one(submit)
+        handle.release()
+        return _summary("terminal (order book)", watch)
+    finally:
+        await session.close()
+
+
+async def _baseline(port: int, orders: int) -> dict[str, Any]:
+    ib = IB()
+    await ib.connectAsync("127.0.0.1", port, clientId=32, timeout=10)
+    try:
+        [aapl] = await ib.qualifyContractsAsync(Stock("AAPL", "SMART", "USD"))
+        assert isinstance(aapl, Contract)
+        watch = Stopwatch()
+
+        def on_status(trade: Trade) -> None:
+            status = trade.orderStatus.status
+            watch.status(status in ("PreSubmitted", "Submitted", "Filled"), status == "Filled")
+
+        for n in range(orders):
+            order = MarketOrder("BUY" if n % 2 == 0 else "SELL", 1)
+
+            def send(o: Any = order) -> None:
+                trade = ib.placeOrder(aapl, o)
+                trade.statusEvent += on_status
+
+            await watch.one(send)
+        return _summary("bare ib_async", watch)
+    finally:
+        ib.disconnect()
+
+
+async def _both(orders: int) -> list[dict[str, Any]]:
+    with flooding_gateway(0) as gateway:
+        baseline = await _baseline(gateway.port, orders)
+        terminal = await _terminal(gateway.port, orders)
+        gateway.server_cpu()
+    return [baseline, terminal]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench_order_roundtrip", description=__doc__)
+    parser.add_argument("--orders", type=int, default=200, help="orders per run")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    app = QApplication.instance() or QApplication(["bench_order_roundtrip"])
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        rows = runner.run(_both(args.orders))
+    keys = ["orders", "submitted_p50_ms", "submitted_p99_ms", "filled_p50_ms", "filled_p99_ms"]
+    print(f"{'metric':<20}" + "".join(f"{r['run']:>24}" for r in rows))
+    for key in keys:
+        print(f"{key:<20}" + "".join(f"{r[key]:>24}" for r in rows))
+    print(json.dumps({"benchmark": "order_roundtrip", "runs": rows}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
