@@ -83,9 +83,11 @@ class Connection:
         self._out = bytearray()
         self._flush_pending = False
         self._conflated: dict[tuple[int, int], tuple[str, dict[str, Any]]] | None = None
-        self._rate_second = 0
-        self._rate_count = 0
-        self._rate_warned = False
+        # Message-rate accounting (see `_over_rate`): when the previous read returned, the
+        # earliest send times of the last MAX_MESSAGES_PER_S accepted messages, the last error 100.
+        self._read_after = 0.0
+        self._paced: deque[float] = deque(maxlen=MAX_MESSAGES_PER_S)
+        self._rate_warned_at = -1.0
         sock = writer.get_extra_info("socket")
         if sock is not None:
             # Dead peers (half-open sockets) are eventually noticed by the kernel.
@@ -280,6 +282,7 @@ class Connection:
                     self._handle(payload)
                     if self.closed:
                         break
+                self._read_after = time.monotonic()
         except framing.FramingError as exc:
             log.warning("%r: protocol violation (%s), closing this client", self, exc)
         except (ConnectionError, OSError) as exc:
@@ -399,22 +402,32 @@ class Connection:
         self.error(req_id, ERR_NOT_SUPPORTED, f"{name} is not supported by the simulated gateway")
 
     def _over_rate(self) -> bool:
-        """TWS's 50 messages/s limit, counted per clock second: the excess gets error 100 and is
-        dropped (ib_async paces itself to 45/s and never trips it)."""
-        second = int(time.monotonic())
-        if second != self._rate_second:
-            self._rate_second, self._rate_count, self._rate_warned = second, 0, False
-        self._rate_count += 1
-        if self._rate_count <= MAX_MESSAGES_PER_S:
+        """TWS's 50 messages/s limit: the excess gets error 100 and is dropped.
+
+        TWS reads in its own process as messages arrive. This gateway may share its loop with
+        the client (embedded), and a stalled loop hands it in one read what the client spread
+        over a second or more (a workspace switch got error 100 at 35 sent/s). So a message
+        counts at the earliest time it can have been sent: after the previous read returned,
+        after the message before it, and a second after the one `MAX_MESSAGES_PER_S` before it.
+        Only when that time is still ahead did the client provably exceed the limit; with
+        prompt reads this is a sliding one-second window over arrival times.
+        """
+        now = time.monotonic()
+        paced = self._paced
+        earliest = max(self._read_after, paced[-1] if paced else 0.0)
+        if len(paced) == MAX_MESSAGES_PER_S:
+            earliest = max(earliest, paced[0] + 1.0)
+        if earliest <= now:
+            paced.append(earliest)
             return False
-        if not self._rate_warned:
-            self._rate_warned = True
+        if now - self._rate_warned_at >= 1.0:
+            self._rate_warned_at = now
             log.warning("%r: over %d messages/s", self, MAX_MESSAGES_PER_S)
             self.error(
                 -1,
                 ERR_RATE,
                 "Max rate of messages per second has been exceeded:"
-                f"max={MAX_MESSAGES_PER_S} rec={self._rate_count}",
+                f"max={MAX_MESSAGES_PER_S} rec={MAX_MESSAGES_PER_S + 1}",
             )
         return True
 
