@@ -8,6 +8,7 @@ error 100); a request that was dropped all the same must be retried or shown in 
 
 import time
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ async def test_switching_large_workspaces_keeps_every_row_streaming(
         window.workspace.switch_to(target)
         assert window.workspace.current_name == target
         await wait_until(
-            lambda started=started: _all_rows_stream(window, started),
+            partial(_all_rows_stream, window, started),
             20,
             f"switch {switch + 1} to {target}: not every row streams again",
         )
