@@ -71,6 +71,11 @@ def _tick(name: str) -> NumberGetter:
     return get
 
 
+def _volume(row: RowData) -> float | None:
+    """An index trades nothing itself: a volume IB reports for one (0) is blank, as in TWS."""
+    return None if row.contract.secType == "IND" else _tick("volume")(row)
+
+
 def _reference(row: RowData) -> float | None:
     """Last trade, or the midpoint where nothing trades on the exchange (IDEALPRO forex), as TWS
     shows a forex pair's change."""
@@ -146,7 +151,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("lastSize", "Last Size", Kind.SIZE, _tick("lastSize"), visible=False),
     Column("change", "Change", Kind.CHANGE, _change, tooltip="Last minus previous close"),
     Column("changePct", "Chg %", Kind.PERCENT, _change_pct, tooltip="Change in percent"),
-    Column("volume", "Volume", Kind.VOLUME, _tick("volume")),
+    Column("volume", "Volume", Kind.VOLUME, _volume),
     Column("open", "Open", Kind.PRICE, _tick("open"), visible=False),
     Column("high", "High", Kind.PRICE, _tick("high")),
     Column("low", "Low", Kind.PRICE, _tick("low")),

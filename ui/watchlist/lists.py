@@ -7,17 +7,21 @@ asked through the signals here, so closing a list always releases its lines.
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QTabWidget, QToolButton, QWidget
 
+from ui.watchlist.columns import RowData
 from ui.watchlist.table_view import WatchlistView
 
 
 class WatchlistTab:
-    """One named list: its model, its view, and the symbols it still has to resolve."""
+    """One named list: its model, its view, the symbols it still has to resolve, and the notice
+    shown under it while it is the current list."""
 
     def __init__(self, name: str, view: WatchlistView) -> None:
         self.name = name
         self.view = view
         self.model = view.watchlist_model()
         self.pending: list[str] = []  # symbols not resolved yet (first run: resolved on connect)
+        self.notice = ""  # e.g. why typed symbols were not added
+        self.notice_row: RowData | None = None  # the row the notice is about: goes with it
 
 
 class ListTabs(QTabWidget):

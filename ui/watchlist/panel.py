@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from terminal_app.paths import resources_dir
 from terminal_app.session import Phase
-from terminal_app.symbol_parse import parse_symbol, split_symbols
+from terminal_app.symbol_parse import split_symbols
 from ui.panel import PanelContext
 from ui.row_actions import ContractTarget
 from ui.symbol_search import SymbolSearch
@@ -62,6 +62,7 @@ class WatchlistPanel(QWidget):
         self.tabs = ListTabs(self)
         self.tabs.new_list_requested.connect(lambda: self.add_list(self.tabs.unique_name()))
         self.tabs.remove_requested.connect(self.remove_list)
+        self.tabs.currentChanged.connect(lambda _index: self._show_notice())
         self._feeds = RowFeeds(self._session, lambda: [t.model for t in self.lists()], self)
 
         self.entry = QLineEdit(self)
@@ -106,6 +107,7 @@ class WatchlistPanel(QWidget):
         view = WatchlistView(model, self.tabs)
         tab = WatchlistTab(name, view)
         model.rows_released.connect(self._feeds.release)
+        model.rows_released.connect(lambda rows, tab=tab: self._rows_gone(tab, rows))
         model.contracts_dropped.connect(
             lambda contracts, row, tab=tab: self.add_contracts(contracts, tab, row)
         )
@@ -154,25 +156,28 @@ class WatchlistPanel(QWidget):
 
     def _resolve_pending(self) -> None:
         if not self._session.is_connected:
-            waiting = sum(len(t.pending) for t in self.lists())
-            self._say(f"{waiting} symbol(s) will be added when the connection is up.")
+            for tab in self.lists():
+                if tab.pending:
+                    self._say(
+                        f"{len(tab.pending)} symbol(s) will be added when the connection is up.",
+                        tab,
+                    )
             return
         if self._resolving is None or self._resolving.done():
             self._resolving = self._ctx.tasks.spawn(self._resolve_all(), name="watchlist-resolve")
 
     async def _resolve_all(self) -> None:
-        problems: list[str] = []
+        """Symbols IB does not know are not added, as in TWS: the list says which and why."""
         for tab in self.lists():
+            problems: list[str] = []
             while tab.pending and self._session.is_connected:
                 token = tab.pending.pop(0)
                 contract, error = await resolve_symbol(self._session, token)
                 if contract is not None:
                     self.add_contracts([contract], tab)
                 else:
-                    problems.append(error)
-                    spec = parse_symbol(token) or Contract(symbol=token)
-                    tab.model.append(RowData(contract=spec, error=error))
-        self._say("\n".join(problems))
+                    problems.append(f"Not added: {error}")
+            self._say("\n".join(problems), tab)
 
     def add_contracts(
         self, contracts: list[Contract], tab: WatchlistTab | None = None, at: int = -1
@@ -185,7 +190,7 @@ class WatchlistPanel(QWidget):
                 tab.view.selectRow(existing)
                 continue
             if tab.model.rowCount() >= MAX_ROWS:
-                self._say(f"{tab.name} is full ({MAX_ROWS} rows).")
+                self._say(f"{tab.name} is full ({MAX_ROWS} rows).", tab)
                 return
             position = tab.model.append(self._row_for(contract), at)
             row = tab.model.row(position)
@@ -219,7 +224,7 @@ class WatchlistPanel(QWidget):
         row = current.data(ROW_ROLE) if current.isValid() else None
         if isinstance(row, RowData):
             if row.error:
-                self._say(row.error)
+                self._say(row.error, row=row)
             if row.contract.conId:
                 self.contract_chosen.emit(row.contract)
 
@@ -231,9 +236,22 @@ class WatchlistPanel(QWidget):
     def row_menu(self, tab: WatchlistTab, index: QModelIndex) -> QMenu:
         return row_menu(self, tab, index, self._ctx.actions, self.paste)
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, tab: WatchlistTab | None = None, row: RowData | None = None) -> None:
+        """Show `text` under `tab` (default: the current list) while that list is current;
+        a notice about `row` goes when the row does."""
+        tab = tab or self.current()
+        tab.notice, tab.notice_row = text, row
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        index = self.tabs.currentIndex()
+        text = self.tabs.tab_at(index).notice if index >= 0 else ""
         self.status.setText(text)
         self.status.setVisible(bool(text))
+
+    def _rows_gone(self, tab: WatchlistTab, rows: list[RowData]) -> None:
+        if tab.notice_row is not None and any(r is tab.notice_row for r in rows):
+            self._say("", tab)
 
     def _on_state(self, state: object) -> None:
         if getattr(state, "phase", None) is Phase.CONNECTED and any(
