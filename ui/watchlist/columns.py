@@ -118,6 +118,7 @@ class Column:
     visible: bool = True
     flashes: bool = False
     tooltip: str = ""
+    generic: str = ""  # the generic tick list entry IB sends this column's value for
 
     def text(self, row: RowData) -> str:
         value = self.get(row)
@@ -158,8 +159,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("close", "Close", Kind.PRICE, _tick("close"), tooltip="Previous session's close"),
     Column("vwap", "VWAP", Kind.PRICE, _tick("vwap"), visible=False),
     Column("spread", "Spread", Kind.PRICE, _spread, visible=False),
-    Column("high52", "52W High", Kind.PRICE, _tick("high52week"), visible=False),
-    Column("low52", "52W Low", Kind.PRICE, _tick("low52week"), visible=False),
+    # Generic tick 165 (13/26/52-week ranges, average volume) only while one is shown, as TWS
+    # asks for the fields it displays: it costs IB (and the simulator) a year of daily bars.
+    Column("high52", "52W High", Kind.PRICE, _tick("high52week"), visible=False, generic="165"),
+    Column("low52", "52W Low", Kind.PRICE, _tick("low52week"), visible=False, generic="165"),
     Column("position", "Position", Kind.QUANTITY, lambda r: r.position),
     Column("dailyPnl", "Daily P&L", Kind.MONEY, lambda r: r.daily_pnl),
 )

@@ -31,7 +31,7 @@ from terminal_app.symbol_parse import split_symbols
 from ui.panel import PanelContext
 from ui.row_actions import ContractTarget
 from ui.symbol_search import SymbolSearch
-from ui.watchlist.columns import RowData
+from ui.watchlist.columns import COLUMNS, RowData
 from ui.watchlist.feeds import RowFeeds
 from ui.watchlist.lists import ListTabs, WatchlistTab
 from ui.watchlist.model import ROW_ROLE, WatchlistModel, contract_from_dict, contract_to_dict
@@ -112,6 +112,9 @@ class WatchlistPanel(QWidget):
             lambda contracts, row, tab=tab: self.add_contracts(contracts, tab, row)
         )
         view.delete_requested.connect(model.remove_indices)
+        view.horizontalHeader().sectionResized.connect(
+            lambda column, old, new, tab=tab: self._column_resized(tab, column, old, new)
+        )
         view.paste_requested.connect(self.paste)
         view.selectionModel().currentRowChanged.connect(self._row_selected)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -167,17 +170,30 @@ class WatchlistPanel(QWidget):
             self._resolving = self._ctx.tasks.spawn(self._resolve_all(), name="watchlist-resolve")
 
     async def _resolve_all(self) -> None:
-        """Symbols IB does not know are not added, as in TWS: the list says which and why."""
-        for tab in self.lists():
-            problems: list[str] = []
-            while tab.pending and self._session.is_connected:
-                token = tab.pending.pop(0)
-                contract, error = await resolve_symbol(self._session, token)
+        """Look every pending symbol up at once (the session's lane paces the requests), then add
+        the rows in the order typed, so they subscribe in one burst instead of one by one.
+
+        Symbols IB does not know are not added, as in TWS: their list says which and why. A
+        symbol stays pending until it is resolved: the connection going first keeps it for the
+        next one (and in the saved workspace)."""
+        while self._session.is_connected and any(t.pending for t in self.lists()):
+            batch = [(tab, token) for tab in self.lists() for token in tab.pending]
+            for tab in {id(t): t for t, _token in batch}.values():
+                self._say(f"Adding {len(tab.pending)} symbol(s)…", tab)
+            found = await asyncio.gather(*(resolve_symbol(self._session, t) for _, t in batch))
+            problems: dict[int, list[str]] = {id(tab): [] for tab, _token in batch}
+            for (tab, token), (contract, error) in zip(batch, found, strict=True):
+                if contract is None and not self._session.is_connected:
+                    continue  # not IB's answer: try again on the next connection
+                if token in tab.pending:
+                    tab.pending.remove(token)
                 if contract is not None:
                     self.add_contracts([contract], tab)
                 else:
-                    problems.append(f"Not added: {error}")
-            self._say("\n".join(problems), tab)
+                    problems[id(tab)].append(f"Not added: {error}")
+            for tab in self.lists():
+                if id(tab) in problems:
+                    self._say("\n".join(problems[id(tab)]), tab)
 
     def add_contracts(
         self, contracts: list[Contract], tab: WatchlistTab | None = None, at: int = -1
@@ -195,7 +211,16 @@ class WatchlistPanel(QWidget):
             position = tab.model.append(self._row_for(contract), at)
             row = tab.model.row(position)
             at = position + 1 if at >= 0 else at
-            self._feeds.subscribe(tab.model, row)
+            self._feeds.subscribe(tab.model, row, self._generic_ticks(tab))
+
+    def _generic_ticks(self, tab: WatchlistTab) -> str:
+        """The generic ticks the list's shown columns need."""
+        shown = (c.generic for i, c in enumerate(COLUMNS) if not tab.view.isColumnHidden(i))
+        return ",".join(sorted({g for g in shown if g}))
+
+    def _column_resized(self, tab: WatchlistTab, column: int, old: int, new: int) -> None:
+        if old == 0 and new > 0 and COLUMNS[column].generic:  # a hidden column was shown
+            self._feeds.widen(tab.model, tab.model.rows(), self._generic_ticks(tab))
 
     def _row_for(self, contract: Contract) -> RowData:
         """A row with the contract's long name and min tick: from the details the session kept
