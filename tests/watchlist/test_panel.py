@@ -216,9 +216,9 @@ async def test_notices_belong_to_their_list_and_a_row_notice_goes_with_its_row(
 async def test_an_index_shows_no_volume(panel: WatchlistPanel) -> None:
     panel.add_symbols("SPX:IND AAPL")
     await wait_until(lambda: panel.lists()[0].model.rowCount() == 2, 10, "rows never appeared")
-    await wait_until(lambda: _cell(panel, 0, "last") != "" and _cell(panel, 1, "volume"), 10)
-    assert _cell(panel, 0, "symbol") == "SPX"
-    assert _cell(panel, 0, "volume") == ""  # blank, as in TWS: not "0"
+    spx, aapl = (_symbols(panel).index(s) for s in ("SPX", "AAPL"))
+    await wait_until(lambda: _cell(panel, spx, "last") != "" and _cell(panel, aapl, "volume"), 10)
+    assert _cell(panel, spx, "volume") == ""  # blank, as in TWS: not "0"
 
 
 @pytest.mark.asyncio

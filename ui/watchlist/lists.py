@@ -22,6 +22,7 @@ class WatchlistTab:
         self.pending: list[str] = []  # symbols not resolved yet (first run: resolved on connect)
         self.notice = ""  # e.g. why typed symbols were not added
         self.notice_row: RowData | None = None  # the row the notice is about: goes with it
+        self.early: dict[str, RowData] = {}  # pending symbol -> its row from the symbol cache
 
 
 class ListTabs(QTabWidget):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from terminal_app.paths import resources_dir
 from terminal_app.session import Phase
+from terminal_app.symbol_cache import Entry, SymbolCache, symbol_cache
 from terminal_app.symbol_parse import split_symbols
 from ui.panel import PanelContext
 from ui.row_actions import ContractTarget
@@ -52,9 +53,12 @@ def default_lists(path: Path | None = None) -> list[dict[str, Any]]:
 class WatchlistPanel(QWidget):
     contract_chosen = Signal(object)
 
-    def __init__(self, ctx: PanelContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: PanelContext, parent: QWidget | None = None, cache: SymbolCache | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._cache = cache or symbol_cache()
         self._session = ctx.session
         self._resolving: asyncio.Task[None] | None = None
         self._saved_rows: dict[int, dict[str, Any]] = {}  # conId -> saved description, minTick
@@ -148,6 +152,7 @@ class WatchlistPanel(QWidget):
             return
         target = tab or self.current()
         target.pending.extend(t for t in tokens if t not in target.pending)
+        self._show_cached(target)
         self._resolve_pending()
 
     def _open_search(self) -> None:
@@ -182,18 +187,34 @@ class WatchlistPanel(QWidget):
                 self._say(f"Adding {len(tab.pending)} symbol(s)…", tab)
             found = await asyncio.gather(*(resolve_symbol(self._session, t) for _, t in batch))
             problems: dict[int, list[str]] = {id(tab): [] for tab, _token in batch}
+            answers: dict[str, Entry | None] = {}
             for (tab, token), (contract, error) in zip(batch, found, strict=True):
                 if contract is None and not self._session.is_connected:
                     continue  # not IB's answer: try again on the next connection
                 if token in tab.pending:
                     tab.pending.remove(token)
-                if contract is not None:
-                    self.add_contracts([contract], tab)
-                else:
+                self._settle(tab, token, contract)
+                if contract is None:
                     problems[id(tab)].append(f"Not added: {error}")
+                    answers[token] = None
+                else:
+                    answers[token] = _saved_row(self._row_for(contract))
+            self._cache.record(answers)
             for tab in self.lists():
                 if id(tab) in problems:
                     self._say("\n".join(problems[id(tab)]), tab)
+
+    def _settle(self, tab: WatchlistTab, token: str, contract: Contract | None) -> None:
+        """IB's answer for a pending symbol: its row from the symbol cache stays if IB agrees,
+        else goes; the answer's own row is added."""
+        early = tab.early.pop(token, None)
+        if early is not None and (contract is None or contract.conId != early.contract.conId):
+            index = tab.model.find(early.contract.conId)
+            if index >= 0:
+                tab.model.remove_indices([index])
+            early = None
+        if contract is not None and early is None:
+            self.add_contracts([contract], tab)
 
     def add_contracts(
         self, contracts: list[Contract], tab: WatchlistTab | None = None, at: int = -1
@@ -212,6 +233,19 @@ class WatchlistPanel(QWidget):
             row = tab.model.row(position)
             at = position + 1 if at >= 0 else at
             self._feeds.subscribe(tab.model, row, self._generic_ticks(tab))
+
+    def _show_cached(self, tab: WatchlistTab) -> None:
+        """Pending symbols resolved on an earlier run get their rows (and lines) now, from the
+        symbol cache; the lookup that follows keeps, replaces or removes each."""
+        for token in tab.pending:
+            entry = self._cache.get(token)
+            if token in tab.early or entry is None:
+                continue
+            contract = contract_from_dict(entry)
+            if tab.model.find(contract.conId) < 0:
+                self._saved_rows[contract.conId] = entry
+                self.add_contracts([contract], tab)
+                tab.early[token] = tab.model.row(tab.model.find(contract.conId))
 
     def _generic_ticks(self, tab: WatchlistTab) -> str:
         """The generic ticks the list's shown columns need."""
@@ -275,6 +309,10 @@ class WatchlistPanel(QWidget):
         self.status.setVisible(bool(text))
 
     def _rows_gone(self, tab: WatchlistTab, rows: list[RowData]) -> None:
+        for token, early in list(tab.early.items()):
+            if any(r is early for r in rows):  # deleted before IB confirmed it: not wanted
+                del tab.early[token]
+                tab.pending.remove(token)
         if tab.notice_row is not None and any(r is tab.notice_row for r in rows):
             self._say("", tab)
 
@@ -296,12 +334,7 @@ class WatchlistPanel(QWidget):
             lists.append(
                 {
                     "name": tab.name,
-                    "contracts": [
-                        contract_to_dict(r.contract)
-                        | {"description": r.description, "minTick": r.details_min_tick}
-                        for r in tab.model.rows()
-                        if r.contract.conId
-                    ],
+                    "contracts": [_saved_row(r) for r in tab.model.rows() if r.contract.conId],
                     "symbols": list(tab.pending),
                     "header": bytes(header.toBase64().data()).decode("ascii"),
                 }
@@ -327,8 +360,17 @@ class WatchlistPanel(QWidget):
             contracts = [contract_from_dict(c) for c in saved]
             self.add_contracts([c for c in contracts if c.conId], tab)
             tab.pending.extend(str(s) for s in item.get("symbols", []))
+            self._show_cached(tab)
         current = state.get("current", 0)
         if isinstance(current, int) and 0 <= current < self.tabs.count():
             self.tabs.setCurrentIndex(current)
         if any(t.pending for t in self.lists()):
             self._resolve_pending()
+
+
+def _saved_row(row: RowData) -> dict[str, Any]:
+    """A row as the workspace and the symbol cache keep it: contract, long name, min tick."""
+    return contract_to_dict(row.contract) | {
+        "description": row.description,
+        "minTick": row.details_min_tick,
+    }
