@@ -4,6 +4,7 @@ The session is made to burst past TWS's 50 messages/s (ib_async's pacing off, a 
 lane), so the simulated gateway drops the excess reqMktData. Every line must stream all the same.
 """
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -35,11 +36,16 @@ async def test_quote_requests_dropped_over_the_rate_limit_are_sent_again(
     session.ib.errorEvent += lambda _r, code, _t, _c: (
         rate_errors.append(code) if code == ERR_RATE else None
     )
+    contracts = _contracts(LINES)
     try:
         profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=12)
         assert await session.open_connection(profile)
         session.ib.client.MaxRequests = 0  # a terminal that does not pace itself
-        handles: list[TickerHandle] = [session.ticker(c) for c in _contracts(LINES)]
+        # A loop stall just before the burst (connecting can cause one) would let the gateway
+        # believe the requests were spread over it: start once it has seen the loop awake.
+        [client] = sim_gateway.server.clients()
+        await wait_until(lambda: time.monotonic() - client.awake_at < 0.2, 5, "loop never awake")
+        handles: list[TickerHandle] = [session.ticker(c) for c in contracts]
         assert len(handles) == LINES
         await wait_until(lambda: bool(rate_errors), 5, "the burst was not refused (error 100)")
         await wait_until(

@@ -74,6 +74,13 @@ def _all_rows_stream(window: MainWindow, since: float) -> bool:
     return True
 
 
+def _stuck(window: MainWindow) -> str:
+    rows = [r for p in _watchlists(window) for t in p.lists() for r in t.model.rows()]
+    stale = [r.contract.symbol for r in rows if r.stale]
+    failed = [f"{r.contract.symbol}: {r.error}" for r in rows if r.error]
+    return f"{len(rows)} rows, STALE: {stale[:10]}, failed: {failed[:3]}"
+
+
 def _make_workspace(window: MainWindow, name: str, contracts: list[Contract]) -> None:
     window.docks.remove_all()
     for start in (0, ROWS_PER_LIST):
@@ -102,9 +109,11 @@ async def test_switching_large_workspaces_keeps_every_row_streaming(
         started = time.time()  # ib_async stamps ticker.time with the wall clock of the read
         window.workspace.switch_to(target)
         assert window.workspace.current_name == target
-        await wait_until(
-            partial(_all_rows_stream, window, started),
-            20,
-            f"switch {switch + 1} to {target}: not every row streams again",
-        )
+        try:
+            await wait_until(partial(_all_rows_stream, window, started), 20)
+        except AssertionError:
+            raise AssertionError(
+                f"switch {switch + 1} to {target}: not every row streams again "
+                f"({_stuck(window)}; error 100: {len(rate_errors)})"
+            ) from None
         assert not rate_errors, f"error 100 after switch {switch + 1}: {rate_errors[0].text}"
