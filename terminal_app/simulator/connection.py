@@ -29,6 +29,7 @@ from terminal_app.simulator.protocol.codec import (
 )
 from terminal_app.simulator.protocol.requests import REQUESTS, UNSUPPORTED
 from terminal_app.simulator.protocol.spec import F
+from terminal_app.simulator.rate_limit import MAX_MESSAGES_PER_S, MessageRate
 from terminal_app.simulator.timers import Repeater
 
 if TYPE_CHECKING:
@@ -40,12 +41,6 @@ HANDSHAKE_TIMEOUT_S = 20.0
 MAX_BACKLOG = 32 * 1024 * 1024
 CONFLATE_ABOVE = 256 * 1024
 DRAIN_CHECK_S = 0.005
-# TWS allows 50 messages per second from one client (ib_async paces itself to 45).
-MAX_MESSAGES_PER_S = 50
-# How often the rate accounting notes that the loop is awake (see `_over_rate`), and how late
-# such a note may come and still count: a later one means the loop was stalled.
-AWAKE_CHECK_S = 0.1
-AWAKE_LATE_S = 0.05
 # Large replies (history) are encoded a slice of rows at a time, this long at most per loop pass.
 SLICE_ROWS = 200
 SLICE_BUDGET_S = 0.005
@@ -87,13 +82,9 @@ class Connection:
         self._out = bytearray()
         self._flush_pending = False
         self._conflated: dict[tuple[int, int], tuple[str, dict[str, Any]]] | None = None
-        # Message-rate accounting (see `_over_rate`): when the loop was last seen awake and the
-        # current read returned, the earliest send times of the last MAX_MESSAGES_PER_S
-        # accepted messages, the last error 100.
-        self._awake_at = self._awake_due = 0.0
-        self._read_at = 0.0
-        self._paced: deque[float] = deque(maxlen=MAX_MESSAGES_PER_S)
-        self._rate_warned_at = -1.0
+        self.rate = MessageRate()
+        self._read_at = time.monotonic()  # when the read being handled returned
+        self._rate_warned_at = -1.0  # when error 100 was last sent
         sock = writer.get_extra_info("socket")
         if sock is not None:
             # Dead peers (half-open sockets) are eventually noticed by the kernel.
@@ -280,8 +271,8 @@ class Connection:
             if not await self._handshake():
                 return
             deadline.cancel()
-            self._awake_due = self._read_at = time.monotonic()
-            self.repeat(self._note_awake, 0.0, "rate clock")
+            self.rate.start()
+            self.repeat(lambda: None if self.closed else self.rate.note_awake(), 0.0, "awake")
             while not self.closed:
                 data = await self.reader.read(65536)
                 if not data:
@@ -298,22 +289,6 @@ class Connection:
         finally:
             deadline.cancel()
             self._teardown()
-
-    @property
-    def awake_at(self) -> float:
-        """time.monotonic() when the loop was last seen awake (not stalled) by this client's
-        rate accounting: what arrives later is counted at about its arrival time."""
-        return self._awake_at
-
-    def _note_awake(self) -> float | None:
-        """Every AWAKE_CHECK_S: the loop is awake, unless this call comes over AWAKE_LATE_S late
-        (the loop was stalled, and may not have read yet what arrived meanwhile). On time, any
-        stall since the previous call was shorter than both together."""
-        now = time.monotonic()
-        if now - self._awake_due <= AWAKE_LATE_S:
-            self._awake_at = now
-        self._awake_due = now + AWAKE_CHECK_S
-        return None if self.closed else AWAKE_CHECK_S
 
     def _handshake_expired(self) -> None:
         if self.client_id is None and not self.closed:
@@ -426,26 +401,10 @@ class Connection:
         self.error(req_id, ERR_NOT_SUPPORTED, f"{name} is not supported by the simulated gateway")
 
     def _over_rate(self) -> bool:
-        """TWS's 50 messages/s limit: the excess gets error 100 and is dropped.
-
-        TWS reads in its own process as messages arrive. This gateway may share its loop with
-        the client (embedded), and a stalled loop hands it in one read what the client spread
-        over a second or more (a workspace switch got error 100 at 35 sent/s). So a message
-        counts at the earliest time it can have been sent: shortly before the loop was last seen
-        awake (an awake loop reads what arrives; not the previous read, which may have come late
-        in a stalled pass and missed what was sent just before it), after the message before it,
-        and a second after the one `MAX_MESSAGES_PER_S` before it. Only when that time is still
-        ahead (at the time of the read) did the client provably exceed the limit; with an awake
-        loop this is a sliding one-second window over arrival times, give or take 0.25 s.
-        """
-        now = self._read_at  # what this read got was there by then, however long it takes
-        paced = self._paced
-        arrived_after = self._awake_at - AWAKE_CHECK_S - AWAKE_LATE_S
-        earliest = max(arrived_after, paced[-1] if paced else 0.0)
-        if len(paced) == MAX_MESSAGES_PER_S:
-            earliest = max(earliest, paced[0] + 1.0)
-        if earliest <= now:
-            paced.append(earliest)
+        """TWS's 50 messages/s limit (see `rate_limit`): the excess gets error 100, at most one
+        a second, and is dropped."""
+        now = self._read_at
+        if self.rate.admit(now):
             return False
         if now - self._rate_warned_at >= 1.0:
             self._rate_warned_at = now

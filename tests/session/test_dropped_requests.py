@@ -44,7 +44,9 @@ async def test_quote_requests_dropped_over_the_rate_limit_are_sent_again(
         # A loop stall just before the burst (connecting can cause one) would let the gateway
         # believe the requests were spread over it: start once it has seen the loop awake.
         [client] = sim_gateway.server.clients()
-        await wait_until(lambda: time.monotonic() - client.awake_at < 0.2, 5, "loop never awake")
+        await wait_until(
+            lambda: time.monotonic() - client.rate.awake_at < 0.2, 5, "loop never awake"
+        )
         handles: list[TickerHandle] = [session.ticker(c) for c in contracts]
         assert len(handles) == LINES
         await wait_until(lambda: bool(rate_errors), 5, "the burst was not refused (error 100)")
