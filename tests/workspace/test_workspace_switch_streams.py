@@ -7,25 +7,22 @@ error 100); a request that was dropped all the same must be retried or shown in 
 """
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from ib_async import Contract
 from PySide6.QtWidgets import QApplication
 
 from terminal_app.ib_errors import Severity
-from terminal_app.session.broker import BrokerSession
 from terminal_app.session.messages import Message
 from terminal_app.session.profiles import ProfileKind, make_profile
 from terminal_app.session.state import Phase
 from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.simulator.market.instruments import Universe
-from terminal_app.workspace.layout import LayoutStore
-from tests.sim_fixtures import running_gateway, sim_config
 from tests.waiting import wait_until
+from tests.workspace.app_run import window_in
 from ui.main_window import MainWindow
 from ui.watchlist.panel import WatchlistPanel
 
@@ -35,21 +32,11 @@ SWITCHES = 4
 
 @pytest.fixture
 def window(qapp: QApplication, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(
-        store=LayoutStore(tmp_path / "ws"),
-        settings_path=tmp_path / "ui.json",
-        session=BrokerSession(),
-    )
+    win = window_in(tmp_path)
     win.show()
     yield win
     win.close()
     win.deleteLater()
-
-
-@pytest_asyncio.fixture
-async def gateway() -> AsyncIterator[SimulatedGateway]:
-    async with running_gateway(sim_config()) as gw:
-        yield gw
 
 
 def _contracts() -> list[Contract]:
@@ -92,7 +79,7 @@ def _make_workspace(window: MainWindow, name: str, contracts: list[Contract]) ->
 
 @pytest.mark.asyncio
 async def test_switching_large_workspaces_keeps_every_row_streaming(
-    window: MainWindow, gateway: SimulatedGateway
+    window: MainWindow, sim_gateway: SimulatedGateway
 ) -> None:
     contracts = _contracts()
     assert len(contracts) >= 4 * ROWS_PER_LIST, "the universe is too small for this test"
@@ -100,7 +87,7 @@ async def test_switching_large_workspaces_keeps_every_row_streaming(
     window.session.messages.subscribe(
         lambda m: rate_errors.append(m) if m.code == 100 and m.severity is Severity.ERROR else None
     )
-    window.request_connect(make_profile(ProfileKind.CUSTOM, port=gateway.port))
+    window.request_connect(make_profile(ProfileKind.CUSTOM, port=sim_gateway.port))
     await wait_until(lambda: window.session.state.phase is Phase.CONNECTED, 20)
     _make_workspace(window, "Swing", contracts[: 2 * ROWS_PER_LIST])
     _make_workspace(window, "DayTrade", contracts[2 * ROWS_PER_LIST : 4 * ROWS_PER_LIST])
