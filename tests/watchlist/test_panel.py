@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -14,6 +15,7 @@ from terminal_app.session import (
 )
 from terminal_app.session.profiles import ProfileKind, make_profile
 from terminal_app.simulator.gateway import SimulatedGateway
+from terminal_app.symbol_cache import SymbolCache
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
@@ -223,11 +225,12 @@ async def test_an_index_shows_no_volume(panel: WatchlistPanel) -> None:
 
 @pytest.mark.asyncio
 async def test_first_start_streams_every_default_row_soon_after_connecting(
-    qapp: QApplication, session: BrokerSession, sim_gateway: SimulatedGateway
+    qapp: QApplication, session: BrokerSession, sim_gateway: SimulatedGateway, tmp_path: Path
 ) -> None:
     """Issue 14 item 2: the default symbols are looked up at once and subscribe in one burst.
     With 0.2 s on every gateway reply, one symbol at a time took over 3.4 s for the 17."""
-    widget = WatchlistPanel(PanelContext(session, LinkGroups(), TaskOwner("first-start")))
+    context = PanelContext(session, LinkGroups(), TaskOwner("first-start"))
+    widget = WatchlistPanel(context, cache=SymbolCache(tmp_path / "symbols.json"))  # a first run
     widget.show()
     try:
         widget.restore_panel_state({"preset": "default"})

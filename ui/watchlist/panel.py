@@ -163,13 +163,12 @@ class WatchlistPanel(QWidget):
         self._search.popup()
 
     def _resolve_pending(self) -> None:
-        if not self._session.is_connected:
-            for tab in self.lists():
-                if tab.pending:
-                    self._say(
-                        f"{len(tab.pending)} symbol(s) will be added when the connection is up.",
-                        tab,
-                    )
+        connected = self._session.is_connected
+        for tab in self.lists():
+            if tab.pending:
+                when = "being added…" if connected else "will be added when the connection is up."
+                self._say(f"{len(tab.pending)} symbol(s) {when}", tab)
+        if not connected:
             return
         if self._resolving is None or self._resolving.done():
             self._resolving = self._ctx.tasks.spawn(self._resolve_all(), name="watchlist-resolve")
@@ -183,8 +182,6 @@ class WatchlistPanel(QWidget):
         next one (and in the saved workspace)."""
         while self._session.is_connected and any(t.pending for t in self.lists()):
             batch = [(tab, token) for tab in self.lists() for token in tab.pending]
-            for tab in {id(t): t for t, _token in batch}.values():
-                self._say(f"Adding {len(tab.pending)} symbol(s)…", tab)
             found = await asyncio.gather(*(resolve_symbol(self._session, t) for _, t in batch))
             problems: dict[int, list[str]] = {id(tab): [] for tab, _token in batch}
             answers: dict[str, Entry | None] = {}
