@@ -39,6 +39,8 @@ def _user_dir(kind: str) -> Path:
         return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     if kind == "config":
         return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -52,6 +54,11 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return _user_dir("data")
+
+
+def cache_dir() -> Path:
+    """What can be rebuilt from IB (contract lookups): losing it costs only time."""
+    return _user_dir("cache")
 
 
 def why_unwritable(folder: Path) -> str | None:

@@ -1,8 +1,10 @@
 """IB's error and notice codes, routed to the part of the session that must act on them.
 
 Every code lands in the message log first. Connectivity codes (326, 1100, 1101, 1102) go to the
-connection supervisor, farm codes (2103-2106) to the line registry's STALE marking, and any other
-error for a request id to the line it belongs to. 1101 also re-fetches the account data IB lost.
+connection supervisor, farm codes (2103-2106) to the line registry's STALE marking, 100 (message
+rate exceeded: IB dropped requests without saying which) to the registry's check for silent
+lines, and any other error for a request id to the line it belongs to. 1101 also re-fetches the
+account data IB lost.
 """
 
 import asyncio
@@ -66,6 +68,8 @@ class ErrorRouter:
             self._lines.farm_broken(FARM_OF_CODE[code], farm_name(text))
         elif code in (codes.MARKET_FARM_OK, codes.HMDS_FARM_OK):
             self._lines.farm_ok(FARM_OF_CODE[code], farm_name(text))
+        elif code == codes.MESSAGE_RATE_EXCEEDED:
+            self._lines.requests_dropped()
         elif message.severity is Severity.ERROR:
             self._lines.fail(req_id, f"{code}: {text}")
 

@@ -32,6 +32,9 @@ class LineKind:
     req_id: Callable[[IB, Line, Any], int]  # the request id on the wire of a live object
     # Whether an update of the live object is news for this line (kinds that share a Ticker).
     fresh: Callable[[Line, Any], bool] = lambda _line, _value: True
+    # IB answers the request at once (a first quote, the book), so silence after an error 100
+    # means the request was dropped.
+    answers_at_once: bool = False
 
 
 def _contract(line: Line) -> Any:
@@ -89,6 +92,7 @@ LINE_KINDS: dict[Kind, LineKind] = {
         cancel=lambda ib, line, _value: ib.cancelMktData(_contract(line)),
         req_id=lambda ib, _line, t: ib_internals.ticker_req_id(ib, t, ib_internals.MKT_DATA),
         fresh=_quote_fresh,
+        answers_at_once=True,
     ),
     Kind.DEPTH: LineKind(
         farm="market",
@@ -98,6 +102,7 @@ LINE_KINDS: dict[Kind, LineKind] = {
         cancel=lambda ib, line, _value: ib.cancelMktDepth(_contract(line), line.params["smart"]),
         req_id=lambda ib, _line, t: ib_internals.ticker_req_id(ib, t, ib_internals.MKT_DEPTH),
         fresh=lambda _line, ticker: bool(ticker.domTicks),
+        answers_at_once=True,
     ),
     Kind.TICKS: LineKind(
         farm="market",

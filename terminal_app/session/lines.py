@@ -47,6 +47,8 @@ class LineRegistry:
         self._by_value: dict[int, list[Line]] = {}  # id(live ib_async object) -> lines
         self._by_req_id: dict[int, Line] = {}
         self._broken_farms: dict[str, set[str]] = {"market": set(), "hmds": set()}
+        self._dropped_at = 0.0  # time.monotonic() of the last error 100
+        self._drop_check: asyncio.Task[None] | None = None
         ib.pendingTickersEvent += self._on_tickers
         ib.barUpdateEvent += self._on_bars
         ib.pnlEvent += self._on_pnl
@@ -106,6 +108,7 @@ class LineRegistry:
     def _subscribe(self, line: Line) -> None:
         line.active = True
         line.error = ""
+        line.retrying_drop = False
         if LINE_KINDS[line.kind].request is None:
             self._tasks.spawn(self._load_paced(line), f"bars {line.key}")
         else:
@@ -128,6 +131,7 @@ class LineRegistry:
         kind = LINE_KINDS[line.kind]
         assert kind.request is not None
         value = kind.request(self._wire, line)
+        line.requested_at = time.monotonic()
         self._bind(line, value, kind.req_id(self._ib, line, value))
 
     def _send_unsubscribe(self, line: Line) -> None:
@@ -195,6 +199,37 @@ class LineRegistry:
         line = self._by_req_id.get(req_id)
         if line is not None:
             line.set_error(text)
+
+    # ------------------------------------------------------------------ dropped requests
+    def requests_dropped(self) -> None:
+        """Error 100: IB dropped messages over its rate limit without saying which."""
+        self._dropped_at = time.monotonic()
+        if self._drop_check is None or self._drop_check.done():
+            self._drop_check = self._tasks.spawn(self._recheck_dropped(), "dropped requests")
+
+    async def _recheck_dropped(self) -> None:
+        """Lines that answer at once, whose request went out before the error and that have had
+        no data a grace period later, were dropped: request each once more; a retry that stays
+        silent as well fails the line, so its row says so instead of freezing."""
+        dropped_at = self._dropped_at
+        await asyncio.sleep(self._farm_grace)
+        if not self._online():
+            return  # a reconnect requests every line again anyway
+        if self._dropped_at > dropped_at:  # another error 100 meanwhile: check that one later
+            self._drop_check = self._tasks.spawn(self._recheck_dropped(), "dropped requests")
+        for line in list(self._lines.values()):
+            sent = 0 < line.requested_at <= dropped_at
+            silent = line.active and sent and line.updated_at < line.requested_at
+            if not silent or line.error or not LINE_KINDS[line.kind].answers_at_once:
+                continue
+            if line.retrying_drop:
+                line.set_error(
+                    "No data: IB dropped the request (error 100, too many messages per "
+                    "second) and did not answer its retry either"
+                )
+            else:
+                self.renew(line)
+                line.retrying_drop = True
 
     # ------------------------------------------------------------------ farm health
     def reset_farms(self) -> None:

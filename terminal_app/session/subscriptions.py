@@ -76,6 +76,8 @@ class Line:
         self.handles: list[LiveHandle] = []
         self.req_id = 0  # IB request id, when known (PnL, errors)
         self.updated_at = 0.0  # time.monotonic() of the last update
+        self.requested_at = 0.0  # time.monotonic() when its request last went to IB
+        self.retrying_drop = False  # that request repeats one IB dropped (error 100)
 
     def set_value(self, value: Any) -> None:
         self.value = value

@@ -32,6 +32,7 @@ from terminal_app.simulator.protocol.codec import (
 )
 from terminal_app.simulator.protocol.requests import REQUESTS, UNSUPPORTED
 from terminal_app.simulator.protocol.spec import F
+from terminal_app.simulator.rate_limit import MAX_MESSAGES_PER_S, MessageRate
 from terminal_app.simulator.timers import Repeater
 
 if TYPE_CHECKING:
@@ -44,8 +45,6 @@ HANDSHAKE_TIMEOUT_S = 20.0
 MAX_BACKLOG = 4 * 1024 * 1024
 CONFLATE_ABOVE = 256 * 1024
 DRAIN_CHECK_S = 0.005
-# TWS allows 50 messages per second from one client (ib_async paces itself to 45).
-MAX_MESSAGES_PER_S = 50
 # Large replies (history) are encoded this many rows per slice (see `Slicer`).
 SLICE_ROWS = 200
 
@@ -86,9 +85,9 @@ class Connection:
         self._out = bytearray()
         self._flush_pending = False
         self._conflated: dict[tuple[int, int], tuple[str, dict[str, Any]]] | None = None
-        self._rate_second = 0
-        self._rate_count = 0
-        self._rate_warned = False
+        self.rate = MessageRate()
+        self._read_at = time.monotonic()  # when the read being handled returned
+        self._rate_warned_at = -1.0  # when error 100 was last sent
         sock = writer.get_extra_info("socket")
         if sock is not None:
             # Dead peers (half-open sockets) are eventually noticed by the kernel.
@@ -275,10 +274,13 @@ class Connection:
                 return
             deadline.cancel()
             self._frames.max_size = framing.MAX_MESSAGE_SIZE
+            self.rate.start()
+            self.repeat(lambda: None if self.closed else self.rate.note_awake(), 0.0, "awake")
             while not self.closed:
                 data = await self.reader.read(65536)
                 if not data:
                     break
+                self._read_at = time.monotonic()
                 for payload in self._frames.feed(data):
                     self._handle(payload)
                     if self.closed:
@@ -404,22 +406,19 @@ class Connection:
         self.error(req_id, ERR_NOT_SUPPORTED, f"{name} is not supported by the simulated gateway")
 
     def _over_rate(self) -> bool:
-        """TWS's 50 messages/s limit, counted per clock second: the excess gets error 100 and is
-        dropped (ib_async paces itself to 45/s and never trips it)."""
-        second = int(time.monotonic())
-        if second != self._rate_second:
-            self._rate_second, self._rate_count, self._rate_warned = second, 0, False
-        self._rate_count += 1
-        if self._rate_count <= MAX_MESSAGES_PER_S:
+        """TWS's 50 messages/s limit (see `rate_limit`): the excess gets error 100, at most one
+        a second, and is dropped."""
+        now = self._read_at
+        if self.rate.admit(now):
             return False
-        if not self._rate_warned:
-            self._rate_warned = True
+        if now - self._rate_warned_at >= 1.0:
+            self._rate_warned_at = now
             log.warning("%r: over %d messages/s", self, MAX_MESSAGES_PER_S)
             self.error(
                 -1,
                 ERR_RATE,
                 "Max rate of messages per second has been exceeded:"
-                f"max={MAX_MESSAGES_PER_S} rec={self._rate_count}",
+                f"max={MAX_MESSAGES_PER_S} rec={MAX_MESSAGES_PER_S + 1}",
             )
         return True
 

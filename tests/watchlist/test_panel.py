@@ -1,16 +1,21 @@
 """The watchlist panel against the simulated gateway: real session, real sockets, real tickers."""
 
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from terminal_app.session import (
     BrokerSession,
     Kind,
+    ib_internals,
 )
+from terminal_app.session.profiles import ProfileKind, make_profile
+from terminal_app.simulator.gateway import SimulatedGateway
+from terminal_app.symbol_cache import SymbolCache
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
@@ -45,26 +50,33 @@ def _symbols(panel: WatchlistPanel, tab: int = 0) -> list[str]:
 
 
 @pytest.mark.asyncio
-async def test_typed_and_pasted_symbols_stream_and_errors_show_in_the_row(
+async def test_typed_and_pasted_symbols_stream_and_unknown_ones_are_refused(
     panel: WatchlistPanel, sim_session: BrokerSession
 ) -> None:
     panel.add_symbols("AAPL, msft\nEUR.USD;/ES  NOSUCHSYM")
-    await wait_until(lambda: panel.lists()[0].model.rowCount() == 5, 10, "rows never appeared")
+    await wait_until(lambda: "NOSUCHSYM" in panel.status.text(), 10, "no word on NOSUCHSYM")
     symbols = _symbols(panel)
     assert symbols[:3] == ["AAPL", "MSFT", "EUR.USD"]
     assert symbols[3].startswith("ES") and symbols[3] != "ES"  # the front month's local symbol
-    assert symbols[4] == "⚠ NOSUCHSYM"
-    error_index = panel.lists()[0].model.index(4, 0)
-    assert "NOSUCHSYM" in error_index.data(Qt.ItemDataRole.ToolTipRole)
+    assert len(symbols) == 4  # TWS adds no row for a symbol IB does not know
+    assert panel.status.isVisible() and "Not added" in panel.status.text()
     await wait_until(lambda: _cell(panel, 0, "bid") != "" and _cell(panel, 2, "ask") != "", 10)
     assert panel.has_live_data() or await _eventually_live(panel)
     bid, ask = float(_cell(panel, 0, "bid").replace(",", "")), float(_cell(panel, 0, "ask"))
     assert 0 < bid <= ask
     assert len(_cell(panel, 2, "bid").partition(".")[2]) == 5  # forex to the fractional pip
-    assert "nan" not in "".join(_cell(panel, r, k) for r in range(5) for k in COLUMN_INDEX)
-    await wait_until(lambda: _cell(panel, 0, "high52") != "", 10)  # generic tick 165
+    assert "nan" not in "".join(_cell(panel, r, k) for r in range(4) for k in COLUMN_INDEX)
+    assert _cell(panel, 0, "high52") == ""  # hidden: generic tick 165 is not asked for
+    panel.lists()[0].view.showColumn(COLUMN_INDEX["high52"])  # shown: the lines widen
+    await wait_until(lambda: _cell(panel, 0, "high52") != "", 10, "no 52-week high")
     assert float(_cell(panel, 0, "low52")) <= bid <= float(_cell(panel, 0, "high52"))
     assert sim_session.line_count(Kind.MARKET) == 4
+
+
+def _streaming(panel: WatchlistPanel, tab: int = 0) -> int:
+    """Rows of list `tab` that show a bid and are not STALE."""
+    rows = panel.lists()[tab].model.rows()
+    return sum(not row.stale and _cell(panel, r, "bid", tab) != "" for r, row in enumerate(rows))
 
 
 async def _eventually_live(panel: WatchlistPanel) -> bool:
@@ -159,9 +171,9 @@ async def test_release_gives_every_line_back_and_stops_resolving(
 
 @pytest.mark.asyncio
 async def test_row_menu_lists_only_registered_panel_actions(panel: WatchlistPanel) -> None:
-    panel.add_symbols("AAPL NOSUCHSYM")
+    panel.add_symbols("AAPL")
     tab = panel.lists()[0]
-    await wait_until(lambda: tab.model.rowCount() == 2, 10)
+    await wait_until(lambda: tab.model.rowCount() == 1, 10)
     index = tab.model.index(0, 0)
     texts = [a.text() for a in panel.row_menu(tab, index).actions() if not a.isSeparator()]
     assert texts == ["Remove", "Paste symbols"]  # no chart/DOM/ticket panel exists yet
@@ -171,5 +183,80 @@ async def test_row_menu_lists_only_registered_panel_actions(panel: WatchlistPane
     assert menu.actions()[0].text() == "Open chart"
     menu.actions()[0].trigger()
     assert opened == ["AAPL"]
-    refused = panel.row_menu(tab, tab.model.index(1, 0))  # IB knows no such symbol: no chart
-    assert [a.text() for a in refused.actions()] == ["Remove", "Paste symbols"]
+
+
+@pytest.mark.asyncio
+async def test_notices_belong_to_their_list_and_a_row_notice_goes_with_its_row(
+    panel: WatchlistPanel, sim_session: BrokerSession, sim_gateway: SimulatedGateway
+) -> None:
+    """Issue 14 item 4: no "⚠ XQZJUNK" row; the reason stays with the list it was typed into,
+    and a row's error line with the row."""
+    panel.add_symbols("AAPL XQZJUNK")
+    first = panel.lists()[0]
+    await wait_until(lambda: "XQZJUNK" in panel.status.text(), 10, "no word on XQZJUNK")
+    assert _symbols(panel) == ["AAPL"]
+    second = panel.add_list("List 2")  # a new, empty list says nothing
+    assert panel.current() is second and panel.status.isHidden()
+    panel.tabs.setCurrentWidget(first.view)
+    assert "XQZJUNK" in panel.status.text() and panel.status.isVisible()
+    # IB refuses AAPL's quotes: the row says so, and its notice shows while it is selected.
+    # (After its first data: data arriving later clears a row's error, and the gateway goes on
+    # streaming after an injected error.)
+    await wait_until(lambda: not first.model.row(0).stale, 10, "AAPL never streamed")
+    ticker = first.model.row(0).ticker
+    assert ticker is not None
+    req_id = ib_internals.ticker_req_id(sim_session.ib, ticker, ib_internals.MKT_DATA)
+    sim_gateway.control.inject_error(354, "Requested market data is not subscribed.", req_id)
+    await wait_until(lambda: _cell(panel, 0, "symbol") == "⚠ AAPL", 10, "no error in the row")
+    first.view.selectRow(0)
+    assert "354" in panel.status.text()
+    first.model.remove_indices([0])
+    assert panel.status.isHidden()
+
+
+@pytest.mark.asyncio
+async def test_an_index_shows_no_volume(panel: WatchlistPanel) -> None:
+    panel.add_symbols("SPX:IND AAPL")
+    await wait_until(lambda: panel.lists()[0].model.rowCount() == 2, 10, "rows never appeared")
+    spx, aapl = (_symbols(panel).index(s) for s in ("SPX", "AAPL"))
+    await wait_until(lambda: _cell(panel, spx, "last") != "" and _cell(panel, aapl, "volume"), 10)
+    assert _cell(panel, spx, "volume") == ""  # blank, as in TWS: not "0"
+
+
+@pytest.mark.asyncio
+async def test_first_start_streams_every_default_row_soon_after_connecting(
+    qapp: QApplication, session: BrokerSession, sim_gateway: SimulatedGateway, tmp_path: Path
+) -> None:
+    """Issue 14 item 2: the default symbols are looked up at once and subscribe in one burst.
+    With 0.2 s on every gateway reply, one symbol at a time took over 3.4 s for the 17."""
+    context = PanelContext(session, LinkGroups(), TaskOwner("first-start"))
+    widget = WatchlistPanel(context, cache=SymbolCache(tmp_path / "symbols.json"))  # a first run
+    widget.show()
+    try:
+        widget.restore_panel_state({"preset": "default"})
+        tab = widget.lists()[0]
+        expected = len(tab.pending)
+        assert "when the connection is up" in widget.status.text()
+        sim_gateway.control.set_latency(0.2)
+        profile = make_profile(ProfileKind.CUSTOM, port=sim_gateway.port, client_id=13)
+        assert await session.open_connection(profile)
+        connected = time.monotonic()
+        await wait_until(lambda: tab.model.rowCount() > 0, 10, "no row was added")
+        assert "when the connection is up" not in widget.status.text()  # it is up
+        await wait_until(
+            lambda: (
+                tab.model.rowCount() == expected
+                and all(
+                    not row.stale and _cell(widget, r, "bid")
+                    for r, row in enumerate(tab.model.rows())
+                )
+            ),
+            10,
+            "not every default row streams",
+        )
+        elapsed = time.monotonic() - connected
+        assert elapsed < 1.5, f"all {expected} rows streamed {elapsed:.2f}s after connecting"
+        assert widget.status.isHidden()
+    finally:
+        widget.release_panel()
+        widget.deleteLater()

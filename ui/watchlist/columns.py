@@ -65,6 +65,11 @@ def _tick(name: str) -> NumberGetter:
     return get
 
 
+def _volume(row: RowData) -> float | None:
+    """An index trades nothing itself: a volume IB reports for one (0) is blank, as in TWS."""
+    return None if row.contract.secType == "IND" else _tick("volume")(row)
+
+
 def _reference(row: RowData) -> float | None:
     """Last trade, or the midpoint where nothing trades on the exchange (IDEALPRO forex), as TWS
     shows a forex pair's change."""
@@ -107,6 +112,7 @@ class Column:
     visible: bool = True
     flashes: bool = False
     tooltip: str = ""
+    generic: str = ""  # the generic tick list entry IB sends this column's value for
 
     @property
     def align_right(self) -> bool:
@@ -146,15 +152,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("lastSize", "Last Size", Kind.SIZE, _tick("lastSize"), visible=False),
     Column("change", "Change", Kind.CHANGE, _change, tooltip="Last minus previous close"),
     Column("changePct", "Chg %", Kind.PERCENT, _change_pct, tooltip="Change in percent"),
-    Column("volume", "Volume", Kind.VOLUME, _tick("volume")),
+    Column("volume", "Volume", Kind.VOLUME, _volume),
     Column("open", "Open", Kind.PRICE, _tick("open"), visible=False),
     Column("high", "High", Kind.PRICE, _tick("high")),
     Column("low", "Low", Kind.PRICE, _tick("low")),
     Column("close", "Close", Kind.PRICE, _tick("close"), tooltip="Previous session's close"),
     Column("vwap", "VWAP", Kind.PRICE, _tick("vwap"), visible=False),
     Column("spread", "Spread", Kind.PRICE, _spread, visible=False),
-    Column("high52", "52W High", Kind.PRICE, _tick("high52week"), visible=False),
-    Column("low52", "52W Low", Kind.PRICE, _tick("low52week"), visible=False),
+    # Generic tick 165 (13/26/52-week ranges, average volume) only while one is shown, as TWS
+    # asks for the fields it displays: it costs IB (and the simulator) a year of daily bars.
+    Column("high52", "52W High", Kind.PRICE, _tick("high52week"), visible=False, generic="165"),
+    Column("low52", "52W Low", Kind.PRICE, _tick("low52week"), visible=False, generic="165"),
     Column("position", "Position", Kind.QUANTITY, lambda r: r.position),
     Column("dailyPnl", "Daily P&L", Kind.MONEY, lambda r: r.daily_pnl),
 )

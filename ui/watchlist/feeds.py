@@ -11,8 +11,6 @@ from terminal_app.session import BrokerSession, PnLHandle, TickerHandle
 from ui.watchlist.columns import RowData
 from ui.watchlist.model import WatchlistModel
 
-GENERIC_TICKS = "165"  # misc. stats: 13/26/52-week high and low, average volume
-
 
 class RowFeeds(QObject):
     """Handles keyed by row identity; `models` lists the models whose rows positions apply to."""
@@ -35,8 +33,22 @@ class RowFeeds(QObject):
         tickers, pnls = self._tickers, self._pnls
         self.destroyed.connect(lambda *_: _release_handles(tickers, pnls))
 
-    def subscribe(self, model: WatchlistModel, row: RowData) -> None:
-        handle = self._session.ticker(row.contract, GENERIC_TICKS)
+    def subscribe(self, model: WatchlistModel, row: RowData, generic: str = "") -> None:
+        """Hold the row's ticker line, with the generic ticks its list's columns show."""
+        self._hold_ticker(model, row, generic)
+        self._apply_position(row, self._position_of(row.contract.conId), model)
+
+    def widen(self, model: WatchlistModel, rows: list[RowData], generic: str) -> None:
+        """A column needing `generic` ticks was shown: the rows' lines are requested again with
+        them (the session widens a shared line, never narrows it)."""
+        for row in rows:
+            old = self._tickers.get(id(row))
+            if old is not None:
+                self._hold_ticker(model, row, generic)
+                old.release()
+
+    def _hold_ticker(self, model: WatchlistModel, row: RowData, generic: str) -> None:
+        handle = self._session.ticker(row.contract, generic)
         self._tickers[id(row)] = handle
         row.stale = handle.stale
         model.set_ticker(row, handle.ticker)
@@ -61,7 +73,6 @@ class RowFeeds(QObject):
         handle.failed.connect(failed)
         if handle.error:
             failed(handle.error)
-        self._apply_position(row, self._position_of(row.contract.conId), model)
 
     def release(self, rows: list[RowData]) -> None:
         for row in rows:

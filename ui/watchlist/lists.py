@@ -9,17 +9,22 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog, QMenu, QTabWidget, QToolButton, QWidget
 
+from ui.watchlist.columns import RowData
 from ui.watchlist.table_view import WatchlistView
 
 
 class WatchlistTab:
-    """One named list: its model, its view, and the symbols it still has to resolve."""
+    """One named list: its model, its view, the symbols it still has to resolve, and the notice
+    shown under it while it is the current list."""
 
     def __init__(self, name: str, view: WatchlistView) -> None:
         self.name = name
         self.view = view
         self.model = view.watchlist_model()
         self.pending: list[str] = []  # symbols not resolved yet (first run: resolved on connect)
+        self.notice = ""  # e.g. why typed symbols were not added
+        self.notice_row: RowData | None = None  # the row the notice is about: goes with it
+        self.early: dict[str, RowData] = {}  # pending symbol -> its row from the symbol cache
 
 
 class ListTabs(QTabWidget):

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from terminal_app.paths import resources_dir
 from terminal_app.session import Phase
-from terminal_app.symbol_parse import parse_symbol, split_symbols
+from terminal_app.symbol_cache import Entry, SymbolCache, symbol_cache
+from terminal_app.symbol_parse import split_symbols
 from ui.panel import PanelContext
 from ui.row_actions import ContractTarget
 from ui.symbol_search import SymbolSearch
-from ui.watchlist.columns import RowData
+from ui.watchlist.columns import COLUMNS, RowData
 from ui.watchlist.feeds import RowFeeds
 from ui.watchlist.lists import ListTabs, WatchlistTab
 from ui.watchlist.model import ROW_ROLE, WatchlistModel, contract_from_dict, contract_to_dict
@@ -52,9 +53,12 @@ def default_lists(path: Path | None = None) -> list[dict[str, Any]]:
 class WatchlistPanel(QWidget):
     contract_chosen = Signal(object)
 
-    def __init__(self, ctx: PanelContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: PanelContext, parent: QWidget | None = None, cache: SymbolCache | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._cache = cache or symbol_cache()
         self._session = ctx.session
         self._resolving: asyncio.Task[None] | None = None
         self._saved_rows: dict[int, dict[str, Any]] = {}  # conId -> saved description, minTick
@@ -62,6 +66,7 @@ class WatchlistPanel(QWidget):
         self.tabs = ListTabs(self)
         self.tabs.new_list_requested.connect(lambda: self.add_list(self.tabs.unique_name()))
         self.tabs.remove_requested.connect(self.remove_list)
+        self.tabs.currentChanged.connect(lambda _index: self._show_notice())
         self._feeds = RowFeeds(self._session, lambda: [t.model for t in self.lists()], self)
 
         self.entry = QLineEdit(self)
@@ -106,10 +111,14 @@ class WatchlistPanel(QWidget):
         view = WatchlistView(model, self.tabs)
         tab = WatchlistTab(name, view)
         model.rows_released.connect(self._feeds.release)
+        model.rows_released.connect(lambda rows, tab=tab: self._rows_gone(tab, rows))
         model.contracts_dropped.connect(
             lambda contracts, row, tab=tab: self.add_contracts(contracts, tab, row)
         )
         view.delete_requested.connect(model.remove_indices)
+        view.horizontalHeader().sectionResized.connect(
+            lambda column, old, new, tab=tab: self._column_resized(tab, column, old, new)
+        )
         view.paste_requested.connect(self.paste)
         view.selectionModel().currentRowChanged.connect(self._row_selected)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -143,6 +152,7 @@ class WatchlistPanel(QWidget):
             return
         target = tab or self.current()
         target.pending.extend(t for t in tokens if t not in target.pending)
+        self._show_cached(target)
         self._resolve_pending()
 
     def _open_search(self) -> None:
@@ -153,26 +163,55 @@ class WatchlistPanel(QWidget):
         self._search.popup()
 
     def _resolve_pending(self) -> None:
-        if not self._session.is_connected:
-            waiting = sum(len(t.pending) for t in self.lists())
-            self._say(f"{waiting} symbol(s) will be added when the connection is up.")
+        connected = self._session.is_connected
+        for tab in self.lists():
+            if tab.pending:
+                when = "being added…" if connected else "will be added when the connection is up."
+                self._say(f"{len(tab.pending)} symbol(s) {when}", tab)
+        if not connected:
             return
         if self._resolving is None or self._resolving.done():
             self._resolving = self._ctx.tasks.spawn(self._resolve_all(), name="watchlist-resolve")
 
     async def _resolve_all(self) -> None:
-        problems: list[str] = []
-        for tab in self.lists():
-            while tab.pending and self._session.is_connected:
-                token = tab.pending.pop(0)
-                contract, error = await resolve_symbol(self._session, token)
-                if contract is not None:
-                    self.add_contracts([contract], tab)
+        """Look every pending symbol up at once (the session's lane paces the requests), then add
+        the rows in the order typed, so they subscribe in one burst instead of one by one.
+
+        Symbols IB does not know are not added, as in TWS: their list says which and why. A
+        symbol stays pending until it is resolved: the connection going first keeps it for the
+        next one (and in the saved workspace)."""
+        while self._session.is_connected and any(t.pending for t in self.lists()):
+            batch = [(tab, token) for tab in self.lists() for token in tab.pending]
+            found = await asyncio.gather(*(resolve_symbol(self._session, t) for _, t in batch))
+            problems: dict[int, list[str]] = {id(tab): [] for tab, _token in batch}
+            answers: dict[str, Entry | None] = {}
+            for (tab, token), (contract, error) in zip(batch, found, strict=True):
+                if contract is None and not self._session.is_connected:
+                    continue  # not IB's answer: try again on the next connection
+                if token in tab.pending:
+                    tab.pending.remove(token)
+                self._settle(tab, token, contract)
+                if contract is None:
+                    problems[id(tab)].append(f"Not added: {error}")
+                    answers[token] = None
                 else:
-                    problems.append(error)
-                    spec = parse_symbol(token) or Contract(symbol=token)
-                    tab.model.append(RowData(contract=spec, error=error))
-        self._say("\n".join(problems))
+                    answers[token] = _saved_row(self._row_for(contract))
+            self._cache.record(answers)
+            for tab in self.lists():
+                if id(tab) in problems:
+                    self._say("\n".join(problems[id(tab)]), tab)
+
+    def _settle(self, tab: WatchlistTab, token: str, contract: Contract | None) -> None:
+        """IB's answer for a pending symbol: its row from the symbol cache stays if IB agrees,
+        else goes; the answer's own row is added."""
+        early = tab.early.pop(token, None)
+        if early is not None and (contract is None or contract.conId != early.contract.conId):
+            index = tab.model.find(early.contract.conId)
+            if index >= 0:
+                tab.model.remove_indices([index])
+            early = None
+        if contract is not None and early is None:
+            self.add_contracts([contract], tab)
 
     def add_contracts(
         self, contracts: list[Contract], tab: WatchlistTab | None = None, at: int = -1
@@ -185,12 +224,34 @@ class WatchlistPanel(QWidget):
                 tab.view.selectRow(existing)
                 continue
             if tab.model.rowCount() >= MAX_ROWS:
-                self._say(f"{tab.name} is full ({MAX_ROWS} rows).")
+                self._say(f"{tab.name} is full ({MAX_ROWS} rows).", tab)
                 return
             position = tab.model.append(self._row_for(contract), at)
             row = tab.model.row(position)
             at = position + 1 if at >= 0 else at
-            self._feeds.subscribe(tab.model, row)
+            self._feeds.subscribe(tab.model, row, self._generic_ticks(tab))
+
+    def _show_cached(self, tab: WatchlistTab) -> None:
+        """Pending symbols resolved on an earlier run get their rows (and lines) now, from the
+        symbol cache; the lookup that follows keeps, replaces or removes each."""
+        for token in tab.pending:
+            entry = self._cache.get(token)
+            if token in tab.early or entry is None:
+                continue
+            contract = contract_from_dict(entry)
+            if tab.model.find(contract.conId) < 0:
+                self._saved_rows[contract.conId] = entry
+                self.add_contracts([contract], tab)
+                tab.early[token] = tab.model.row(tab.model.find(contract.conId))
+
+    def _generic_ticks(self, tab: WatchlistTab) -> str:
+        """The generic ticks the list's shown columns need."""
+        shown = (c.generic for i, c in enumerate(COLUMNS) if not tab.view.isColumnHidden(i))
+        return ",".join(sorted({g for g in shown if g}))
+
+    def _column_resized(self, tab: WatchlistTab, column: int, old: int, new: int) -> None:
+        if old == 0 and new > 0 and COLUMNS[column].generic:  # a hidden column was shown
+            self._feeds.widen(tab.model, tab.model.rows(), self._generic_ticks(tab))
 
     def _row_for(self, contract: Contract) -> RowData:
         """A row with the contract's long name and min tick: from the details the session kept
@@ -219,7 +280,7 @@ class WatchlistPanel(QWidget):
         row = current.data(ROW_ROLE) if current.isValid() else None
         if isinstance(row, RowData):
             if row.error:
-                self._say(row.error)
+                self._say(row.error, row=row)
             if row.contract.conId:
                 self.contract_chosen.emit(row.contract)
 
@@ -231,9 +292,26 @@ class WatchlistPanel(QWidget):
     def row_menu(self, tab: WatchlistTab, index: QModelIndex) -> QMenu:
         return row_menu(self, tab, index, self._ctx.actions, self.paste)
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, tab: WatchlistTab | None = None, row: RowData | None = None) -> None:
+        """Show `text` under `tab` (default: the current list) while that list is current;
+        a notice about `row` goes when the row does."""
+        tab = tab or self.current()
+        tab.notice, tab.notice_row = text, row
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        index = self.tabs.currentIndex()
+        text = self.tabs.tab_at(index).notice if index >= 0 else ""
         self.status.setText(text)
         self.status.setVisible(bool(text))
+
+    def _rows_gone(self, tab: WatchlistTab, rows: list[RowData]) -> None:
+        for token, early in list(tab.early.items()):
+            if any(r is early for r in rows):  # deleted before IB confirmed it: not wanted
+                del tab.early[token]
+                tab.pending.remove(token)
+        if tab.notice_row is not None and any(r is tab.notice_row for r in rows):
+            self._say("", tab)
 
     def _on_state(self, state: object) -> None:
         if getattr(state, "phase", None) is Phase.CONNECTED and any(
@@ -253,12 +331,7 @@ class WatchlistPanel(QWidget):
             lists.append(
                 {
                     "name": tab.name,
-                    "contracts": [
-                        contract_to_dict(r.contract)
-                        | {"description": r.description, "minTick": r.details_min_tick}
-                        for r in tab.model.rows()
-                        if r.contract.conId
-                    ],
+                    "contracts": [_saved_row(r) for r in tab.model.rows() if r.contract.conId],
                     "symbols": list(tab.pending),
                     "header": bytes(header.toBase64().data()).decode("ascii"),
                 }
@@ -284,8 +357,17 @@ class WatchlistPanel(QWidget):
             contracts = [contract_from_dict(c) for c in saved]
             self.add_contracts([c for c in contracts if c.conId], tab)
             tab.pending.extend(str(s) for s in item.get("symbols", []))
+            self._show_cached(tab)
         current = state.get("current", 0)
         if isinstance(current, int) and 0 <= current < self.tabs.count():
             self.tabs.setCurrentIndex(current)
         if any(t.pending for t in self.lists()):
             self._resolve_pending()
+
+
+def _saved_row(row: RowData) -> dict[str, Any]:
+    """A row as the workspace and the symbol cache keep it: contract, long name, min tick."""
+    return contract_to_dict(row.contract) | {
+        "description": row.description,
+        "minTick": row.details_min_tick,
+    }
