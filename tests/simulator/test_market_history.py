@@ -250,3 +250,16 @@ def test_history_joins_the_live_path(universe):
     assert daily[-1].volume == trades[-1].volume
     keep = market.current_bar(AAPL, "1 min", "TRADES", False)
     assert keep == after[-1]
+
+
+def test_an_early_close_does_not_shorten_another_day_of_the_same_shape(universe):
+    """Session masks are shared by days of one layout: the day after Thanksgiving 2025 (13:00
+    close) once gave every later Friday in EST a 13:00 close."""
+    market = make_market(universe)
+    early = market.bars(
+        AAPL, datetime(2025, 11, 28, 17, 0, tzinfo=NY), "1 D", "15 mins", "TRADES", True
+    )
+    friday = market.bars(
+        AAPL, datetime(2026, 11, 20, 17, 0, tzinfo=NY), "1 D", "15 mins", "TRADES", True
+    )
+    assert (len(early), len(friday)) == (14, 26)

@@ -35,12 +35,13 @@ import math
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from terminal_app.simulator.holidays import year_rules
 from terminal_app.simulator.market.calendar import SessionSpec, sessions_between, zone
 from terminal_app.simulator.market.instruments import Instrument
 
@@ -152,26 +153,37 @@ def variance_profile(day: int) -> tuple[FloatArray, FloatArray, FloatArray]:
 # --- sessions as minute masks ---------------------------------------------------------------
 
 
+Shape = tuple[Any, ...]
+
+
 @functools.lru_cache(maxsize=65536)
-def _day_shape(tz_id: str, day: int) -> tuple[int, int, int, int]:
-    """What decides a UTC day's session layout (holidays are not modelled): the weekday and the
-    zone's UTC offsets around it."""
+def _day_shape(tz_id: str, calendar: str, day: int) -> Shape:
+    """What decides a UTC day's session layout: the weekday, the zone's UTC offsets around it,
+    and the exchange's holidays and early closes on the dates it touches (two Fridays share a
+    layout unless one of them closes early)."""
     tz = zone(tz_id)
 
     def offset(d: int) -> int:
         noon = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=d, hours=12)
         return int((noon.astimezone(tz).utcoffset() or timedelta()).total_seconds())
 
-    return day % 7, offset(day - 1), offset(day), offset(day + 1)
+    exceptions: tuple[Any, ...] = ()
+    if calendar:
+        dates = [date(1970, 1, 1) + timedelta(days=d) for d in (day - 1, day, day + 1, day + 2)]
+        rules = [year_rules(calendar, d.year) for d in dates]
+        exceptions = tuple(
+            (d in r.holidays, r.early_closes.get(d)) for d, r in zip(dates, rules, strict=True)
+        )
+    return day % 7, offset(day - 1), offset(day), offset(day + 1), exceptions
 
 
-_MASKS: dict[tuple[SessionSpec, bool, tuple[int, int, int, int]], BoolArray] = {}
-_PROFILES: dict[tuple[SessionSpec, float, tuple[int, int, int, int]], FloatArray] = {}
+_MASKS: dict[tuple[SessionSpec, bool, Shape], BoolArray] = {}
+_PROFILES: dict[tuple[SessionSpec, float, Shape], FloatArray] = {}
 
 
 def session_mask(spec: SessionSpec, day: int, rth: bool) -> BoolArray:
     """Minutes of UTC ``day`` whose start lies inside a session (read-only, shared)."""
-    key = (spec, rth, _day_shape(spec.timeZoneId, day))
+    key = (spec, rth, _day_shape(spec.timeZoneId, spec.calendar, day))
     mask = _MASKS.get(key)
     if mask is None:
         t0 = day * DAY
@@ -187,7 +199,7 @@ def session_mask(spec: SessionSpec, day: int, rth: bool) -> BoolArray:
 
 def volume_profile(spec: SessionSpec, day: int, extended_weight: float) -> FloatArray:
     """Share of a trade date's volume in each minute: U-shaped over the liquid session."""
-    key = (spec, extended_weight, _day_shape(spec.timeZoneId, day))
+    key = (spec, extended_weight, _day_shape(spec.timeZoneId, spec.calendar, day))
     w = _PROFILES.get(key)
     if w is None:
         t0 = day * DAY
