@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
+from ib_async import Contract
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -14,6 +15,8 @@ from terminal_app.session import (
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
+from tests.watchlist.menus import menu_action, open_header_menu
+from ui.live_table.grid_paint import PADDING
 from ui.panel import PanelContext
 from ui.row_actions import RowAction
 from ui.watchlist.columns import COLUMN_INDEX
@@ -173,3 +176,31 @@ async def test_row_menu_lists_only_registered_panel_actions(panel: WatchlistPane
     assert opened == ["AAPL"]
     refused = panel.row_menu(tab, tab.model.index(1, 0))  # IB knows no such symbol: no chart
     assert [a.text() for a in refused.actions()] == ["Remove", "Paste symbols"]
+
+
+SYMBOLS = ("NVDA", "AMD", "JPM")
+
+
+@pytest.mark.asyncio
+async def test_a_column_shown_from_the_header_menu_fits_its_content(
+    panel: WatchlistPanel, sim_session: BrokerSession
+) -> None:
+    """Issue 14 item 7: Description arrived at 72 px ("Descriptio", "NVIDIA C…")."""
+    tab = panel.lists()[0]
+    # Qualified before any line streams: with its first line starting, the loaded simulator can
+    # miss the 3 s contract lookup (the typed-symbols test above sees "⚠ MSFT" that way).
+    stocks = [Contract(symbol=s, secType="STK", exchange="SMART", currency="USD") for s in SYMBOLS]
+    panel.add_contracts([await sim_session.qualify(c) for c in stocks])
+    view, description = tab.view, COLUMN_INDEX["description"]
+    names = [_cell(panel, r, "description") for r in range(3)]
+    assert names == ["NVIDIA CORP", "ADVANCED MICRO DEVICES", "JPMORGAN CHASE & CO"]
+    menu = open_header_menu(view, description)
+    menu_action(menu, "Description").trigger()
+    menu.close()
+    header = view.horizontalHeader()
+    assert not header.isSectionHidden(description)
+    room = header.sectionSize(description) - 2 * PADDING  # what the painter fits text into
+    metrics = view.fontMetrics()
+    for text in [*names, "Description"]:
+        assert metrics.elidedText(text, Qt.TextElideMode.ElideRight, room) == text
+    assert header.sectionSize(description) >= header.sectionSizeHint(description)
