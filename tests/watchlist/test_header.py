@@ -18,7 +18,6 @@ from ui.watchlist.model import WatchlistModel
 from ui.watchlist.table_view import WatchlistView
 
 LASTS = (3.0, 1.0, 4.0, 2.0, 5.0)
-ASCENDING, DESCENDING = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 
 
 def _row(i: int, last: float) -> RowData:
@@ -45,6 +44,17 @@ def view(qapp: QApplication, qtbot: QtBot) -> Iterator[WatchlistView]:
 
 def _symbols(view: WatchlistView) -> list[str]:
     return [c.symbol for c in view.watchlist_model().contracts()]
+
+
+def _titles(view: WatchlistView) -> list[str]:
+    """The column titles as the header draws them."""
+    model = view.watchlist_model()
+    return [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(len(COLUMNS))]
+
+
+def _fits(view: WatchlistView, column: int) -> bool:
+    header = view.horizontalHeader()
+    return header.sectionSize(column) >= header.sectionSizeHint(column)
 
 
 def _click_header(view: WatchlistView, qtbot: QtBot, column: int) -> None:
@@ -85,15 +95,15 @@ def test_an_ampersand_in_a_column_title_shows_in_the_header_menu(
 def test_a_header_click_sorts_once_and_shows_which_column_and_way(
     view: WatchlistView, qtbot: QtBot
 ) -> None:
-    """Item 8: the sorted header shows an arrow while the order holds; its tooltip says that
-    moving prices do not re-sort and that new rows go at the end; a new or dragged row clears it."""
-    header = view.horizontalHeader()
+    """Item 8: the sorted column's title shows TWS's arrow while the order holds; its tooltip says
+    that moving prices do not re-sort and that new rows go at the end; a new or dragged row
+    clears the arrow."""
     model = view.watchlist_model()
     last = COLUMN_INDEX["last"]
     _click_header(view, qtbot, last)
     assert _symbols(view) == ["S1", "S3", "S0", "S2", "S4"]
-    assert header.isSortIndicatorShown()
-    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (last, ASCENDING)
+    assert _titles(view)[last] == "Last ▲" and _fits(view, last)
+    assert _titles(view).count("Last ▲") == 1 and sum("▼" in t for t in _titles(view)) == 0
     tip = str(model.headerData(last, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole))
     assert "ascending" in tip and "new rows" in tip.lower() and "end" in tip
     assert model.headerData(
@@ -102,27 +112,27 @@ def test_a_header_click_sorts_once_and_shows_which_column_and_way(
 
     _click_header(view, qtbot, last)  # the same header again: the other way
     assert _symbols(view) == ["S4", "S2", "S0", "S3", "S1"]
-    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (last, DESCENDING)
+    assert _titles(view)[last] == "Last ▼"
 
     ticker = model.row(0).ticker  # S4, the highest
     assert ticker is not None
     ticker.last = 0.5
     ticker.updateEvent.emit(ticker)  # a price moves: no re-sort, and the arrow stays
     qtbot.waitUntil(lambda: not model.frame_pending())
-    assert _symbols(view)[0] == "S4" and header.isSortIndicatorShown()
+    assert _symbols(view)[0] == "S4" and _titles(view)[last] == "Last ▼"
 
     model.append(_row(5, 9.0))  # a new row goes at the end: the list no longer reads sorted
     assert _symbols(view)[-1] == "S5"
-    assert not header.isSortIndicatorShown()
+    assert _titles(view) == [c.header for c in COLUMNS]
 
     menu = open_header_menu(view, last)  # the menu's sort shows the arrow as well
     menu_action(menu, "Sort by Last descending").trigger()
     menu.close()
     assert _symbols(view) == ["S5", "S2", "S0", "S3", "S1", "S4"]
-    assert header.isSortIndicatorShown() and header.sortIndicatorOrder() == DESCENDING
+    assert _titles(view)[last] == "Last ▼"
     _drop_before(view, 5, 0)  # a drag rearranges: the arrow goes
     assert _symbols(view)[0] == "S4"
-    assert not header.isSortIndicatorShown()
+    assert _titles(view) == [c.header for c in COLUMNS]
 
 
 def test_a_dragged_row_stays_selected_where_it_lands(view: WatchlistView, qtbot: QtBot) -> None:

@@ -27,6 +27,9 @@ from ui.live_table.frames import FrameScheduler
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+# The sorted column's title ends in TWS's arrow. In the title, not the style's sort indicator:
+# Fusion draws that over a right-aligned title ("Last" lost its "t").
+SORT_ARROWS = {Qt.SortOrder.AscendingOrder: "▲", Qt.SortOrder.DescendingOrder: "▼"}
 LEVEL_SHIFT = 16  # colors[c] = foreground index + LEVEL_SHIFT * flash level
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
@@ -327,6 +330,8 @@ class LiveTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
+            if self._sorted is not None and self._sorted[0] == section:
+                return f"{column.header} {SORT_ARROWS[self._sorted[1]]}"
             return column.header
         if role == Qt.ItemDataRole.ToolTipRole:
             if self._sorted is not None and self._sorted[0] == section:

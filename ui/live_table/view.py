@@ -9,16 +9,7 @@ navigation, tooltips, drag and drop, the movable header — is the stock `QTable
 import time
 from collections.abc import Sequence
 
-from PySide6.QtCore import (
-    QByteArray,
-    QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
@@ -79,7 +70,7 @@ class LiveTableView(QTableView):
         header.setMinimumSectionSize(36)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
-        header.setSortIndicatorShown(False)
+        header.setSortIndicatorShown(False)  # the sorted column's title shows the arrow
         header.sectionClicked.connect(self._sort_by)
         model.sort_changed.connect(self._show_sort)
         for i, column in enumerate(model.columns):
@@ -214,19 +205,14 @@ class LiveTableView(QTableView):
         self._live.sort(column, order)
 
     def _show_sort(self) -> None:
-        """The header's arrow shows the model's sort while its order holds, as in TWS."""
-        header = self.horizontalHeader()
+        """The sorted column's title gained an arrow (`SORT_ARROWS`): widen it to show it."""
         sorted_by = self._live.sorted_by()
         if sorted_by is not None:
-            header.setSortIndicator(*sorted_by)
-        header.setSortIndicatorShown(sorted_by is not None)
-
-    def restore_header(self, state: QByteArray) -> bool:
-        """Restore a saved header (sizes, order, hidden columns); the saved state's sort arrow
-        is not the rows' order, so the arrow follows the model."""
-        restored = self.horizontalHeader().restoreState(state)
-        self._show_sort()
-        return restored
+            header = self.horizontalHeader()
+            column = sorted_by[0]
+            header.resizeSection(
+                column, max(header.sectionSize(column), header.sectionSizeHint(column))
+            )
 
     def show_column(self, column: int, shown: bool = True) -> None:
         """Show or hide a column; one shown is sized to its content."""

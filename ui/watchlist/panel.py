@@ -276,7 +276,9 @@ class WatchlistPanel(QWidget):
             tab = self.add_list(str(item.get("name") or self.tabs.unique_name()))
             header = item.get("header")
             if isinstance(header, str) and header:
-                tab.view.restore_header(QByteArray.fromBase64(QByteArray(header.encode("ascii"))))
+                tab.view.horizontalHeader().restoreState(
+                    QByteArray.fromBase64(QByteArray(header.encode("ascii")))
+                )
             saved = [c for c in item.get("contracts", []) if isinstance(c, dict)]
             self._saved_rows.update({int(c.get("conId") or 0): c for c in saved})
             contracts = [contract_from_dict(c) for c in saved]
