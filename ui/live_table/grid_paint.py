@@ -144,6 +144,11 @@ class GridPainter:
             painter.drawStaticText(left, text_y, found[0])
         return rows, len(cells)
 
+    def text_width(self, text: str) -> int:
+        """How wide `text` paints, px (its layout is kept for painting)."""
+        found = self._texts.get(text) or self._layout(text)
+        return found[1]
+
     def _static(self, text: str, room: int) -> tuple[QStaticText, int]:
         """The cached layout of `text`, elided to `room` px when it does not fit."""
         found = self._texts.get(text)

@@ -27,6 +27,9 @@ from ui.live_table.frames import FrameScheduler
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+# The sorted column's title ends in TWS's arrow. In the title, not the style's sort indicator:
+# Fusion draws that over a right-aligned title ("Last" lost its "t").
+SORT_ARROWS = {Qt.SortOrder.AscendingOrder: "▲", Qt.SortOrder.DescendingOrder: "▼"}
 LEVEL_SHIFT = 16  # colors[c] = foreground index + LEVEL_SHIFT * flash level
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
@@ -49,6 +52,7 @@ class LiveTableModel(QAbstractTableModel):
     """Rows of `LiveRow`s under declarative columns. Subclasses say how a row reads (`build`)."""
 
     rows_released = Signal(list)  # rows removed from the model (drag-move, Delete)
+    sort_changed = Signal()  # a sort, or the order it made no longer holds (`sorted_by`)
     frame_flushed = Signal(int)  # number of dataChanged ranges emitted by one frame
     # Foreground colours by index; 0 = the view's own text colour.
     foreground_colors: ClassVar[list[QColor | None]] = [None]
@@ -68,6 +72,7 @@ class LiveTableModel(QAbstractTableModel):
         self._frame_asked = False  # a frame for changed rows is on its way
         self._clock = clock
         self._frames = FrameScheduler(self.flush, self)
+        self._sorted: tuple[int, Qt.SortOrder] | None = None  # the order the rows still keep
 
     # -- what subclasses say ------------------------------------------------------------------
 
@@ -127,6 +132,7 @@ class LiveTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, row)
         self.endInsertRows()
+        self._forget_sort()  # a new row takes the place it is given, not its sorted place
         return position
 
     def removeRows(self, row: int, count: int, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -152,16 +158,19 @@ class LiveTableModel(QAbstractTableModel):
         if not picked:
             return
         self.layoutAboutToBeChanged.emit()
-        moving = [self._rows[i] for i in picked]
+        old = self._rows
+        moving = [old[i] for i in picked]
         before = sum(1 for i in picked if i < target)
-        rest = [r for i, r in enumerate(self._rows) if i not in set(picked)]
+        rest = [r for i, r in enumerate(old) if i not in set(picked)]
         at = max(0, min(target - before, len(rest)))
         self._rows = rest[:at] + moving + rest[at:]
-        self._remap_persistent()
+        self._remap_persistent(old)
         self.layoutChanged.emit()
+        self._forget_sort()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Reorder the rows once by a column (as TWS does): live values do not keep re-sorting."""
+        """Reorder the rows once by a column (as TWS does): live values do not keep re-sorting.
+        The order is remembered (`sorted_by`) until a row is added or moved."""
         spec = self.columns[column]
         reverse = order == Qt.SortOrder.DescendingOrder
 
@@ -172,19 +181,37 @@ class LiveTableModel(QAbstractTableModel):
             return (1 if missing else 0, value if not missing else 0)
 
         self.layoutAboutToBeChanged.emit()
-        filled = [r for r in self._rows if not key(r)[0]]
-        blank = [r for r in self._rows if key(r)[0]]
+        old = self._rows
+        filled = [r for r in old if not key(r)[0]]
+        blank = [r for r in old if key(r)[0]]
         filled.sort(key=lambda r: key(r)[1], reverse=reverse)
         self._rows = filled + blank
-        self._remap_persistent()
+        self._remap_persistent(old)
         self.layoutChanged.emit()
+        self._sorted = (column, order)
+        self._announce_sort()
 
-    def _remap_persistent(self) -> None:
+    def sorted_by(self) -> tuple[int, Qt.SortOrder] | None:
+        """The column and direction of the last sort while the rows still stand in its order."""
+        return self._sorted
+
+    def _forget_sort(self) -> None:
+        if self._sorted is not None:
+            self._sorted = None
+            self._announce_sort()
+
+    def _announce_sort(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.columns) - 1)
+        self.sort_changed.emit()
+
+    def _remap_persistent(self, old_rows: Sequence[Any]) -> None:
+        """Keep selections and the current index on the same rows after the rows were reordered
+        from `old_rows` (the persistent indexes still hold the old row numbers)."""
         old = self.persistentIndexList()
         position = {id(r): i for i, r in enumerate(self._rows)}
         new = []
         for index in old:
-            row = index.data(ROW_ROLE)
+            row = old_rows[index.row()] if 0 <= index.row() < len(old_rows) else None
             target = position.get(id(row), -1) if row is not None else -1
             new.append(self.index(target, index.column()) if target >= 0 else QModelIndex())
         self.changePersistentIndexList(old, new)
@@ -303,8 +330,12 @@ class LiveTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
+            if self._sorted is not None and self._sorted[0] == section:
+                return f"{column.header} {SORT_ARROWS[self._sorted[1]]}"
             return column.header
         if role == Qt.ItemDataRole.ToolTipRole:
+            if self._sorted is not None and self._sorted[0] == section:
+                return sort_tooltip(column.tooltip, self._sorted[1])
             return column.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return RIGHT
@@ -342,6 +373,17 @@ class LiveTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
+
+
+def sort_tooltip(tooltip: str, order: Qt.SortOrder) -> str:
+    """The sorted column's header tooltip: what the arrow promises, and what clears it."""
+    way = "ascending" if order == Qt.SortOrder.AscendingOrder else "descending"
+    note = (
+        f"Sorted once, {way}: rows keep their places as values change; click to sort again "
+        "(a click on the sorted column reverses it). New rows are added at the end; a new or "
+        "dragged row clears the arrow."
+    )
+    return f"{tooltip}\n{note}" if tooltip else note
 
 
 def _next_flash_step(row: LiveRow, now: float) -> float:

@@ -20,11 +20,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from ui.live_table.grid_paint import ColumnSlot, GridPainter, column_slots, row_span
+from ui.live_table.grid_paint import PADDING, ColumnSlot, GridPainter, column_slots, row_span
 from ui.live_table.model import LiveTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _Drop = QAbstractItemView.DropIndicatorPosition
+FIT_WIDTH_MAX = 400  # px: a column sized to its content stops here (long names elide)
 
 
 class LiveTableView(QTableView):
@@ -69,9 +70,9 @@ class LiveTableView(QTableView):
         header.setMinimumSectionSize(36)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
-        header.setSortIndicatorShown(False)
+        header.setSortIndicatorShown(False)  # the sorted column's title shows the arrow
         header.sectionClicked.connect(self._sort_by)
-        self._sorted: tuple[int, Qt.SortOrder] | None = None
+        model.sort_changed.connect(self._show_sort)
         for i, column in enumerate(model.columns):
             header.setSectionHidden(i, not column.visible)
         for moved in (header.sectionResized, header.sectionMoved, header.geometriesChanged):
@@ -196,12 +197,39 @@ class LiveTableView(QTableView):
     # -- header: one-shot sort, columns shown ----------------------------------------------------
 
     def _sort_by(self, column: int) -> None:
-        """Header click: sort once by that column; a second click on it reverses the order."""
+        """Header click: sort once by that column; a click on the column the arrow shows
+        reverses the order."""
         order = Qt.SortOrder.AscendingOrder
-        if self._sorted == (column, Qt.SortOrder.AscendingOrder):
+        if self._live.sorted_by() == (column, Qt.SortOrder.AscendingOrder):
             order = Qt.SortOrder.DescendingOrder
-        self._sorted = (column, order)
         self._live.sort(column, order)
+
+    def _show_sort(self) -> None:
+        """The sorted column's title gained an arrow (`SORT_ARROWS`): widen it to show it."""
+        sorted_by = self._live.sorted_by()
+        if sorted_by is not None:
+            header = self.horizontalHeader()
+            column = sorted_by[0]
+            header.resizeSection(
+                column, max(header.sectionSize(column), header.sectionSizeHint(column))
+            )
+
+    def show_column(self, column: int, shown: bool = True) -> None:
+        """Show or hide a column; one shown is sized to its content."""
+        self.horizontalHeader().setSectionHidden(column, not shown)
+        if shown:
+            self.fit_column(column)
+
+    def fit_column(self, column: int) -> None:
+        """Size `column` to its title and the widest text its rows show (up to FIT_WIDTH_MAX)."""
+        model = self._live
+        widest = max(
+            (self._grid.text_width(model.cells(row)[0][column]) for row in model.rows()),
+            default=0,
+        )
+        header = self.horizontalHeader()
+        width = max(header.sectionSizeHint(column), widest + 2 * PADDING)
+        header.resizeSection(column, min(width, FIT_WIDTH_MAX))
 
     def _header_menu(self, position: QPoint) -> None:
         header = self.horizontalHeader()
@@ -209,22 +237,26 @@ class LiveTableView(QTableView):
         clicked = header.logicalIndexAt(position)
         columns = self._live.columns
         if clicked >= 0:
-            title = columns[clicked].header
-            ascending = menu.addAction(f"Sort by {title} ascending")
-            ascending.triggered.connect(
-                lambda: self._live.sort(clicked, Qt.SortOrder.AscendingOrder)
-            )
-            descending = menu.addAction(f"Sort by {title} descending")
-            descending.triggered.connect(
-                lambda: self._live.sort(clicked, Qt.SortOrder.DescendingOrder)
-            )
+            title = menu_text(columns[clicked].header)
+            for way, order in (
+                ("ascending", Qt.SortOrder.AscendingOrder),
+                ("descending", Qt.SortOrder.DescendingOrder),
+            ):
+                action = menu.addAction(f"Sort by {title} {way}")
+                action.triggered.connect(lambda _=False, o=order: self._live.sort(clicked, o))
             menu.addSeparator()
         shown = menu.addMenu("Columns")
         for i, column in enumerate(columns):
-            action = shown.addAction(column.header)
+            action = shown.addAction(menu_text(column.header))
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(i))
             action.setEnabled(i != 0)  # the first column always shows
-            action.toggled.connect(lambda on, i=i: header.setSectionHidden(i, not on))
+            action.toggled.connect(lambda on, i=i: self.show_column(i, on))
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(header.mapToGlobal(position))
+
+
+def menu_text(title: str) -> str:
+    """A title as a menu item's text: a menu reads "&" as a mnemonic marker ("P&L" showed as
+    "PL" with the L underlined), "&&" as the character."""
+    return title.replace("&", "&&")
