@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from terminal_app.chart.indicators import IndicatorSpec
 from terminal_app.chart.series import BarSeries
 from terminal_app.session import BrokerSession, Kind
+from terminal_app.session.pacing import HistoryKey
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
@@ -89,7 +90,7 @@ async def test_left_edge_loading_keeps_pacing(
     await loaded(panel)
     scheduler = sim_session.history_scheduler
     sent_before = scheduler.pacer.sent_in_window()
-    keys = []
+    keys: list[HistoryKey] = []
     sim_session.historyQueueChanged.connect(
         lambda: keys.extend(r.key for r in scheduler.in_flight())
     )

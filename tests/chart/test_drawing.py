@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from terminal_app.chart.series import BarSeries
-from tests.chart.synthetic import minute_bars
+from terminal_app.chart.synthetic import minute_bars
 from ui.chart.items import Drawn
 from ui.chart.layers import Layer
 from ui.chart.view import ChartView

@@ -9,7 +9,7 @@ import pytest
 
 from terminal_app.chart.indicators import IndicatorSpec, build
 from terminal_app.chart.series import BarSeries
-from tests.chart.synthetic import minute_bars
+from terminal_app.chart.synthetic import minute_bars
 
 NY = ZoneInfo("America/New_York")
 N = 1500

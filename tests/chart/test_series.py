@@ -6,7 +6,7 @@ import numpy as np
 
 from terminal_app.chart.aggregate import aggregate, fold_last
 from terminal_app.chart.series import BarSeries
-from tests.chart.synthetic import minute_bars
+from terminal_app.chart.synthetic import minute_bars
 
 NY = ZoneInfo("America/New_York")
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPicture
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from ui.chart.layers import Layer
 
@@ -61,17 +62,21 @@ class HistoryItem(_LayerItem):
         super().__init__(layer)
         self._picture: QPicture | None = None
         self._key: tuple[int, ...] = ()
+        # to see which part Qt repaints: a live update dirties only the live bar's rectangle
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def invalidate(self) -> None:
         """The bars changed (not only the live one)."""
         self._picture = None
         self.update()
 
-    def paint(self, painter: QPainter, *_args: Any) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, *_args: Any) -> None:
         view = self.getViewBox()
         count = self.layer.count() - 1
         if view is None or count <= 0:
             self.drawn = Drawn(0, 0, 1)
+            return
+        if option.exposedRect.left() > count - 0.5:  # only the live bar's area is repainted
             return
         lo, hi, step = visible(view, count)
         key = (lo, hi, step, count)

@@ -70,9 +70,10 @@ Columns = Callable[[], tuple[np.ndarray, ...]]
 
 
 def _minmax(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
-    if not len(low) or np.all(np.isnan(low)):
+    """NaN-skipping extremes in one pass each (`fmin` ignores NaN; NaN only if all are)."""
+    if not len(low):
         return float("nan"), float("nan")
-    return float(np.nanmin(low)), float(np.nanmax(high))
+    return float(np.fmin.reduce(low)), float(np.fmax.reduce(high))
 
 
 def _pen(color: QColor) -> QPen:
@@ -136,11 +137,12 @@ class PriceLayer(Layer):
 
 
 class BarsLayer(Layer):
-    """Bars from zero (volume, a MACD histogram), coloured by `rising()` or by sign."""
+    """Bars from zero (volume, a MACD histogram), coloured by their bar's direction (`candles()`
+    gives the open and close columns) or else by sign."""
 
-    def __init__(self, values: Callable[[], np.ndarray], rising: Callable[[], np.ndarray] | None):
+    def __init__(self, values: Callable[[], np.ndarray], candles: Columns | None = None) -> None:
         self.values = values
-        self.rising = rising
+        self.candles = candles
 
     def count(self) -> int:
         return len(self.values())
@@ -156,7 +158,11 @@ class BarsLayer(Layer):
         top = fold(v, lo, hi, step, np.maximum)
         bottom = fold(v, lo, hi, step, np.minimum)
         value = np.where(np.abs(bottom) > np.abs(top), bottom, top)
-        up = lasts(self.rising(), lo, hi, step) if self.rising else value >= 0
+        if self.candles is not None:  # only the drawn slice: never a whole-history comparison
+            o, c = self.candles()
+            up = lasts(c, lo, hi, step) >= firsts(o, lo, hi, step)
+        else:
+            up = value >= 0
         x = np.arange(lo, hi, step, dtype=np.float64) + (step - 1) / 2
         half = BODY * step / 2
         for mask, fill in ((up, UP_DIM), (~up, DOWN_DIM)):

@@ -84,7 +84,8 @@ class Pane:
         if math.isnan(low):
             return
         pad = max(high - low, abs(high) * 1e-6, 1e-9)
-        rect = QRectF(count - 2 - lead, low - pad, lead + 2, high - low + 2 * pad)
+        # from the middle between the previous bar and this one: the history is not repainted
+        rect = QRectF(count - 1.5 - lead, low - pad, lead + 1, high - low + 2 * pad)
         visual.history.set_extent(visual.history.boundingRect().united(rect))
         visual.live.set_extent(rect)
 

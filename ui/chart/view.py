@@ -43,7 +43,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         self.price.add(self.price_layer)
         self.volume = self._add_pane("volume", stretch=1)
         s = self._series
-        self.volume.add(BarsLayer(lambda: s().volume, lambda: s().close >= s().open))
+        self.volume.add(BarsLayer(lambda: s().volume, lambda: (s().open, s().close)))
         self._indicators: dict[int, tuple[Indicator, str]] = {}
         self.scene().sigMouseMoved.connect(self._on_mouse)
         self.price.view.sigXRangeChanged.connect(self._on_x_range)
@@ -99,7 +99,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         for k, name in enumerate(SHOWN[spec.kind]):
             values = (lambda ind, n: lambda: ind.output(n))(indicator, name)
             if name == "hist":
-                pane.add(BarsLayer(values, None), owner=indicator)
+                pane.add(BarsLayer(values), owner=indicator)
             else:
                 color = QColor(PALETTE[(color_at + k) % len(PALETTE)])
                 pane.add(LineLayer(values, color), owner=indicator, lead=1)

@@ -1,5 +1,5 @@
-"""Seeded synthetic one-minute bars (a random walk over US trading days) for chart tests and the
-benchmark: no network, the same bars on every run."""
+"""Seeded synthetic one-minute bars (a random walk over US trading days) for chart tests and
+`benchmarks/bench_chart`: no network, the same bars on every run."""
 
 import numpy as np
 
