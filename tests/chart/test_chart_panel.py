@@ -2,6 +2,7 @@
 older chunks at the left edge through the paced queue, timeframe switching, saved state."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,10 +15,13 @@ from terminal_app.chart.series import BarSeries
 from terminal_app.session import BrokerSession, Kind
 from terminal_app.session.pacing import HistoryKey
 from terminal_app.tasks import TaskOwner
+from terminal_app.workspace.layout import LayoutStore
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
 from ui.chart.panel import ChartPanel
+from ui.main_window import MainWindow
 from ui.panel import PanelContext
+from ui.watchlist.panel import WatchlistPanel
 
 pytestmark = pytest.mark.asyncio
 AAPL = Stock("AAPL", "SMART", "USD")
@@ -160,3 +164,42 @@ async def test_indicators_follow_live_bars(panel: ChartPanel, kind: str) -> None
     reference = build(fresh)
     reference.recompute(panel.feed.series, panel.feed.zone)
     np.testing.assert_allclose(indicator.output(name), reference.output(name), rtol=1e-9)
+
+
+async def test_a_long_load_shows_progress_and_cancels(panel: ChartPanel) -> None:
+    await loaded(panel)
+    controls = panel.controls
+    assert panel.feed.load_older(chunks=20)
+    await wait_until(lambda: controls.progress.isVisible(), 10, "no progress shown")
+    controls.cancel.click()
+    assert not panel.feed.loading
+    assert not controls.progress.isVisible() and not controls.cancel.isVisible()
+
+
+async def test_open_chart_on_a_watchlist_row_opens_one_chart_and_raises_it_again(
+    qapp: QApplication, tmp_path: Path, sim_session: BrokerSession
+) -> None:
+    window = MainWindow(
+        store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json", session=sim_session
+    )
+    window.show()
+    try:
+        watchlist = window.docks.open("watchlist").widget()
+        assert isinstance(watchlist, WatchlistPanel)
+        watchlist.add_symbols("AAPL")
+        tab = watchlist.lists()[0]
+        await wait_until(lambda: tab.model.rowCount() == 1, 10)
+        menu = watchlist.row_menu(tab, tab.model.index(0, 0))
+        [entry] = [a for a in menu.actions() if a.text() == "Open chart"]
+        entry.trigger()
+        charts = [d.widget() for d in window.docks.docks() if isinstance(d.widget(), ChartPanel)]
+        assert len(charts) == 1
+        chart = charts[0]
+        assert isinstance(chart, ChartPanel)
+        await wait_until(lambda: chart.feed.live, 10, "chart never went live")
+        entry.trigger()  # the same symbol again: the same chart, no second one
+        assert sum(isinstance(d.widget(), ChartPanel) for d in window.docks.docks()) == 1
+    finally:
+        window.docks.remove_all()
+        window.close()
+        window.deleteLater()

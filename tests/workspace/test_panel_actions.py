@@ -83,9 +83,10 @@ async def test_open_offer_appears_with_its_kind_and_opens_or_raises_a_panel_on_t
     window: MainWindow,
 ) -> None:
     watchlist = await _watchlist(window, "AAPL MSFT")
-    assert _texts(_menu(watchlist, 0)) == ["Remove", "Paste symbols"]  # nothing to open yet
+    # nothing of the test's kind to open yet (the built-in chart kind offers "Open chart")
+    assert _texts(_menu(watchlist, 0)) == ["Open chart", "Remove", "Paste symbols"]
     window.docks.register_kind(symbol_kind("sym", offers=OFFERS))
-    assert _texts(_menu(watchlist, 0)) == ["Open sym", "Remove", "Paste symbols"]
+    assert _texts(_menu(watchlist, 0)) == ["Open chart", "Open sym", "Remove", "Paste symbols"]
 
     msft = watchlist.lists()[0].model.row(1).contract
     window.links.publish("red", msft)  # the red group's symbol, which a new red panel would show
@@ -135,7 +136,7 @@ async def test_target_offer_lasts_while_a_panel_of_its_kind_is_open(window: Main
     window.docks.remove(second)  # the last one: the offer goes
     assert "Send to sym" not in _texts(_menu(watchlist, 0))
     keys = [a.key for a in watchlist._ctx.actions.actions()]
-    assert keys == ["sym:Open sym", "watchlist:Add to watchlist"]
+    assert keys == ["chart:Open chart", "sym:Open sym", "watchlist:Add to watchlist"]
 
 
 @pytest.mark.asyncio
@@ -144,11 +145,12 @@ async def test_add_to_watchlist_offers_every_other_list_and_no_dead_entries(
 ) -> None:
     first = await _watchlist(window, "AAPL NOSUCHSYM")
     tab = first.lists()[0]
-    assert _texts(_menu(first, 0)) == ["Remove", "Paste symbols"]  # its only list is its own
+    # its only list is its own: nothing to add to
+    assert _texts(_menu(first, 0)) == ["Open chart", "Remove", "Paste symbols"]
     assert _texts(first.row_menu(tab, QModelIndex())) == ["Paste symbols"]  # below the rows
 
     tech = first.add_list("Tech")
-    assert _texts(_menu(first, 0, tab))[0] == "Add to watchlist"
+    assert _texts(_menu(first, 0, tab))[:2] == ["Open chart", "Add to watchlist"]
     assert _submenu(_menu(first, 0, tab), "Add to watchlist") == ["Tech"]
     assert _texts(_menu(first, 1, tab)) == ["Remove", "Paste symbols"]  # the row IB refused
 

@@ -48,6 +48,9 @@ class ChartPanel(QWidget):
         layout.addWidget(self.view, 1)
         self._wire()
         self._build_menus()
+        self.view.say(
+            "No symbol: pick one in a panel of the same link colour, or Open chart on a row"
+        )
 
     def _wire(self) -> None:
         c, feed, view = self.controls, self.feed, self.view
@@ -105,6 +108,7 @@ class ChartPanel(QWidget):
     def _show(self, contract: Contract) -> None:
         c = self.controls
         self.controls.status.setText("")
+        self.view.say("")
         self.feed.show(
             contract, timeframe(c.timeframe.currentText()), c.what.currentText(), c.rth.isChecked()
         )
@@ -210,7 +214,8 @@ class ChartPanel(QWidget):
 
     # --- panel protocol ---------------------------------------------------------------------------
     def has_live_data(self) -> bool:
-        return self.feed.live
+        """Live once its bars stream; a chart with no symbol has nothing to wait for."""
+        return self.shown_contract() is None or self.feed.live
 
     def panel_state(self) -> dict[str, Any]:
         c = self.controls

@@ -178,6 +178,10 @@ class ChartView(pg.GraphicsLayoutWidget):
         if n and x0 < LEFT_EDGE_BARS:
             self.needs_history.emit()
 
+    def say(self, text: str) -> None:
+        """A line in the readout's place (no symbol yet)."""
+        self._readout.setText(text)
+
     # --- crosshair -------------------------------------------------------------------------------
     def _on_mouse(self, pos: QPointF) -> None:
         if not self.price.plot.sceneBoundingRect().contains(pos) and not any(
