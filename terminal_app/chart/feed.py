@@ -40,7 +40,8 @@ def end_text(epoch: int) -> str:
 
 
 class ChartFeed(QObject):
-    """Signals: `reset()` all bars are new; `extended(int)` older bars were put in front;
+    """Signals: `reset()` all bars are new; `extended(int)` that many older bars were put in
+    front (0: several new bars came at once, recompute what depends on them);
     `ticked(bool appended)` the last bar changed; `progress(done, total)` of a history load
     (total 0: finished); `failed(str)`."""
 
@@ -125,19 +126,21 @@ class ChartFeed(QObject):
         self._merge_from(bars, max(self._synced - 1, 0))
 
     def _merge_from(self, bars: Any, start: int) -> None:
-        appended = False
+        group = self.timeframe.group
+        before = len(self.series)
         for bar in bars[start:]:
             t = bar_epoch(bar.date, self.zone)
-            volume = max(float(bar.volume), 0.0)
             if len(self.source) and t < self.source.time[-1]:
                 continue
-            appended |= self.source.upsert(t, bar.open, bar.high, bar.low, bar.close, volume)
-            if self.timeframe.group is None:
-                self.series = self.source
-            else:
-                appended |= fold_last(self.source, self.series, self.timeframe.group, self.zone)
+            volume = max(float(bar.volume), 0.0)
+            self.source.upsert(t, bar.open, bar.high, bar.low, bar.close, volume)
+            if group is not None:
+                fold_last(self.source, self.series, group, self.zone)
         self._synced = len(bars)
-        self.ticked.emit(appended)
+        added = len(self.series) - before
+        if added > 1:  # caught up after a reconnect: indicators need more than the last bar
+            self.extended.emit(0)
+        self.ticked.emit(added > 0)
 
     def _rebuild(self) -> None:
         group = self.timeframe.group

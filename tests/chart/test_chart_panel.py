@@ -2,12 +2,14 @@
 older chunks at the left edge through the paced queue, timeframe switching, saved state."""
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import pytest_asyncio
-from ib_async import Contract, Stock
+from ib_async import BarData, Contract, Stock
 from PySide6.QtWidgets import QApplication
 
 from terminal_app.chart.indicators import IndicatorSpec
@@ -203,3 +205,29 @@ async def test_open_chart_on_a_watchlist_row_opens_one_chart_and_raises_it_again
         window.docks.remove_all()
         window.close()
         window.deleteLater()
+
+
+async def test_several_bars_in_one_update_recompute_the_indicators(panel: ChartPanel) -> None:
+    """After a reconnect (or a slow read) the live list gains several bars at once."""
+    await loaded(panel)
+    sma = panel.add_indicator(IndicatorSpec.make("SMA", period=5))
+    handle = panel.feed._handle
+    assert handle is not None and handle.bars is not None
+    bars = handle.bars
+    last = bars[-1]
+    for k in range(1, 4):
+        bars.append(
+            BarData(
+                date=last.date + timedelta(minutes=k),
+                open=last.close,
+                high=last.close + k,
+                low=last.close - k,
+                close=last.close + k / 2,
+                volume=100,
+            )
+        )
+    count = len(panel.feed.series)
+    handle.updated.emit(bars)
+    assert len(panel.feed.series) == count + 3
+    expected = pd.Series(panel.feed.series.close).rolling(5).mean().to_numpy()
+    np.testing.assert_allclose(sma.output("sma")[-4:], expected[-4:])
