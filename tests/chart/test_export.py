@@ -1,5 +1,6 @@
 """Chart data to CSV / Parquet, the picture to PNG."""
 
+import importlib.util
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -38,9 +39,7 @@ def test_csv_holds_bars_in_exchange_time_and_indicator_columns(tmp_path: Path) -
 def test_parquet_round_trips_or_says_what_it_needs(tmp_path: Path) -> None:
     frame = chart_frame(minute_bars(50), Studies(), NY)
     path = tmp_path / "aapl.parquet"
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("pyarrow") is None:
         with pytest.raises(ValueError, match="needs pyarrow"):
             export_frame(frame, path)
         assert not path.exists()
