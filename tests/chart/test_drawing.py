@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from terminal_app.chart.indicators import IndicatorSpec
 from terminal_app.chart.series import BarSeries
+from terminal_app.chart.studies import Studies
 from terminal_app.chart.synthetic import minute_bars
 from ui.chart.items import Drawn
 from ui.chart.layers import Layer
@@ -115,3 +117,24 @@ def test_reaching_the_left_edge_asks_for_older_history(view: ChartView) -> None:
     assert not asked
     view.price.view.setXRange(5, 205, padding=0)
     assert asked
+
+
+def test_oscillators_get_their_own_panes_and_removing_the_last_one_drops_it(
+    view: ChartView, million: BarSeries
+) -> None:
+    studies = Studies()
+    zone = ZoneInfo("America/New_York")
+    rsi = studies.add(IndicatorSpec.make("RSI"), million, zone)
+    macd = studies.add(IndicatorSpec.make("MACD"), million, zone)
+    sma = studies.add(IndicatorSpec.make("SMA"), million, zone)
+    for indicator in (rsi, macd, sma):
+        view.add_indicator(indicator)
+    assert list(view.panes) == ["price", "volume", "RSI", "MACD"]
+    assert len(view.price.visuals) == 2  # candles and the SMA line
+    assert "SMA(20)" in view.readout(len(million) - 1)
+    view.remove_indicator(rsi)
+    view.remove_indicator(sma)
+    assert list(view.panes) == ["price", "volume", "MACD"]
+    assert len(view.price.visuals) == 1
+    shown = [name for name, pane in view.panes.items() if pane.plot.getAxis("bottom").isVisible()]
+    assert shown == ["MACD"]  # one time axis, under the lowest pane

@@ -4,6 +4,7 @@ live" while the newest bar is in view, and a request for older bars at the left 
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -97,7 +98,7 @@ class ChartView(pg.GraphicsLayoutWidget):
             self.set_time_info(self.zone, self.bar_seconds)
         color_at = len(self._indicators)
         for k, name in enumerate(SHOWN[spec.kind]):
-            values = (lambda ind, n: lambda: ind.output(n))(indicator, name)
+            values = partial(indicator.output, name)
             if name == "hist":
                 pane.add(BarsLayer(values), owner=indicator)
             else:
