@@ -7,6 +7,7 @@ update costs O(period), not O(n). `tests/chart/test_indicators.py` holds them to
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -146,12 +147,18 @@ class VWAP(Indicator):
 
     def update_last(self, s: BarSeries, zone: Any) -> None:
         i = len(s) - 1
-        day = float(local_seconds(s.time[i:], zone)[0] // 86400)
+        day = float(_local_day(int(s.time[i]), zone))
         same = i > 0 and self.outputs["day"].at(i - 1) == day
         typical = float(s.high[i] + s.low[i] + s.close[i]) / 3
         pv = typical * s.volume[i] + (self.outputs["pv"].at(i - 1) if same else 0.0)
         vol = s.volume[i] + (self.outputs["vol"].at(i - 1) if same else 0.0)
         self._put(i, day=day, pv=pv, vol=vol, vwap=pv / vol if vol > 0 else typical)
+
+
+def _local_day(t: int, zone: Any) -> int:
+    """The exchange-local day of one bar (per live update: no pandas round trip)."""
+    offset = datetime.fromtimestamp(t, zone).utcoffset() or timedelta(0)
+    return int((t + offset.total_seconds()) // 86400)
 
 
 def _typical(s: BarSeries) -> np.ndarray:
