@@ -3,12 +3,14 @@ View → New panel menu and into the first-run default workspace (see `resources
 `offers` put it into other panels' row menus (a chart kind: `offers=(OpenOffer("Open chart"),)`).
 """
 
+from ui.chart.panel import ChartPanel
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
 from ui.order_ticket.panel import OrderTicketPanel
 from ui.row_actions import OpenOffer, TargetOffer
 from ui.watchlist.panel import WatchlistPanel
 
+CHART_KIND = "chart"
 WATCHLIST_KIND = "watchlist"  # where a symbol search pick goes when no linked panel shows it
 
 
@@ -22,6 +24,15 @@ def builtin_kinds() -> list[PanelKind]:
             shortcut="Ctrl+Shift+W",
             default_link="red",
             offers=(TargetOffer("Add to watchlist"),),
+        ),
+        PanelKind(
+            CHART_KIND,
+            "Chart",
+            ChartPanel,
+            area="right",
+            shortcut="Ctrl+Shift+G",
+            default_link="red",
+            offers=(OpenOffer("Open chart"),),
         ),
         PanelKind(
             "order_ticket",

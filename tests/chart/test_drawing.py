@@ -1,0 +1,140 @@
+"""What the chart draws for a 1,000,000-bar series: only the visible range, folded to the view's
+width when zoomed out, and only the last bar on a live update (asserted on what is drawn)."""
+
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from terminal_app.chart.indicators import IndicatorSpec
+from terminal_app.chart.series import BarSeries
+from terminal_app.chart.studies import Studies
+from terminal_app.chart.synthetic import minute_bars
+from ui.chart.items import Drawn
+from ui.chart.layers import Layer
+from ui.chart.view import ChartView
+
+N = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def million() -> BarSeries:
+    return minute_bars(N)
+
+
+@pytest.fixture
+def view(qapp: QApplication, million: BarSeries) -> Iterator[ChartView]:
+    chart = ChartView(lambda: million)
+    chart.set_time_info(ZoneInfo("America/New_York"), 60)
+    chart.resize(800, 500)
+    chart.bars_reset()
+    chart.show()
+    yield chart
+    chart.close()
+    chart.deleteLater()
+
+
+def counting(layer: Layer) -> list[tuple[int, int, int]]:
+    """Record every draw of `layer` (lo, hi, step)."""
+    calls: list[tuple[int, int, int]] = []
+    draw = layer.draw
+
+    def recorded(p: Any, lo: int, hi: int, step: int) -> None:
+        calls.append((lo, hi, step))
+        draw(p, lo, hi, step)
+
+    layer.draw = recorded  # type: ignore[method-assign]
+    return calls
+
+
+def show(view: ChartView, x0: float, x1: float) -> Drawn:
+    view.price.view.setXRange(x0, x1, padding=0)
+    view.grab()
+    return view.price.visuals[0].history.drawn
+
+
+def test_only_the_visible_range_is_drawn(view: ChartView) -> None:
+    drawn = show(view, 500_000, 500_200)
+    assert drawn.step == 1
+    assert 499_990 <= drawn.lo <= 500_000 and 500_200 <= drawn.hi <= 500_210
+    assert drawn.marks <= 220
+
+
+def test_zoomed_out_draws_at_most_one_bar_per_pixel_column(view: ChartView) -> None:
+    drawn = show(view, 0, N)
+    width = view.price.view.width()
+    assert drawn.lo == 0 and drawn.hi == N - 1  # all but the live bar, which has its own item
+    assert drawn.marks <= width + 1
+    assert drawn.step >= N // width
+    volume = view.volume.visuals[0].history.drawn
+    assert volume.marks <= width + 1
+
+
+def test_y_range_fits_the_visible_bars_not_the_history(view: ChartView, million: BarSeries) -> None:
+    show(view, 200_000, 200_100)
+    (_, _), (y0, y1) = view.price.view.viewRange()
+    low, high = million.low[200_000:200_101].min(), million.high[200_000:200_101].max()
+    assert y0 <= low and high <= y1
+    assert (y1 - y0) < 1.2 * (high - low)
+
+
+def test_a_live_update_redraws_only_the_last_bar(view: ChartView, million: BarSeries) -> None:
+    n = len(million)
+    history = counting(view.price_layer)
+    view.grab()
+    t, o, h, low, c, v = million.bar(n - 1)
+    million.upsert(t, o, h + 0.5, low, c + 0.25, v + 100)
+    view.bar_ticked(appended=False)
+    history.clear()
+    view.grab()
+    assert history == [(n - 1, n, 1)]  # the live item, one bar; the history is replayed as is
+    assert view.price.visuals[0].live.drawn == Drawn(n - 1, n, 1)
+
+
+def test_following_live_moves_with_a_new_bar_and_pauses_when_scrolled_back(
+    view: ChartView, million: BarSeries
+) -> None:
+    n = len(million)
+    (x0, x1), _ = view.price.view.viewRange()
+    t, *_ = million.bar(n - 1)
+    million.upsert(t + 60, 1, 1, 1, 1, 1)
+    view.bar_ticked(appended=True)
+    (y0, y1), _ = view.price.view.viewRange()
+    assert (y0, y1) == pytest.approx((x0 + 1, x1 + 1))
+    view.price.view.setXRange(n - 5000, n - 4800, padding=0)
+    assert not view.following
+    million.upsert(t + 120, 1, 1, 1, 1, 1)
+    view.bar_ticked(appended=True)
+    assert view.price.view.viewRange()[0] == pytest.approx([n - 5000, n - 4800])
+
+
+def test_reaching_the_left_edge_asks_for_older_history(view: ChartView) -> None:
+    asked: list[bool] = []
+    view.needs_history.connect(lambda: asked.append(True))
+    view.price.view.setXRange(1000, 1200, padding=0)
+    assert not asked
+    view.price.view.setXRange(5, 205, padding=0)
+    assert asked
+
+
+def test_oscillators_get_their_own_panes_and_removing_the_last_one_drops_it(
+    view: ChartView, million: BarSeries
+) -> None:
+    studies = Studies()
+    zone = ZoneInfo("America/New_York")
+    rsi = studies.add(IndicatorSpec.make("RSI"), million, zone)
+    macd = studies.add(IndicatorSpec.make("MACD"), million, zone)
+    sma = studies.add(IndicatorSpec.make("SMA"), million, zone)
+    for indicator in (rsi, macd, sma):
+        view.add_indicator(indicator)
+    assert list(view.panes) == ["price", "volume", "RSI", "MACD"]
+    assert len(view.price.visuals) == 2  # candles and the SMA line
+    assert "SMA(20)" in view.readout(len(million) - 1)
+    view.remove_indicator(rsi)
+    view.remove_indicator(sma)
+    assert list(view.panes) == ["price", "volume", "MACD"]
+    assert len(view.price.visuals) == 1
+    shown = [name for name, pane in view.panes.items() if pane.plot.getAxis("bottom").isVisible()]
+    assert shown == ["MACD"]  # one time axis, under the lowest pane

@@ -1,0 +1,1 @@
+"""The chart dock: pyqtgraph items that draw only the visible bars, panes, axis, panel."""

@@ -1,0 +1,109 @@
+"""One pane of a chart (price, volume, an oscillator): a plot with layers drawn as item pairs,
+its y range fitted to what is visible."""
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from ui.chart.items import HistoryItem, LiveItem
+from ui.chart.layers import Layer
+
+
+class Visual:
+    """A layer drawn as a cached history picture plus the live bar."""
+
+    def __init__(self, layer: Layer, owner: object, lead: int) -> None:
+        self.layer = layer
+        self.owner = owner
+        self.history = HistoryItem(layer)
+        self.live = LiveItem(layer, lead)
+
+
+class Pane:
+    def __init__(self, name: str, plot: pg.PlotItem) -> None:
+        self.name = name
+        self.plot = plot
+        self.visuals: list[Visual] = []
+        self._low = math.nan
+        self._high = math.nan
+        vb = plot.getViewBox()
+        vb.setMouseEnabled(x=True, y=False)
+        vb.disableAutoRange()
+        plot.hideButtons()
+        plot.showGrid(x=False, y=False)
+
+    @property
+    def view(self) -> pg.ViewBox:
+        return self.plot.getViewBox()
+
+    def add(self, layer: Layer, owner: object = None, lead: int = 0) -> Visual:
+        visual = Visual(layer, owner, lead)
+        self.plot.addItem(visual.history)
+        self.plot.addItem(visual.live)
+        self.visuals.append(visual)
+        self.refresh_extent()
+        return visual
+
+    def remove_owned(self, owner: object) -> None:
+        for visual in [v for v in self.visuals if v.owner is owner]:
+            self.plot.removeItem(visual.history)
+            self.plot.removeItem(visual.live)
+            self.visuals.remove(visual)
+
+    def invalidate(self) -> None:
+        """Bars other than the live one changed."""
+        self.refresh_extent()
+        for visual in self.visuals:
+            visual.history.invalidate()
+
+    def refresh_extent(self) -> None:
+        """Bounding rectangles over all bars (for Qt's culling), once per load, not per frame."""
+        for visual in self.visuals:
+            count = visual.layer.count()
+            low, high = visual.layer.bounds(0, count)
+            if math.isnan(low):
+                low, high = 0.0, 1.0
+            visual.history.set_extent(QRectF(-1, low, count + 1, high - low))
+            self._live_extent(visual)
+
+    def tick(self) -> None:
+        """The live bar changed: repaint it, widen the y range if it left it."""
+        for visual in self.visuals:
+            self._live_extent(visual)
+            visual.live.update()
+            count = visual.layer.count()
+            low, high = visual.layer.bounds(count - 1, count)
+            if not math.isnan(low) and (low < self._low or high > self._high):
+                self.fit_range(*self._range_of_view())
+
+    def _live_extent(self, visual: Visual) -> None:
+        count = visual.layer.count()
+        lead = visual.live.lead
+        low, high = visual.layer.bounds(max(0, count - 1 - lead), count)
+        if math.isnan(low):
+            return
+        pad = max(high - low, abs(high) * 1e-6, 1e-9)
+        # from the middle between the previous bar and this one: the history is not repainted
+        rect = QRectF(count - 1.5 - lead, low - pad, lead + 1, high - low + 2 * pad)
+        visual.history.set_extent(visual.history.boundingRect().united(rect))
+        visual.live.set_extent(rect)
+
+    def _range_of_view(self) -> tuple[int, int]:
+        (x0, x1), _ = self.view.viewRange()
+        return max(0, math.floor(x0)), math.ceil(x1) + 1
+
+    def fit_range(self, lo: int, hi: int) -> None:
+        """y range = what the visible bars span (never the whole history)."""
+        lows, highs = [], []
+        for visual in self.visuals:
+            count = visual.layer.count()
+            a, b = visual.layer.bounds(min(lo, count), min(hi, count))
+            if not math.isnan(a):
+                lows.append(a)
+                highs.append(b)
+        if not lows:
+            return
+        self._low, self._high = min(lows), max(highs)
+        span = self._high - self._low or max(abs(self._high) * 0.01, 1.0)
+        self.view.setYRange(self._low - span * 0.05, self._high + span * 0.05, padding=0)
