@@ -105,6 +105,17 @@ def result_rows(matches: list[SymbolMatch]) -> list[ResultRow]:
     return rows
 
 
+def count_text(matches: int, rows: int) -> str:
+    """What the status line says over the rows: every row is a pick, so the count is of rows;
+    futures months listed under their instrument are said apart."""
+    text = f"{rows} match{'es' if rows != 1 else ''}"
+    months = rows - matches
+    if months:
+        text += f" ({matches} instrument{'s' if matches != 1 else ''}"
+        text += f", {months} futures month{'s' if months != 1 else ''})"
+    return text
+
+
 class ResultsModel(ColumnsModel):
     columns = COLUMNS
 
@@ -237,8 +248,9 @@ class SymbolSearch(QDialog):
             self.model.set_rows([])
             self.status.setText(f"Not connected: {exc}")
             return
-        self.model.set_rows(result_rows(matches))
-        self.status.setText(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
+        rows = result_rows(matches)
+        self.model.set_rows(rows)
+        self.status.setText(count_text(len(matches), len(rows)))
         if self.model.rowCount():
             best = self._best_row(text)
             self.table.selectRow(best)

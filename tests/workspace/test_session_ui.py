@@ -246,6 +246,17 @@ async def test_symbol_search_lists_matches_picks_into_the_link_group_and_says_no
         search.edit.returnPressed.emit()
         await wait_until(lambda: panel.shown == ["AAPL", "MSFT"], 10, search.status.text())
 
+        # The count is of the rows shown: a future's listed months are rows (picks) too.
+        search.popup()
+        search.edit.setText("ES")
+        search.search_now()
+        await wait_until(lambda: "match" in search.status.text(), 10, search.status.text())
+        rows = search.model.rowCount()
+        futures_months = sum(1 for r in search.model.rows if r.expiry)
+        assert futures_months > 0
+        assert search.status.text().startswith(f"{rows} matches (")
+        assert f", {futures_months} futures months)" in search.status.text()
+
         search.popup()
         search.edit.setText("QQZZXXNOPE")
         search.search_now()
