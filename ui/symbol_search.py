@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from ib_async import Contract
 from PySide6.QtCore import (
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,11 +34,13 @@ from PySide6.QtWidgets import (
 from terminal_app.session.contracts import ContractError, SymbolMatch
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups, link_color
-from ui.table_model import ColumnsModel, ModelIndex
+from ui.live_table.columns import LiveRow
+from ui.live_table.model import LiveTableModel
+from ui.live_table.text_column import TextColumn
+from ui.live_table.view import LiveTableView
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Symbol", "Type", "Exchange", "Currency", "Description")
 DEBOUNCE_MS = 250
 MAX_EXPIRY_ROWS = 6
 
@@ -52,10 +53,11 @@ class SymbolSource(Protocol):
     async def qualify(self, contract: Contract) -> Contract: ...
 
 
-class ResultRow:
+class ResultRow(LiveRow):
     """One pickable row: a match, or one futures expiry of a match."""
 
     def __init__(self, match: SymbolMatch, expiry: str = "") -> None:
+        super().__init__()
         self.match = match
         self.expiry = expiry
 
@@ -105,32 +107,39 @@ def result_rows(matches: list[SymbolMatch]) -> list[ResultRow]:
     return rows
 
 
-class ResultsModel(ColumnsModel):
-    columns = COLUMNS
+def count_text(matches: int, rows: int) -> str:
+    """What the status line says over the rows: every row is a pick, so the count is of rows;
+    futures months listed under their instrument are said apart."""
+    text = f"{rows} match{'es' if rows != 1 else ''}"
+    months = rows - matches
+    if months:
+        text += f" ({matches} instrument{'s' if matches != 1 else ''}"
+        text += f", {months} futures month{'s' if months != 1 else ''})"
+    return text
+
+
+def _cell(column: int) -> Callable[[ResultRow], str]:
+    return lambda row: row.cells()[column]
+
+
+COLUMNS = tuple(
+    TextColumn(header.lower(), header, _cell(i))
+    for i, header in enumerate(("Symbol", "Type", "Exchange", "Currency", "Description"))
+)
+
+
+class ResultsModel(LiveTableModel):
+    """Search results: rows change only when a new search answers (`reset_rows`)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ResultRow] = []
+        super().__init__(COLUMNS, parent)
 
-    def set_rows(self, rows: list[ResultRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def tooltip(self, row: ResultRow) -> str | None:
+        if not row.match.expiries or row.expiry:
             return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.cells()[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and row.match.expiries and not row.expiry:
-            listed = ", ".join(_expiry_text(e) for e in row.match.expiries)
-            front = " (this row: the front month)" if row.match.sec_type == "FUT" else ""
-            return f"Listed expiries{front}: {listed}"
-        return None
+        listed = ", ".join(_expiry_text(e) for e in row.match.expiries)
+        front = " (this row: the front month)" if row.match.sec_type == "FUT" else ""
+        return f"Listed expiries{front}: {listed}"
 
 
 class SymbolSearch(QDialog):
@@ -163,14 +172,9 @@ class SymbolSearch(QDialog):
         self.edit.setClearButtonEnabled(True)
         self.edit.installEventFilter(self)
         self.model = ResultsModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = LiveTableView(self.model, self)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.setShowGrid(False)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
         header = self.table.horizontalHeader()
         for col, width in enumerate((150, 50, 80, 72)):
             header.resizeSection(col, width)
@@ -219,7 +223,7 @@ class SymbolSearch(QDialog):
             self._search_task.cancel()
         text = self.edit.text().strip()
         if not text:
-            self.model.set_rows([])
+            self.model.reset_rows([])
             self.status.setText("")
             return
         self._pick_first_result = False
@@ -230,15 +234,16 @@ class SymbolSearch(QDialog):
         try:
             matches = await self._source.search_symbols(text)
         except ContractError as exc:
-            self.model.set_rows([])
+            self.model.reset_rows([])
             self.status.setText(str(exc))
             return
         except ConnectionError as exc:
-            self.model.set_rows([])
+            self.model.reset_rows([])
             self.status.setText(f"Not connected: {exc}")
             return
-        self.model.set_rows(result_rows(matches))
-        self.status.setText(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
+        rows = result_rows(matches)
+        self.model.reset_rows(rows)
+        self.status.setText(count_text(len(matches), len(rows)))
         if self.model.rowCount():
             best = self._best_row(text)
             self.table.selectRow(best)
@@ -248,7 +253,7 @@ class SymbolSearch(QDialog):
     def _best_row(self, text: str) -> int:
         """The row whose symbol is exactly what was typed, else the top match."""
         wanted = text.strip().upper()
-        for i, row in enumerate(self.model.rows):
+        for i, row in enumerate(self.model.rows()):
             if not row.expiry and row.match.contract.symbol.upper() == wanted:
                 return i
         return 0
@@ -266,11 +271,11 @@ class SymbolSearch(QDialog):
             self.pick(rows[0].row())
 
     def pick(self, row: int) -> None:
-        if not 0 <= row < len(self.model.rows):
+        if not 0 <= row < self.model.rowCount():
             return
         if self._pick_task is not None:
             self._pick_task.cancel()
-        contract = self.model.rows[row].contract()
+        contract = self.model.row(row).contract()
         self.status.setText("Resolving the contract…")
         self._pick_task = self._tasks.spawn(self._pick(contract), name="symbol-pick")
 

@@ -44,3 +44,21 @@ def connecting(ib: IB) -> bool:
 def messages_received(ib: IB) -> int:
     """Messages the client decoded since it connected (benchmarks' message rate)."""
     return int(ib.client._numMsgRecv)
+
+
+# Bytes one socket read may hand ib_async. `Client._onSocketHasData` re-slices its whole buffer
+# after every message it decodes, so one read costs the square of its size: a loop that falls
+# behind reads the event loop's default 256 KB at once, which takes hundreds of ms to decode and
+# puts it further behind. 16 KB reads decode in about a millisecond each, and the loop runs its
+# timers and paints between them.
+READ_BYTES = 16 * 1024
+
+
+def cap_socket_reads(ib: IB, max_bytes: int = READ_BYTES) -> bool:
+    """Cap each socket read of the connected client at `max_bytes` (asyncio's selector transports
+    read `transport.max_size` bytes per `recv`); False when there is no transport to cap."""
+    transport = ib.client.conn.transport
+    if transport is None or not hasattr(transport, "max_size"):
+        return False
+    transport.max_size = max_bytes
+    return True

@@ -268,6 +268,7 @@ class ConnectionSupervisor:
             raise SessionError(f"{host}:{port} closed the connection during the API handshake")
         exc = connect.exception()
         if exc is None:
+            ib_internals.cap_socket_reads(self._ib)
             return
         if isinstance(exc, ConnectionRefusedError):
             raise SessionError(

@@ -11,6 +11,7 @@ import pytest_asyncio
 from ib_async import IB, Contract, Stock
 
 from terminal_app.session import ib_internals
+from terminal_app.session.broker import BrokerSession
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
@@ -94,3 +95,26 @@ async def test_connection_states_through_a_connect_and_a_disconnect(
     finally:
         ib.disconnect()
     assert not ib_internals.socket_open(ib) and not ib_internals.connecting(ib)
+
+
+@pytest.mark.asyncio
+async def test_capped_socket_reads_hand_ib_async_no_more_than_the_cap(sim_ib: IB) -> None:
+    """The quadratic-decode mitigation relies on the loop's transport reading `max_size` bytes
+    per `recv`, and on ib_async reassembling messages split across reads."""
+    ib = sim_ib
+    reads: list[int] = []
+    ib.client.conn.hasData += lambda data: reads.append(len(data))
+    assert ib_internals.cap_socket_reads(ib, 1024)
+    aapl = await qualified(ib, Stock("AAPL", "SMART", "USD"))
+    reads.clear()
+    bars = await asyncio.wait_for(
+        ib.reqHistoricalDataAsync(aapl, "", "2 D", "1 min", "TRADES", useRTH=True), 30
+    )
+    assert len(bars) > 300  # tens of KB: many reads
+    assert max(reads) == 1024 and sum(reads) > 20 * 1024
+
+
+@pytest.mark.asyncio
+async def test_the_session_caps_its_socket_reads(sim_session: BrokerSession) -> None:
+    transport = sim_session.ib.client.conn.transport
+    assert getattr(transport, "max_size", None) == ib_internals.READ_BYTES

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from ib_async import Contract, LimitOrder, Stock
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from terminal_app.loop_lag import LoopLagProbe
@@ -231,7 +233,7 @@ async def test_symbol_search_lists_matches_picks_into_the_link_group_and_says_no
         search.edit.setText("AAPL")
         search.search_now()
         await wait_until(lambda: search.model.rowCount() > 0, 10, search.status.text())
-        first = search.model.rows[0].cells()
+        first = search.model.row(0).cells()
         assert first[0] == "AAPL" and first[1] == "STK" and first[3] == "USD"
         assert first[4]  # description
         search.pick(0)
@@ -245,6 +247,22 @@ async def test_symbol_search_lists_matches_picks_into_the_link_group_and_says_no
         search.edit.setText("MSFT")
         search.edit.returnPressed.emit()
         await wait_until(lambda: panel.shown == ["AAPL", "MSFT"], 10, search.status.text())
+
+        # The count is of the rows shown: a future's listed months are rows (picks) too.
+        search.popup()
+        search.edit.setText("ES")
+        search.search_now()
+        await wait_until(lambda: "match" in search.status.text(), 10, search.status.text())
+        rows = search.model.rowCount()
+        futures_months = sum(1 for r in search.model.rows() if r.expiry)
+        assert futures_months > 0
+        assert search.status.text().startswith(f"{rows} matches (")
+        assert f", {futures_months} futures months)" in search.status.text()
+        # Down in the text box walks the results (the box keeps the focus).
+        before = search.table.currentIndex().row()
+        QTest.keyClick(search.edit, Qt.Key.Key_Down)
+        assert search.table.currentIndex().row() == before + 1
+        assert search.table.selectionModel().selectedRows()[0].row() == before + 1
 
         search.popup()
         search.edit.setText("QQZZXXNOPE")

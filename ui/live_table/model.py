@@ -127,6 +127,15 @@ class LiveTableModel(QAbstractTableModel):
     def row(self, index: int) -> Any:
         return self._rows[index]
 
+    def reset_rows(self, rows: Sequence[LiveRow]) -> None:
+        """Replace every row at once (one `modelReset`), e.g. a new set of search results."""
+        self.beginResetModel()
+        for row in self._rows:
+            self.on_removed(row)
+        self._rows = list(rows)
+        self._dirty.clear()
+        self.endResetModel()
+
     def append(self, row: LiveRow, at: int | None = None) -> int:
         position = len(self._rows) if at is None or at < 0 else min(at, len(self._rows))
         self.beginInsertRows(QModelIndex(), position, position)
