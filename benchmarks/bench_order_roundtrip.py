@@ -132,6 +132,15 @@ def _painted_status(model: OrderRows, order_id: int, rows: list[int]) -> str:
     return ""
 
 
+async def _live_quote(ticket: OrderTicketPanel) -> None:
+    """A market order without a live quote asks for a confirmation: start once it streams."""
+    deadline = time.monotonic() + TIMEOUT
+    while ticket.quote().bid is None or ticket.quote().ask is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no live quote in the ticket: {ticket.status.text()}")
+        await asyncio.sleep(0.05)
+
+
 async def _blotter(port: int, orders: int) -> dict[str, Any]:
     session = BrokerSession(SessionSettings())
     window = QWidget()
@@ -152,6 +161,7 @@ async def _blotter(port: int, orders: int) -> dict[str, Any]:
             layout.addWidget(widget)
         window.resize(1600, 500)
         window.show()
+        await _live_quote(ticket)
         watch = Stopwatch()
         in_flight = [0]
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from terminal_app.orders.intent import Bracket, Level, OffsetUnit, OrderIntent, OrderType, Side, Tif
+from terminal_app.orders.prices import Quote
 from terminal_app.orders.states import State
 from terminal_app.session import OrderRefused
 from terminal_app.tasks import TaskOwner
@@ -81,6 +82,20 @@ def resting(desk: Desk, bid: Decimal, quantity: int = 5) -> OrderIntent:
     return OrderIntent(Side.BUY, Decimal(quantity), OrderType.LMT, limit_price=bid - 5)
 
 
+async def modify_a_resting_order(
+    desk: Desk, panel: BlotterPanel, opener: TicketOpener
+) -> tuple[Quote, Trade, OrderTicketPanel]:
+    """A buy resting below the bid, shown Submitted, opened for a modify from its row."""
+    quote = await desk.live_quote()
+    assert quote.bid is not None
+    (order,) = desk.service.submit(desk.aapl, resting(desk, quote.bid), quote, confirmed=True)
+    await wait_until(lambda: shows(panel.working, order, "status", "Submitted"))
+    panel.working_view.selectRow(row_of(panel.working, order))
+    panel.modify_selected()
+    assert opener.ticket is not None
+    return quote, order, opener.ticket
+
+
 @pytest.mark.asyncio
 async def test_blotter_rows_follow_orders_fills_and_brackets(
     desk: Desk, blotter: tuple[BlotterPanel, TicketOpener]
@@ -125,15 +140,9 @@ async def test_cancel_and_modify_from_the_blotter(
     desk: Desk, blotter: tuple[BlotterPanel, TicketOpener]
 ) -> None:
     panel, opener = blotter
-    quote = await desk.live_quote()
-    assert quote.bid is not None
-    (order,) = desk.service.submit(desk.aapl, resting(desk, quote.bid), quote, confirmed=True)
-    await wait_until(lambda: shows(panel.working, order, "status", "Submitted"))
     # Modify: the ticket opens pre-filled with the order; Submit sends the same orderId.
-    panel.working_view.selectRow(row_of(panel.working, order))
-    panel.modify_selected()
-    ticket = opener.ticket
-    assert ticket is not None and ticket.modifying is order
+    quote, order, ticket = await modify_a_resting_order(desk, panel, opener)
+    assert quote.bid is not None and ticket.modifying is order
     assert ticket.form.limit.decimal() == Decimal(repr(order.order.lmtPrice))
     assert ticket.form.quantity.decimal() == 5
     assert ticket.submit_button.text().startswith(f"Modify #{order.order.orderId}")
@@ -183,14 +192,8 @@ async def test_a_modify_is_validated_like_a_new_order(
     desk: Desk, blotter: tuple[BlotterPanel, TicketOpener]
 ) -> None:
     panel, opener = blotter
-    quote = await desk.live_quote()
+    quote, order, ticket = await modify_a_resting_order(desk, panel, opener)
     assert quote.bid is not None
-    (order,) = desk.service.submit(desk.aapl, resting(desk, quote.bid), quote, confirmed=True)
-    await wait_until(lambda: shows(panel.working, order, "status", "Submitted"))
-    panel.working_view.selectRow(row_of(panel.working, order))
-    panel.modify_selected()
-    ticket = opener.ticket
-    assert ticket is not None
     form = ticket.form
     form.tif.setCurrentIndex(form.tif.findData(Tif.OPG))
     form.type.setCurrentIndex(form.type.findData(OrderType.STP))

@@ -28,15 +28,20 @@ _NOT_ERRORS = frozenset({202})
 
 
 class OrderRows(LiveTableModel):
-    """Orders whose state `accepts` (working, or final); rows keyed by the book's order key."""
+    """Orders whose state `accepts` (working, or final); rows keyed by the book's order key.
+    `newest_first` puts a new order on top (the completed table: today's latest in sight)."""
 
     foreground_colors: ClassVar[list[QColor | None]] = [None, QColor(230, 126, 34), UP, DOWN]
 
     def __init__(
-        self, accepts: Callable[[OrderRecord], bool], parent: QObject | None = None
+        self,
+        accepts: Callable[[OrderRecord], bool],
+        parent: QObject | None = None,
+        newest_first: bool = False,
     ) -> None:
         super().__init__(ORDER_COLUMNS, parent)
         self._accepts = accepts
+        self._newest_first = newest_first
         self._by_key: dict[OrderKey, OrderRow] = {}
 
     def build(self, row: OrderRow) -> tuple[list[str], list[int]]:
@@ -68,7 +73,7 @@ class OrderRows(LiveTableModel):
         parent_id = record.trade.order.parentId
         row = OrderRow(record=record, child=bool(parent_id))
         self._by_key[key] = row
-        at = None
+        at = 0 if self._newest_first else None
         if parent_id:  # after the parent and its children so far
             parent = self._by_key.get((record.trade.order.clientId, parent_id))
             if parent is not None:

@@ -43,7 +43,7 @@ class BlotterPanel(QWidget):
         self._session = ctx.session
         self.service: OrderService = order_service(ctx.session)
         self.working = OrderRows(lambda r: r.state.working, self)
-        self.completed = OrderRows(lambda r: not r.state.working, self)
+        self.completed = OrderRows(lambda r: not r.state.working, self, newest_first=True)
         self.fills = FillRows(self)
         self.working_view = LiveTableView(self.working)
         self.completed_view = LiveTableView(self.completed)
@@ -80,6 +80,7 @@ class BlotterPanel(QWidget):
         split.addWidget(self.details)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
+        split.setSizes([300, 70])  # the tables first; the history pane grows when dragged
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(buttons)
@@ -113,6 +114,10 @@ class BlotterPanel(QWidget):
         self.working.follow(records)
         self.completed.follow(records)
         self.fills.follow(sorted(self._session.fills(), key=lambda f: f.time))
+        self._count()
+
+    def _count(self) -> None:
+        self.tabs.setTabText(0, f"Working ({self.working.rowCount()})")
 
     def _on_book(self, con_id: int) -> None:
         book = self.service.book.book(con_id)
@@ -120,7 +125,7 @@ class BlotterPanel(QWidget):
         self.working.follow(records)
         self.completed.follow(records)
         self.fills.follow(book.fills)
-        self.tabs.setTabText(0, f"Working ({self.working.rowCount()})")
+        self._count()
         selected = self._selected
         if selected is not None and selected.trade.contract.conId == con_id:
             self.details.setPlainText(history_text(selected))
