@@ -160,7 +160,7 @@ async def test_cancel_and_modify_from_the_blotter(
     await wait_until(lambda: shows(panel.working, order, "quantity", "7"))
     assert Decimal(repr(order.order.lmtPrice)) == new_price
     assert len(panel.working.rows()) == 1
-    assert ticket.modifying is None
+    assert ticket.modifying is None and not ticket.submit_button.text().startswith("Modify")
     # Cancel the selected row: it moves to the completed table with IB's reason.
     panel.working_view.selectRow(row_of(panel.working, order))
     panel.cancel_selected()
@@ -168,6 +168,7 @@ async def test_cancel_and_modify_from_the_blotter(
     record = desk.service.book.record(order)
     assert record is not None and record.state is State.CANCELLED
     assert panel.working.rowCount() == 0
+    assert cell(panel.completed, row_of(panel.completed, order), "message").startswith("202: ")
     # Cancel all: every working order of this client.
     two = [
         desk.service.submit(desk.aapl, resting(desk, quote.bid, n), quote, confirmed=True)[0]

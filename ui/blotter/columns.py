@@ -19,11 +19,35 @@ CHILD_MARK = "  ↳ "  # a bracket child stands indented under its parent
 class OrderRow(LiveRow):
     record: OrderRecord
     child: bool = False
+    shown: tuple[object, ...] = ()  # what the texts were built from (`order_signature`)
 
 
 @dataclass(eq=False, kw_only=True)
 class FillRow(LiveRow):
     fill: Fill
+    shown: tuple[object, ...] = ()
+
+
+def order_signature(record: OrderRecord) -> tuple[object, ...]:
+    """What an order row shows that can change: a book change repaints only rows whose
+    signature moved (a day's completed orders would otherwise all rebuild on every fill)."""
+    order, status = record.trade.order, record.trade.orderStatus
+    return (
+        len(record.history),
+        record.history[-1].code if record.history else 0,  # a reason noted on the last one
+        status.filled,
+        status.avgFillPrice,
+        order.totalQuantity,
+        order.lmtPrice,
+        order.auxPrice,
+        order.orderType,
+        order.tif,
+    )
+
+
+def fill_signature(fill: Fill) -> tuple[object, ...]:
+    report = fill.commissionReport
+    return (report.execId, report.commission, report.realizedPNL) if report else ()
 
 
 def symbol_of(contract: Contract) -> str:

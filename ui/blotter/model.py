@@ -15,7 +15,14 @@ from PySide6.QtGui import QColor
 
 from terminal_app.orders.book import OrderKey, order_key
 from terminal_app.orders.states import OrderRecord, State
-from ui.blotter.columns import FILL_COLUMNS, ORDER_COLUMNS, FillRow, OrderRow
+from ui.blotter.columns import (
+    FILL_COLUMNS,
+    ORDER_COLUMNS,
+    FillRow,
+    OrderRow,
+    fill_signature,
+    order_signature,
+)
 from ui.live_table.flash import DOWN, UP
 from ui.live_table.model import LiveTableModel
 
@@ -64,14 +71,15 @@ class OrderRows(LiveTableModel):
             if self._accepts(record):
                 if row is None:
                     self._insert(key, record)
-                else:
+                elif row.shown != (signature := order_signature(record)):
+                    row.shown = signature
                     self.mark_dirty(row)
             elif row is not None:
                 self.remove_indices([self._rows.index(row)])
 
     def _insert(self, key: OrderKey, record: OrderRecord) -> None:
         parent_id = record.trade.order.parentId
-        row = OrderRow(record=record, child=bool(parent_id))
+        row = OrderRow(record=record, child=bool(parent_id), shown=order_signature(record))
         self._by_key[key] = row
         at = 0 if self._newest_first else None
         if parent_id:  # after the parent and its children so far
@@ -100,10 +108,11 @@ class FillRows(LiveTableModel):
         for fill in fills:
             row = self._by_exec.get(fill.execution.execId)
             if row is None:
-                row = self._by_exec[fill.execution.execId] = FillRow(fill=fill)
+                row = FillRow(fill=fill, shown=fill_signature(fill))
+                self._by_exec[fill.execution.execId] = row
                 self.append(row, 0)
-            else:  # ib_async fills the commission report in on the same Fill, or a new one
-                row.fill = fill
+            elif row.shown != (signature := fill_signature(fill)):  # its commission report
+                row.fill, row.shown = fill, signature
                 self.mark_dirty(row)
 
 

@@ -11,6 +11,7 @@ tooltip); bracket children stand indented under their parent.
 
 from typing import Any
 
+from ib_async import Fill
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -89,7 +90,8 @@ class BlotterPanel(QWidget):
 
     def _wire(self) -> None:
         book = self.service.book
-        book.changed.connect(self._on_book)
+        book.order_updated.connect(self._on_order)
+        book.fill_updated.connect(self._on_fill)
         self._session.synced.connect(self._follow_all)
         self._session.tradingChanged.connect(self._on_trading)
         self.modify_button.clicked.connect(self.modify_selected)
@@ -119,16 +121,15 @@ class BlotterPanel(QWidget):
     def _count(self) -> None:
         self.tabs.setTabText(0, f"Working ({self.working.rowCount()})")
 
-    def _on_book(self, con_id: int) -> None:
-        book = self.service.book.book(con_id)
-        records = list(book.orders.values())
-        self.working.follow(records)
-        self.completed.follow(records)
-        self.fills.follow(book.fills)
+    def _on_order(self, record: OrderRecord) -> None:
+        self.working.follow([record])
+        self.completed.follow([record])
         self._count()
-        selected = self._selected
-        if selected is not None and selected.trade.contract.conId == con_id:
-            self.details.setPlainText(history_text(selected))
+        if record is self._selected:
+            self.details.setPlainText(history_text(record))
+
+    def _on_fill(self, fill: Fill) -> None:
+        self.fills.follow([fill])
 
     def _row_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         model = current.model()
@@ -206,6 +207,7 @@ class BlotterPanel(QWidget):
             self.tabs.setCurrentIndex(tab)
 
     def release_panel(self) -> None:
-        self.service.book.changed.disconnect(self._on_book)
+        self.service.book.order_updated.disconnect(self._on_order)
+        self.service.book.fill_updated.disconnect(self._on_fill)
         for model in (self.working, self.completed, self.fills):
             model.detach()

@@ -261,6 +261,7 @@ class OrderTicketPanel(QWidget):
             self._say(f"Not sent: {exc}")
             return
         self._say("Sent: " + "; ".join(order_line(contract, t.order) for t in trades))
+        self._label_submit()
         self.sent.emit(trades)
 
     def stage_current(self) -> None:
