@@ -1,10 +1,14 @@
 """Order round trip against the simulated gateway (in its own process): submit → Submitted →
 filled, one market order at a time, alternating buy and sell.
 
-- terminal: `OrderService.submit` (validation, precautions, builder, the session's order gate)
-  to the order book's transitions (`OrderBook.transitioned`), which is what every panel reads.
-  The issue measures to "painted in the blotter"; the blotter is not built yet, so this stops
-  at the order book's event.
+- terminal (order book): `OrderService.submit` (validation, precautions, builder, the
+  session's order gate) to the order book's transitions (`OrderBook.transitioned`), which is
+  what every panel reads.
+- terminal (blotter paint): the issue's measure. Submit in the order ticket (a MKT order, the
+  confirmation off) → the blotter's working table paints the order's row as Submitted (or the
+  completed table paints it Filled, when both came in one frame) → the completed table paints
+  it Filled. The two tables are shown side by side (in the dock they are tabs, and a hidden
+  table paints nothing), timed by the live-table view's `painted` signal.
 - baseline: bare ib_async `placeOrder` on the same gateway and the same qasync loop, to the
   Trade's own status events.
 
@@ -25,7 +29,7 @@ from typing import Any
 
 import qasync
 from ib_async import IB, Contract, MarketOrder, Stock, Trade
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from benchmarks.gateway_process import flooding_gateway
 from terminal_app.orders import OrderService
@@ -33,9 +37,18 @@ from terminal_app.orders.intent import OrderIntent, OrderType, Side
 from terminal_app.orders.prices import Quote
 from terminal_app.orders.states import OrderRecord, State, Transition
 from terminal_app.session import BrokerSession, ProfileKind, SessionSettings, make_profile
+from terminal_app.tasks import TaskOwner
+from terminal_app.workspace.link_groups import LinkGroups
+from ui.blotter.columns import ORDER_COLUMNS
+from ui.blotter.model import OrderRows
+from ui.blotter.panel import BlotterPanel
+from ui.live_table.view import LiveTableView
+from ui.order_ticket.panel import OrderTicketPanel
+from ui.panel import PanelContext
 
 ACKNOWLEDGED = frozenset({State.PRE_SUBMITTED, State.SUBMITTED, State.FILLED})
 TIMEOUT = 10.0
+STATUS_COLUMN = next(i for i, c in enumerate(ORDER_COLUMNS) if c.key == "status")
 
 
 class Stopwatch:
@@ -111,6 +124,73 @@ async def _terminal(port: int, orders: int) -> dict[str, Any]:
         await session.close()
 
 
+def _painted_status(model: OrderRows, order_id: int, rows: list[int]) -> str:
+    """The Status text a paint drew for `order_id` ("" when it drew another row)."""
+    for row in rows:
+        if model.record_at(row).trade.order.orderId == order_id:
+            return str(model.data(model.index(row, STATUS_COLUMN)))
+    return ""
+
+
+async def _live_quote(ticket: OrderTicketPanel) -> None:
+    """A market order without a live quote asks for a confirmation: start once it streams."""
+    deadline = time.monotonic() + TIMEOUT
+    while ticket.quote().bid is None or ticket.quote().ask is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no live quote in the ticket: {ticket.status.text()}")
+        await asyncio.sleep(0.05)
+
+
+async def _blotter(port: int, orders: int) -> dict[str, Any]:
+    session = BrokerSession(SessionSettings())
+    window = QWidget()
+    try:
+        profile = make_profile(ProfileKind.CUSTOM, port=port, client_id=33)
+        assert await session.open_connection(profile), session.state.text
+        aapl = await session.qualify(Stock("AAPL", "SMART", "USD"))
+        ctx = PanelContext(session, LinkGroups(), TaskOwner("bench-blotter"))
+        ticket, blotter = OrderTicketPanel(ctx), BlotterPanel(ctx)
+        ticket.service.settings.confirm_orders = False
+        ticket.show_contract(aapl)
+        ticket.form.type.setCurrentIndex(ticket.form.type.findData(OrderType.MKT))
+        ticket.form.quantity.set_decimal(Decimal(1))
+        working = LiveTableView(blotter.working)
+        completed = LiveTableView(blotter.completed)
+        layout = QHBoxLayout(window)
+        for widget in (ticket, working, completed):
+            layout.addWidget(widget)
+        window.resize(1600, 500)
+        window.show()
+        await _live_quote(ticket)
+        watch = Stopwatch()
+        in_flight = [0]
+
+        def on_working(rows: list[int], _cells: int) -> None:
+            shown = _painted_status(blotter.working, in_flight[0], rows)
+            watch.status(shown in ("PreSubmitted", "Submitted"), False)
+
+        def on_completed(rows: list[int], _cells: int) -> None:
+            filled = _painted_status(blotter.completed, in_flight[0], rows) == "Filled"
+            watch.status(filled, filled)
+
+        def sent(trades: list[Trade]) -> None:
+            in_flight[0] = trades[0].order.orderId
+
+        working.painted.connect(on_working)
+        completed.painted.connect(on_completed)
+        ticket.sent.connect(sent)
+        for n in range(orders):
+            (ticket.form.buy if n % 2 == 0 else ticket.form.sell).setChecked(True)
+            await watch.one(ticket.submit)
+        blotter.release_panel()
+        ticket.release_panel()
+        return _summary("terminal (blotter paint)", watch)
+    finally:
+        window.close()
+        window.deleteLater()
+        await session.close()
+
+
 async def _baseline(port: int, orders: int) -> dict[str, Any]:
     ib = IB()
     await ib.connectAsync("127.0.0.1", port, clientId=32, timeout=10)
@@ -140,8 +220,9 @@ async def _both(orders: int) -> list[dict[str, Any]]:
     with flooding_gateway(0) as gateway:
         baseline = await _baseline(gateway.port, orders)
         terminal = await _terminal(gateway.port, orders)
+        painted = await _blotter(gateway.port, orders)
         gateway.server_cpu()
-    return [baseline, terminal]
+    return [baseline, terminal, painted]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
     QDockWidget,
     QLabel,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from terminal_app import APP_NAME, __version__
 from terminal_app.ib_errors import Severity
 from terminal_app.loop_lag import LoopLagProbe
-from terminal_app.session.broker import BrokerSession, OrderRefused
+from terminal_app.session.broker import BrokerSession
 from terminal_app.session.profiles import ConnectionProfile, builtin_profiles
 from terminal_app.session.state import ConnectionState, Phase
 from terminal_app.tasks import TaskOwner
@@ -30,6 +29,7 @@ from terminal_app.workspace.link_groups import LinkGroups
 from terminal_app.workspace.settings import THEMES, UiSettings, load_settings, save_settings
 from ui.connection_dialog import ConnectionDialog, ask_remote_acknowledgement
 from ui.docks import DockManager
+from ui.global_cancel import confirm_global_cancel
 from ui.panel import LiveDataPanel, PanelContext
 from ui.panel_kinds import WATCHLIST_KIND, builtin_kinds
 from ui.pick_router import PickRouter
@@ -213,36 +213,12 @@ class MainWindow(QMainWindow):
 
     def confirm_cancel_all(self) -> QMessageBox:
         """Global cancel after a (non-blocking) confirmation: it reaches orders of every client."""
-        count = len(self.session.open_trades())
-        profile = self.session.profile
-        live = f" (LIVE: {profile.name})" if profile is not None and profile.is_live else ""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Cancel all open orders?",
-            f"Send a global cancel for every open order of the account{live} ({count} known to "
-            "this terminal; orders placed from TWS or other API clients are cancelled too).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        self.cancel_all_box = confirm_global_cancel(
+            self.session,
             self,
+            lambda text, error: self.notify(text, Severity.ERROR if error else Severity.INFO),
         )
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-
-        def clicked(button: QAbstractButton) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
-                self._cancel_all()
-
-        box.buttonClicked.connect(clicked)
-        box.finished.connect(box.deleteLater)
-        box.open()
-        self.cancel_all_box = box
-        return box
-
-    def _cancel_all(self) -> None:
-        try:
-            self.session.global_cancel()
-        except OrderRefused as exc:
-            self.notify(f"Global cancel not sent: {exc}", Severity.ERROR)
-            return
-        self.notify("Global cancel sent.", Severity.INFO)
+        return self.cancel_all_box
 
     def _last_profile(self) -> ConnectionProfile | None:
         try:

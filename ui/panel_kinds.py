@@ -3,6 +3,7 @@ View → New panel menu and into the first-run default workspace (see `resources
 `offers` put it into other panels' row menus (a chart kind: `offers=(OpenOffer("Open chart"),)`).
 """
 
+from ui.blotter.panel import BlotterPanel
 from ui.chart.panel import ChartPanel
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
@@ -43,6 +44,7 @@ def builtin_kinds() -> list[PanelKind]:
             default_link="red",
             offers=(OpenOffer("Trade…"),),
         ),
+        PanelKind("blotter", "Orders", BlotterPanel, area="left", shortcut="Ctrl+Shift+O"),
         PanelKind(
             "messages",
             "Messages",

@@ -5,6 +5,8 @@ state machine and per-contract order book, and the service every panel places or
     review = service.review(contract, intent, quote)   # problems, cautions, orders, lines
     trades = service.submit(contract, intent, quote, confirmed=...)
         # raises OrderRefused (disabled, invalid) or NeedsConfirmation (beyond a precaution)
+    service.modify(trade, intent, quote, confirmed=...)   # same orderId, checked like a new one
+    service.cancel(trade); service.cancel_all()          # this client's working orders
     service.book.book(con_id)                 # working orders, fills, position, average price
 """
 

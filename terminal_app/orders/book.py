@@ -34,10 +34,14 @@ class ContractBook:
 
 class OrderBook(QObject):
     """Signals: `changed(conId)` for any change in a contract's book, `transitioned(record,
-    transition)` for each state change of an order."""
+    transition)` for each state change of an order, `order_updated(record)` for any news of one
+    order and `fill_updated(fill)` for a new fill or its commission report (a list of the day's
+    orders follows those without reading a whole contract's book on each change)."""
 
     changed = Signal(int)
     transitioned = Signal(object, object)
+    order_updated = Signal(object)
+    fill_updated = Signal(object)
 
     def __init__(self, session: BrokerSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +86,7 @@ class OrderBook(QObject):
         transition = record.observe(trade)
         if transition is not None:
             self.transitioned.emit(record, transition)
+        self.order_updated.emit(record)
         self.changed.emit(con_id)
 
     def _client_id(self) -> int:
@@ -104,6 +109,7 @@ class OrderBook(QObject):
             else:
                 book.fills[known] = fill  # again with its commission report
             touched.add(book.con_id)
+            self.fill_updated.emit(fill)
         for con_id in touched:
             self.changed.emit(con_id)
 
@@ -124,4 +130,5 @@ class OrderBook(QObject):
         if transition is None:
             return
         self.transitioned.emit(record, transition)
+        self.order_updated.emit(record)
         self.changed.emit(record.trade.contract.conId)

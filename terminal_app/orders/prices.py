@@ -42,7 +42,7 @@ def parse_decimal(text: str | float | Decimal | None, what: str) -> Decimal:
     return value
 
 
-def from_ib(value: float | None) -> Decimal | None:
+def from_ib(value: float | Decimal | None) -> Decimal | None:
     """IB's float as an exact Decimal, or None for IB's "no value" markers."""
     if value is None or is_missing(value):
         return None

@@ -122,8 +122,37 @@ class OrderService(QObject):
             for order in batch
         ]
 
+    def modify(
+        self, trade: Trade, intent: OrderIntent, quote: Quote, confirmed: bool = False
+    ) -> Trade:
+        """Send `intent` as a modification of the working order `trade` (same orderId, its
+        parent and OCA group kept), validated and checked like a new order."""
+        self._check_gate()
+        if intent.bracket is not None:
+            raise OrderRefused("A modify changes one order; attach exits to a new order")
+        review = self.review(trade.contract, intent, quote)
+        if review.blocked:
+            raise OrderRefused(errors(review.problems)[0].message)
+        if review.reasons and not confirmed:
+            raise NeedsConfirmation("; ".join(review.reasons))
+        return self._session.place_order(trade.contract, modified(trade.order, review.orders[0]))
+
     def cancel(self, trade: Trade) -> None:
         self._session.cancel_order(trade)
+
+    def cancel_all(self) -> int:
+        """Cancel every working order this client placed (the blotter's "Cancel all"; orders
+        of other clients need the global cancel). Returns how many cancels were sent."""
+        self._check_gate()
+        client = self._session.profile.client_id if self._session.profile else 0
+        ours = [
+            r.trade
+            for r in self.book.records()
+            if r.state.working and r.trade.order.clientId == client and r.trade.order.orderId
+        ]
+        for trade in ours:
+            self._session.cancel_order(trade)
+        return len(ours)
 
     async def what_if(self, contract: Contract, intent: OrderIntent, quote: Quote) -> WhatIf:
         """IB's preview of the entry order (commission, margin change, equity after)."""
@@ -144,6 +173,15 @@ class OrderService(QObject):
     def _check_gate(self) -> None:
         if not self._session.trading_allowed:
             raise OrderRefused(self._session.trading_reason)
+
+
+def modified(original: Order, new: Order) -> Order:
+    """`new` with the identity of the order it replaces: IB matches a modify by orderId, and
+    a child keeps its parent and OCA group."""
+    new.orderId, new.clientId, new.permId = original.orderId, original.clientId, original.permId
+    new.parentId, new.ocaGroup, new.ocaType = original.parentId, original.ocaGroup, original.ocaType
+    new.transmit = True
+    return new
 
 
 def _number(text: str) -> Decimal | None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from ib_async import Order
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from terminal_app.orders.intent import CAPPED, AlgoChoice, OrderIntent, OrderType, Side, Tif
-from terminal_app.orders.prices import ContractRules, InputError, Quote
+from terminal_app.orders.prices import ContractRules, InputError, Quote, from_ib
+from terminal_app.orders.states import size as decimal_size
 from terminal_app.orders.validation import Problem
 from ui.order_ticket.algo_form import AlgoForm
 from ui.order_ticket.bracket_section import BracketSection
@@ -255,6 +257,22 @@ class OrderForm(QWidget):
         algo = values.get("algo")
         self.algo.set_choice(AlgoChoice(algo["strategy"], dict(algo["params"])) if algo else None)
         self.bracket.set_values(values.get("bracket"))
+
+    def set_order(self, order: Order) -> None:
+        """The fields of a working order, for a modify (its prices, not the quote's)."""
+        self.set_values(
+            {
+                "side": order.action,
+                "quantity": str(decimal_size(order.totalQuantity)),
+                "type": order.orderType,
+                "tif": order.tif,
+                "outside_rth": order.outsideRth,
+                "order_ref": order.orderRef,
+            }
+        )
+        self.account.setCurrentText(order.account)
+        self.limit.set_decimal(from_ib(order.lmtPrice))
+        self.aux.set_decimal(from_ib(order.auxPrice))
 
 
 def _row(layout: QHBoxLayout) -> QWidget:

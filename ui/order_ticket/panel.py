@@ -9,7 +9,7 @@ the live quote, never from a STALE one; the quote line says STALE when it is.
 
 from typing import Any
 
-from ib_async import Contract
+from ib_async import Contract, Trade
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -50,6 +50,7 @@ class OrderTicketPanel(QWidget):
         self._contract: Contract | None = None
         self._handle: TickerHandle | None = None
         self._dialog: ConfirmDialog | None = None
+        self.modifying: Trade | None = None  # the working order a submit modifies
         self.symbol = QLineEdit()
         self.symbol.setPlaceholderText("Symbol (AAPL, ESZ6, EUR.USD) and Enter")
         self.description = QLabel()
@@ -119,8 +120,20 @@ class OrderTicketPanel(QWidget):
         self._on_synced()
 
     # ------------------------------------------------------------------ the contract
+    def modify_order(self, trade: Trade) -> None:
+        """Open pre-filled from a working order; Submit sends a modify (same orderId) through
+        the order service, validated like a new order. Esc or another symbol leaves it."""
+        self.show_contract(trade.contract)
+        self.form.bracket.setChecked(False)
+        self.form.algo.set_choice(None)
+        self.form.set_order(trade.order)
+        self.modifying = trade
+        self._revalidate()
+        self._say(f"Modifying order {trade.order.orderId}: change it and submit")
+
     def show_contract(self, contract: Contract) -> None:
         """Trade `contract` (a linked panel picked it, or "Trade…" on a row)."""
+        self.modifying = None
         if self._contract is not None and contract.conId == self._contract.conId:
             return
         self._release_quote()
@@ -203,7 +216,8 @@ class OrderTicketPanel(QWidget):
         side = form.side.value.capitalize()
         size = format_size(form.quantity.decimal())
         symbol = (contract.localSymbol or contract.symbol) if contract else ""
-        self.submit_button.setText(" ".join(p for p in (side, size, symbol) if p))
+        verb = f"Modify #{self.modifying.order.orderId}:" if self.modifying else ""
+        self.submit_button.setText(" ".join(p for p in (verb, side, size, symbol) if p))
         color = BUY_COLOR if form.side is Side.BUY else SELL_COLOR
         self.submit_button.setStyleSheet(
             f"QPushButton:enabled {{ background: {color}; color: white; font-weight: bold; }}"
@@ -235,7 +249,11 @@ class OrderTicketPanel(QWidget):
 
     def _send(self, contract: Contract, intent: OrderIntent, confirmed: bool) -> None:
         try:
-            trades = self.service.submit(contract, intent, self.quote(), confirmed)
+            if self.modifying is not None:
+                trades = [self.service.modify(self.modifying, intent, self.quote(), confirmed)]
+                self.modifying = None
+            else:
+                trades = self.service.submit(contract, intent, self.quote(), confirmed)
         except NeedsConfirmation as exc:
             self._say(f"Not sent, confirm again: {exc}")
             return
@@ -243,6 +261,7 @@ class OrderTicketPanel(QWidget):
             self._say(f"Not sent: {exc}")
             return
         self._say("Sent: " + "; ".join(order_line(contract, t.order) for t in trades))
+        self._label_submit()
         self.sent.emit(trades)
 
     def stage_current(self) -> None:
@@ -283,7 +302,9 @@ class OrderTicketPanel(QWidget):
 
     def clear(self) -> None:
         """Esc: drop the prices, the bracket, the algo and the messages (symbol, side, size and
-        type stay); prices are pre-filled afresh from the live quote."""
+        type stay); prices are pre-filled afresh from the live quote. A modify is abandoned."""
+        self.modifying = None
+        self._label_submit()
         self.form.clear_prices()
         self.form.bracket.setChecked(False)
         self.form.algo.set_choice(None)

@@ -1,0 +1,1 @@
+"""The blotter dock: working orders, today's completed orders and executions (issue 15)."""
