@@ -4,6 +4,7 @@ View → New panel menu and into the first-run default workspace (see `resources
 """
 
 from ui.docks import PanelKind
+from ui.dom.panel import DomPanel
 from ui.messages_dock import MessagesPanel
 from ui.order_ticket.panel import OrderTicketPanel
 from ui.row_actions import OpenOffer, TargetOffer
@@ -31,6 +32,9 @@ def builtin_kinds() -> list[PanelKind]:
             shortcut="Ctrl+Shift+T",
             default_link="red",
             offers=(OpenOffer("Trade…"),),
+        ),
+        PanelKind(
+            "dom", "DOM Ladder", DomPanel, default_link="red", offers=(OpenOffer("Open DOM"),)
         ),
         PanelKind(
             "messages",

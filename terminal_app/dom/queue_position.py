@@ -35,6 +35,13 @@ class QueueTracker:
         entry = self._orders.get(order_id)
         return entry.ahead if entry is not None else None
 
+    def index_of(self, order_id: int) -> int | None:
+        entry = self._orders.get(order_id)
+        return entry.index if entry is not None else None
+
+    def order_ids(self) -> set[int]:
+        return set(self._orders)
+
     def orders_at(self, index: int) -> list[int]:
         return [oid for oid, entry in self._orders.items() if entry.index == index]
 

@@ -84,9 +84,15 @@ async def test_open_offer_appears_with_its_kind_and_opens_or_raises_a_panel_on_t
 ) -> None:
     watchlist = await _watchlist(window, "AAPL MSFT")
     # Only the built-in kinds' offers (the order ticket's "Trade…") until "sym" is registered.
-    assert _texts(_menu(watchlist, 0)) == ["Trade…", "Remove", "Paste symbols"]
+    assert _texts(_menu(watchlist, 0)) == ["Trade…", "Open DOM", "Remove", "Paste symbols"]
     window.docks.register_kind(symbol_kind("sym", offers=OFFERS))
-    assert _texts(_menu(watchlist, 0)) == ["Trade…", "Open sym", "Remove", "Paste symbols"]
+    assert _texts(_menu(watchlist, 0)) == [
+        "Trade…",
+        "Open DOM",
+        "Open sym",
+        "Remove",
+        "Paste symbols",
+    ]
 
     msft = watchlist.lists()[0].model.row(1).contract
     window.links.publish("red", msft)  # the red group's symbol, which a new red panel would show
@@ -136,7 +142,12 @@ async def test_target_offer_lasts_while_a_panel_of_its_kind_is_open(window: Main
     window.docks.remove(second)  # the last one: the offer goes
     assert "Send to sym" not in _texts(_menu(watchlist, 0))
     keys = [a.key for a in watchlist._ctx.actions.actions()]
-    assert keys == ["order_ticket:Trade…", "sym:Open sym", "watchlist:Add to watchlist"]
+    assert keys == [
+        "order_ticket:Trade…",
+        "dom:Open DOM",
+        "sym:Open sym",
+        "watchlist:Add to watchlist",
+    ]
 
 
 @pytest.mark.asyncio
@@ -146,11 +157,11 @@ async def test_add_to_watchlist_offers_every_other_list_and_no_dead_entries(
     first = await _watchlist(window, "AAPL NOSUCHSYM")
     tab = first.lists()[0]
     # its only list is its own
-    assert _texts(_menu(first, 0)) == ["Trade…", "Remove", "Paste symbols"]
+    assert _texts(_menu(first, 0)) == ["Trade…", "Open DOM", "Remove", "Paste symbols"]
     assert _texts(first.row_menu(tab, QModelIndex())) == ["Paste symbols"]  # below the rows
 
     tech = first.add_list("Tech")
-    assert _texts(_menu(first, 0, tab))[1] == "Add to watchlist"
+    assert _texts(_menu(first, 0, tab))[2] == "Add to watchlist"
     assert _submenu(_menu(first, 0, tab), "Add to watchlist") == ["Tech"]
     assert _texts(_menu(first, 1, tab)) == ["Remove", "Paste symbols"]  # the row IB refused
 

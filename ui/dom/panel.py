@@ -1,0 +1,90 @@
+"""The DOM dock: a header (contract, position and average price, spread) over the ladder.
+
+It shows one contract (a linked pick or "Open DOM" on another panel's row) and holds that
+contract's depth and tick-by-tick lines through a `DomFeed` until it shows another or closes.
+Keys: Space or C recentres on the inside market.
+"""
+
+from __future__ import annotations
+
+from ib_async import Contract
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from terminal_app.dom.feed import DomFeed
+from ui.dom.cells import size_text
+from ui.dom.ladder_view import LadderView
+from ui.panel import PanelContext
+
+RECENTRE_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_C}
+
+
+class DomPanel(QWidget):
+    def __init__(self, ctx: PanelContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = ctx.session
+        self._feed: DomFeed | None = None
+        self._spread: int | None = None  # shown in the header
+        self._header = QLabel("No contract: pick one in a linked panel, or “Open DOM” on a row")
+        self._header.setTextFormat(Qt.TextFormat.PlainText)
+        self.ladder = LadderView(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self._header)
+        layout.addWidget(self.ladder, 1)
+
+    @property
+    def feed(self) -> DomFeed | None:
+        return self._feed
+
+    def show_contract(self, contract: Contract) -> None:
+        if not contract.conId or (
+            self._feed is not None and self._feed.contract.conId == contract.conId
+        ):
+            return
+        self.release_panel()
+        self._feed = DomFeed(self._session, contract, parent=self)
+        self._feed.ordersChanged.connect(self._update_header)
+        self._feed.changed.connect(self._on_changed)
+        self.ladder.set_feed(self._feed)
+        self._update_header()
+
+    def shown_contract(self) -> Contract | None:
+        return self._feed.contract if self._feed is not None else None
+
+    def has_live_data(self) -> bool:
+        """A ladder showing nothing expects nothing; one showing a contract waits for its book."""
+        feed = self._feed
+        return feed is None or (not feed.stale and bool(feed.book.bids or feed.book.asks))
+
+    def release_panel(self) -> None:
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            self.ladder.set_feed(None)
+            feed.release()
+            feed.deleteLater()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in RECENTRE_KEYS:
+            self.ladder.recentre()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _on_changed(self, _indices: object) -> None:
+        feed = self._feed
+        if feed is not None and feed.book.spread_ticks() != self._spread:
+            self._update_header()
+
+    def _update_header(self) -> None:
+        feed = self._feed
+        if feed is None:
+            return
+        contract = feed.contract
+        name = contract.localSymbol or contract.symbol
+        self._spread = feed.book.spread_ticks()
+        spread = "—" if self._spread is None else f"{self._spread} tick{'s' * (self._spread != 1)}"
+        position = size_text(feed.position) or "0"
+        average = f" @ {feed.average_price:.{feed.grid.decimals}f}" if feed.average_price else ""
+        self._header.setText(f"{name}  ·  position {position}{average}  ·  spread {spread}")
