@@ -12,13 +12,15 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
-from ib_async import Contract, TickByTickAllLast
+from ib_async import Contract, Order, TickByTickAllLast, Trade
+from ib_async.util import UNSET_DOUBLE
 from PySide6.QtCore import QObject, Signal
 
 from terminal_app.dom.book import LadderBook
 from terminal_app.dom.tick_grid import TickGrid
 from terminal_app.orders import order_service
 from terminal_app.orders.book import ContractBook
+from terminal_app.orders.prices import Quote
 from terminal_app.session.broker import BrokerSession
 
 DEPTH_ROWS = 20
@@ -48,6 +50,7 @@ class DomFeed(QObject):
         self._orders = order_service(session).book
         self._depth = session.depth(contract, rows=DEPTH_ROWS, smart=smart)
         self._trades = session.tick_by_tick(contract, "AllLast")
+        self._quote = session.ticker(contract)  # L1: what order checks price against
         self._depth.updated.connect(self._on_depth)
         self._trades.updated.connect(self._on_trades)
         self._orders.changed.connect(self._on_orders)
@@ -57,10 +60,26 @@ class DomFeed(QObject):
     def stale(self) -> bool:
         return self._depth.stale
 
+    def quote(self) -> Quote:
+        """The L1 quote orders are checked against (empty while it is STALE)."""
+        return Quote.of(self._quote)
+
+    def working_at(self, index: int | None, is_buy: bool | None = None) -> list[Trade]:
+        """Working orders at a tick (any tick when `index` is None), on one side if given."""
+        trades = []
+        for record in self._orders.book(self.contract.conId).working():
+            order = record.trade.order
+            if is_buy is not None and (order.action == "BUY") != is_buy:
+                continue
+            if index is None or _order_index(self, order) == index:
+                trades.append(record.trade)
+        return trades
+
     def release(self) -> None:
         self._orders.changed.disconnect(self._on_orders)
         self._depth.release()
         self._trades.release()
+        self._quote.release()
 
     def _on_depth(self, _value: object) -> None:
         ticker = self._depth.ticker
@@ -95,10 +114,9 @@ class DomFeed(QObject):
         tracked: set[int] = set()
         for record in book.working():
             order = record.trade.order
-            price = order.lmtPrice if order.orderType in ("LMT", "LIT") else order.auxPrice
-            if order.orderType not in PRICED_TYPES or not price or price <= 0:
+            index = _order_index(self, order)
+            if index is None:
                 continue
-            index = self.grid.index(float(price))
             is_buy = order.action == "BUY"
             (buys if is_buy else sells)[index] += record.remaining
             if order.orderType == "LMT":
@@ -110,3 +128,12 @@ class DomFeed(QObject):
         self.position, self.average_price = book.position, book.average_price
         self.ordersChanged.emit()
         self.changed.emit(before | self.buy_orders.keys() | self.sell_orders.keys())
+
+
+def _order_index(feed: DomFeed, order: Order) -> int | None:
+    """The ladder row of a priced order (its limit, or its trigger for stops); None if unpriced."""
+    price = order.lmtPrice if order.orderType in ("LMT", "LIT") else order.auxPrice
+    value = float(price) if price is not None else 0.0
+    if order.orderType not in PRICED_TYPES or not 0 < value < UNSET_DOUBLE:
+        return None
+    return feed.grid.index(value)

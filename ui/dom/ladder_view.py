@@ -30,6 +30,7 @@ from ui.dom.cells import TITLES, WIDTHS, Col, row_texts
 from ui.live_table.frames import FrameScheduler
 
 PADDING = 4
+STOP_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 _CACHE_LIMIT = 4096
 BID_BG = QColor(28, 52, 92)
 ASK_BG = QColor(92, 30, 34)
@@ -47,6 +48,7 @@ Marks = tuple[bool, bool, bool, int]  # best bid, best ask, last trade, volume b
 
 class LadderView(QWidget):
     rowPainted = Signal(int, float)  # tick index, seconds since its change arrived (benchmark)
+    cellClicked = Signal(int, int, bool, bool)  # column, tick index, right button, stop modifier
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +60,7 @@ class LadderView(QWidget):
         self._metrics = QFontMetrics(self.font())
         self._row_h = self._metrics.height() + 4
         self._texts: dict[str, tuple[QStaticText, int]] = {}  # text -> layout, width
+        self._pressed: tuple[Col, int] | None = None  # the cell under a pressed button
         self._pending: dict[int, float] = {}  # row -> when its change arrived
         self._bars_scale = 0.0  # the largest volume the bars were drawn against
         self._shown: dict[int, tuple[tuple[str, ...], Marks]] = {}  # row -> what it shows
@@ -159,11 +162,26 @@ class LadderView(QWidget):
     # ---------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.window_.held = True
-        super().mousePressEvent(event)
+        self._pressed = self._cell_at(event)
+        event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click is a press and release on one cell; the window did not move in between."""
+        pressed, self._pressed = self._pressed, None
         self.window_.held = False
-        super().mouseReleaseEvent(event)
+        cell = self._cell_at(event)
+        if cell is not None and cell == pressed:
+            col, index = cell
+            right = event.button() == Qt.MouseButton.RightButton
+            stop = bool(event.modifiers() & STOP_MODIFIERS)
+            self.cellClicked.emit(int(col), index, right, stop)
+        event.accept()
+
+    def _cell_at(self, event: QMouseEvent) -> tuple[Col, int] | None:
+        row = self.row_at(int(event.position().y()))
+        if row is None or self.window_.centre is None:
+            return None
+        return self.column_at(int(event.position().x())), self.window_.index_at(row)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() // 120

@@ -2,7 +2,11 @@
 
 It shows one contract (a linked pick or "Open DOM" on another panel's row) and holds that
 contract's depth and tick-by-tick lines through a `DomFeed` until it shows another or closes.
-Keys: Space or C recentres on the inside market.
+Click-trading (see `ui.dom.trading`): left-click in the bid or buy column buys a limit at
+that price, in the ask or sell column sells; Ctrl/Shift-click places a stop instead; a
+right-click in a column cancels that side's working orders at that price.
+Keys: Space or C recentres on the inside market; 1–4 pick the quantity presets; Esc drops a
+click waiting for confirmation.
 """
 
 from __future__ import annotations
@@ -13,11 +17,17 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from terminal_app.dom.feed import DomFeed
-from ui.dom.cells import size_text
+from terminal_app.orders import order_service
+from ui.dom.cells import Col, size_text
 from ui.dom.ladder_view import LadderView
+from ui.dom.order_bar import ConfirmBar, OrderBar
+from ui.dom.trading import LadderTrading
 from ui.panel import PanelContext
 
 RECENTRE_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_C}
+PRESET_KEYS = {Qt.Key.Key_1: 1, Qt.Key.Key_2: 2, Qt.Key.Key_3: 3, Qt.Key.Key_4: 4}
+BUY_COLUMNS = {Col.BUYS, Col.BID}
+SELL_COLUMNS = {Col.SELLS, Col.ASK}
 
 
 class DomPanel(QWidget):
@@ -29,10 +39,22 @@ class DomPanel(QWidget):
         self._header = QLabel("No contract: pick one in a linked panel, or “Open DOM” on a row")
         self._header.setTextFormat(Qt.TextFormat.PlainText)
         self.ladder = LadderView(self)
+        self.trading = LadderTrading(order_service(ctx.session), self)
+        self.order_bar = OrderBar(self.trading, self)
+        self.confirm_bar = ConfirmBar(self.trading, self)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.trading.notice.connect(self.notice.setText)
+        self.trading.confirmNeeded.connect(lambda _text: self.notice.clear())
+        self.ladder.cellClicked.connect(self._on_cell_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self._header)
+        layout.addWidget(self.order_bar)
+        layout.addWidget(self.confirm_bar)
+        layout.addWidget(self.notice)
         layout.addWidget(self.ladder, 1)
+        self._enable_trading(False)
 
     @property
     def feed(self) -> DomFeed | None:
@@ -48,6 +70,8 @@ class DomPanel(QWidget):
         self._feed.ordersChanged.connect(self._update_header)
         self._feed.changed.connect(self._on_changed)
         self.ladder.set_feed(self._feed)
+        self.trading.feed = self._feed
+        self._enable_trading(True)
         self._update_header()
 
     def shown_contract(self) -> Contract | None:
@@ -61,16 +85,39 @@ class DomPanel(QWidget):
     def release_panel(self) -> None:
         feed, self._feed = self._feed, None
         if feed is not None:
+            self.trading.dismiss()
+            self.trading.feed = None
+            self._enable_trading(False)
             self.ladder.set_feed(None)
             feed.release()
             feed.deleteLater()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in RECENTRE_KEYS:
+        key = event.key()
+        if key in RECENTRE_KEYS:
             self.ladder.recentre()
-            event.accept()
+        elif key in PRESET_KEYS:
+            self.order_bar.preset(PRESET_KEYS[Qt.Key(key)])
+        elif key == Qt.Key.Key_Escape:
+            self.trading.dismiss()
+        else:
+            super().keyPressEvent(event)
             return
-        super().keyPressEvent(event)
+        event.accept()
+
+    def _enable_trading(self, on: bool) -> None:
+        """Trading controls act on the shown contract: none shown, none offered."""
+        self.order_bar.setEnabled(on)
+
+    def _on_cell_clicked(self, col: int, index: int, right: bool, stop: bool) -> None:
+        self.ladder.setFocus()
+        if col not in BUY_COLUMNS | SELL_COLUMNS:
+            return
+        is_buy = col in BUY_COLUMNS
+        if right:
+            self.trading.cancel_at(index, is_buy)
+        else:
+            self.trading.click(is_buy, index, stop)
 
     def _on_changed(self, _indices: object) -> None:
         feed = self._feed
