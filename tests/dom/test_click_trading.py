@@ -7,42 +7,28 @@ from decimal import Decimal
 
 import pytest
 import pytest_asyncio
-from ib_async import Contract, Future, Trade
+from ib_async import Future, Trade
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 from terminal_app.orders import order_service
 from terminal_app.session import BrokerSession
-from terminal_app.tasks import TaskOwner
-from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
 from ui.dom.cells import Col
 from ui.dom.panel import DomPanel
-from ui.panel import PanelContext
 
 
 @pytest_asyncio.fixture
-async def panel(qapp: QApplication, sim_session: BrokerSession) -> AsyncIterator[DomPanel]:
-    tasks = TaskOwner("dom-trading-test")
-    widget = DomPanel(PanelContext(sim_session, LinkGroups(), tasks))
-    widget.resize(640, 720)
-    widget.show()
-    es = await sim_session.qualify(Future("ES", "202612", "CME"))
-    widget.show_contract(es)
-    feed = widget.feed
+async def es_panel(panel: DomPanel, sim_session: BrokerSession) -> AsyncIterator[DomPanel]:
+    """The panel on ES with its book and quote live; its orders are cancelled afterwards."""
+    panel.show_contract(await sim_session.qualify(Future("ES", "202612", "CME")))
+    feed = panel.feed
     assert feed is not None
-    await wait_until(lambda: widget.has_live_data() and feed.quote().bid is not None, 10)
-    await wait_until(lambda: widget.ladder.window_.centre is not None, 5)
-    try:
-        yield widget
-    finally:
-        for trade in feed.working_at(None):
-            order_service(sim_session).cancel(trade)
-        widget.release_panel()
-        await tasks.cancel_all()
-        widget.close()
-        widget.deleteLater()
+    await wait_until(lambda: panel.has_live_data() and feed.quote().bid is not None, 10)
+    await wait_until(lambda: panel.ladder.window_.centre is not None, 5)
+    yield panel
+    for trade in feed.working_at(None):
+        order_service(sim_session).cancel(trade)
 
 
 def _click(
@@ -65,14 +51,11 @@ def _working(panel: DomPanel) -> list[Trade]:
     return panel.feed.working_at(None)
 
 
-def _contract(panel: DomPanel) -> Contract:
-    contract = panel.shown_contract()
-    assert contract is not None
-    return contract
-
-
 @pytest.mark.asyncio
-async def test_clicks_in_each_column_place_and_cancel_the_right_orders(panel: DomPanel) -> None:
+async def test_clicks_in_each_column_place_and_cancel_the_right_orders(
+    es_panel: DomPanel,
+) -> None:
+    panel = es_panel
     feed = panel.feed
     assert feed is not None
     below = (feed.book.best_bid or 0) - 8
@@ -106,7 +89,8 @@ async def test_clicks_in_each_column_place_and_cancel_the_right_orders(panel: Do
 
 
 @pytest.mark.asyncio
-async def test_a_marketable_click_fills_and_the_position_shows(panel: DomPanel) -> None:
+async def test_a_marketable_click_fills_and_the_position_shows(es_panel: DomPanel) -> None:
+    panel = es_panel
     feed = panel.feed
     assert feed is not None
     start = feed.position

@@ -1,36 +1,15 @@
 """The DOM panel against the simulated gateway: a real depth line and tick-by-tick trades for a
 future, painted on its tick grid with the inside market marked."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from ib_async import Future
-from PySide6.QtWidgets import QApplication
 
 from terminal_app.session import BrokerSession, Kind
-from terminal_app.tasks import TaskOwner
-from terminal_app.workspace.link_groups import LinkGroups
 from tests.waiting import wait_until
 from ui.dom.cells import Col
 from ui.dom.panel import DomPanel
-from ui.panel import PanelContext
-
-
-@pytest_asyncio.fixture
-async def panel(qapp: QApplication, sim_session: BrokerSession) -> AsyncIterator[DomPanel]:
-    tasks = TaskOwner("dom-test")
-    widget = DomPanel(PanelContext(sim_session, LinkGroups(), tasks))
-    widget.resize(520, 640)
-    widget.show()
-    try:
-        yield widget
-    finally:
-        widget.release_panel()
-        await tasks.cancel_all()
-        widget.close()
-        widget.deleteLater()
 
 
 @pytest.mark.asyncio
