@@ -199,10 +199,13 @@ class LadderView(QWidget):
         if rect.top() < self._row_h:
             self._paint_header(painter)
         feed = self.feed
-        first = max(0, rect.top() // self._row_h - 1)
-        last = min(self.window_.rows - 1, rect.bottom() // self._row_h - 1)
+        rows: set[int] = set()  # the region's own rects: two far-apart rows are not a block
+        for part in event.region():  # type: ignore[attr-defined]  # PySide6 iterates a QRegion
+            first = max(0, part.top() // self._row_h - 1)
+            last = min(self.window_.rows - 1, part.bottom() // self._row_h - 1)
+            rows.update(range(first, last + 1))
         pending = self._pending
-        for row in range(first, last + 1):
+        for row in sorted(rows):
             if feed is None or self.window_.centre is None:
                 painter.fillRect(self._row_rect(row), GRID_BG)
                 continue
