@@ -105,3 +105,7 @@ async def test_a_marketable_click_fills_and_the_position_shows(es_panel: DomPane
     if panel.confirm_bar.isVisibleTo(panel):
         panel.confirm_bar.send.click()
     await wait_until(lambda: feed.position == 0, 15, "flatten did not close the position")
+    assert not panel.notice.isVisibleTo(panel)
+    panel.order_bar.flatten.click()  # flat: nothing to send, and it says so
+    assert panel.notice.isVisibleTo(panel) and panel.notice.text() == "No position to flatten"
+    assert not panel.confirm_bar.isVisibleTo(panel)

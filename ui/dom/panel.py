@@ -44,8 +44,9 @@ class DomPanel(QWidget):
         self.confirm_bar = ConfirmBar(self.trading, self)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
-        self.trading.notice.connect(self.notice.setText)
-        self.trading.confirmNeeded.connect(lambda _text: self.notice.clear())
+        self.notice.hide()  # shown while it says why a click was refused
+        self.trading.notice.connect(self._show_notice)
+        self.trading.confirmNeeded.connect(lambda _text: self.notice.hide())
         self.ladder.cellClicked.connect(self._on_cell_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -104,6 +105,10 @@ class DomPanel(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
 
     def _enable_trading(self, on: bool) -> None:
         """Trading controls act on the shown contract: none shown, none offered."""
