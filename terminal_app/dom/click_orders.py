@@ -46,6 +46,14 @@ def click_intent(
     return OrderIntent(side, quantity, OrderType.LMT, limit_price=price, bracket=exits)
 
 
+def market_intent(
+    is_buy: bool, quantity: Decimal, bracket: BracketTicks | None = None
+) -> OrderIntent:
+    side = Side.BUY if is_buy else Side.SELL
+    exits = bracket.bracket() if bracket is not None else None
+    return OrderIntent(side, quantity, OrderType.MKT, bracket=exits)
+
+
 def flatten_intent(position: Decimal) -> OrderIntent | None:
     """A market order that closes `position`; None when flat."""
     if not position:

@@ -89,6 +89,25 @@ async def test_clicks_in_each_column_place_and_cancel_the_right_orders(
 
 
 @pytest.mark.asyncio
+async def test_keys_buy_at_the_bid_and_sell_at_market_after_asking(es_panel: DomPanel) -> None:
+    panel = es_panel
+    feed = panel.feed
+    assert feed is not None
+    QTest.keyClick(panel.ladder, Qt.Key.Key_B)
+    assert panel.confirm_bar.isVisibleTo(panel) and panel.trading.pending is not None
+    pending = panel.trading.pending
+    assert (pending.side.value, pending.order_type.value) == ("BUY", "LMT")
+    assert pending.limit_price == Decimal(feed.grid.text(feed.book.best_bid or 0))
+    QTest.keyClick(panel.ladder, Qt.Key.Key_Escape)  # dropped: nothing sent
+    assert not panel.confirm_bar.isVisibleTo(panel) and panel.trading.pending is None
+    QTest.keyClick(panel.ladder, Qt.Key.Key_S, Qt.KeyboardModifier.ShiftModifier)
+    pending = panel.trading.pending
+    assert pending is not None and (pending.side.value, pending.order_type.value) == ("SELL", "MKT")
+    panel.confirm_bar.cancel.click()
+    assert _working(panel) == []  # "Don't send" sent nothing
+
+
+@pytest.mark.asyncio
 async def test_a_marketable_click_fills_and_the_position_shows(es_panel: DomPanel) -> None:
     panel = es_panel
     feed = panel.feed

@@ -5,8 +5,9 @@ contract's depth and tick-by-tick lines through a `DomFeed` until it shows anoth
 Click-trading (see `ui.dom.trading`): left-click in the bid or buy column buys a limit at
 that price, in the ask or sell column sells; Ctrl/Shift-click places a stop instead; a
 right-click in a column cancels that side's working orders at that price.
-Keys: Space or C recentres on the inside market; 1–4 pick the quantity presets; Esc drops a
-click waiting for confirmation.
+Keys: B buys at the bid, S sells at the ask, Shift+B / Shift+S at market; Space or C recentres
+on the inside market; 1–4 pick the quantity presets; Esc drops an order waiting for
+confirmation. Each goes the same way as a click (asks unless one-click is on).
 """
 
 from __future__ import annotations
@@ -99,6 +100,12 @@ class DomPanel(QWidget):
             self.ladder.recentre()
         elif key in PRESET_KEYS:
             self.order_bar.preset(PRESET_KEYS[Qt.Key(key)])
+        elif key in (Qt.Key.Key_B, Qt.Key.Key_S) and self._feed is not None:
+            is_buy = key == Qt.Key.Key_B
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.trading.at_market(is_buy)
+            else:
+                self.trading.at_inside(is_buy)
         elif key == Qt.Key.Key_Escape:
             self.trading.dismiss()
         else:

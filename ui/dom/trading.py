@@ -13,7 +13,12 @@ from decimal import Decimal
 from ib_async import Trade
 from PySide6.QtCore import QObject, Signal
 
-from terminal_app.dom.click_orders import BracketTicks, click_intent, flatten_intent
+from terminal_app.dom.click_orders import (
+    BracketTicks,
+    click_intent,
+    flatten_intent,
+    market_intent,
+)
 from terminal_app.dom.feed import DomFeed
 from terminal_app.orders import NeedsConfirmation, OrderService
 from terminal_app.orders.intent import OrderIntent
@@ -40,6 +45,19 @@ class LadderTrading(QObject):
             return
         price = Decimal(feed.grid.text(index))
         self._start(click_intent(is_buy, price, self.quantity, stop, self.bracket))
+
+    def at_inside(self, is_buy: bool) -> None:
+        """Keyboard: buy at the best bid, sell at the best ask (limits)."""
+        book = self.feed.book if self.feed is not None else None
+        index = None if book is None else book.best_bid if is_buy else book.best_ask
+        if index is None:
+            self.notice.emit("No inside market to price from")
+            return
+        self.click(is_buy, index, stop=False)
+
+    def at_market(self, is_buy: bool) -> None:
+        if self.feed is not None:
+            self._start(market_intent(is_buy, self.quantity, self.bracket))
 
     def flatten(self) -> None:
         feed = self.feed
