@@ -13,7 +13,6 @@ from terminal_app.session import (
 )
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
-from tests.panel_hosting import hosted_panel
 from tests.waiting import wait_until
 from ui.panel import PanelContext
 from ui.row_actions import RowAction
@@ -23,8 +22,17 @@ from ui.watchlist.panel import WatchlistPanel
 
 @pytest_asyncio.fixture
 async def panel(qapp: QApplication, sim_session: BrokerSession) -> AsyncIterator[WatchlistPanel]:
-    async with hosted_panel(WatchlistPanel, sim_session, (900, 400)) as widget:
+    tasks = TaskOwner("watchlist-test")
+    widget = WatchlistPanel(PanelContext(sim_session, LinkGroups(), tasks))
+    widget.resize(900, 400)
+    widget.show()
+    try:
         yield widget
+    finally:
+        widget.release_panel()  # what the dock manager does when a panel is removed
+        await tasks.cancel_all()
+        widget.close()
+        widget.deleteLater()
 
 
 def _cell(panel: WatchlistPanel, row: int, key: str, tab: int = 0) -> str:
