@@ -6,6 +6,7 @@ View → New panel menu and into the first-run default workspace (see `resources
 from ui.blotter.panel import BlotterPanel
 from ui.chart.panel import ChartPanel
 from ui.docks import PanelKind
+from ui.dom.panel import DomPanel
 from ui.messages_dock import MessagesPanel
 from ui.order_ticket.panel import OrderTicketPanel
 from ui.row_actions import OpenOffer, TargetOffer
@@ -45,6 +46,9 @@ def builtin_kinds() -> list[PanelKind]:
             offers=(OpenOffer("Trade…"),),
         ),
         PanelKind("blotter", "Orders", BlotterPanel, area="left", shortcut="Ctrl+Shift+O"),
+        PanelKind(
+            "dom", "DOM Ladder", DomPanel, default_link="red", offers=(OpenOffer("Open DOM"),)
+        ),
         PanelKind(
             "messages",
             "Messages",

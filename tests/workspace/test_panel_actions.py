@@ -83,12 +83,19 @@ async def test_open_offer_appears_with_its_kind_and_opens_or_raises_a_panel_on_t
     window: MainWindow,
 ) -> None:
     watchlist = await _watchlist(window, "AAPL MSFT")
-    # Only the built-in kinds' offers (chart, order ticket) until "sym" is registered.
-    assert _texts(_menu(watchlist, 0)) == ["Open chart", "Trade…", "Remove", "Paste symbols"]
+    # Only the built-in kinds' offers (chart, order ticket, DOM) until "sym" is registered.
+    assert _texts(_menu(watchlist, 0)) == [
+        "Open chart",
+        "Trade…",
+        "Open DOM",
+        "Remove",
+        "Paste symbols",
+    ]
     window.docks.register_kind(symbol_kind("sym", offers=OFFERS))
     assert _texts(_menu(watchlist, 0)) == [
         "Open chart",
         "Trade…",
+        "Open DOM",
         "Open sym",
         "Remove",
         "Paste symbols",
@@ -145,6 +152,7 @@ async def test_target_offer_lasts_while_a_panel_of_its_kind_is_open(window: Main
     assert keys == [
         "chart:Open chart",
         "order_ticket:Trade…",
+        "dom:Open DOM",
         "sym:Open sym",
         "watchlist:Add to watchlist",
     ]
@@ -157,11 +165,17 @@ async def test_add_to_watchlist_offers_every_other_list_and_no_dead_entries(
     first = await _watchlist(window, "AAPL")
     tab = first.lists()[0]
     # its only list is its own: nothing to add to
-    assert _texts(_menu(first, 0)) == ["Open chart", "Trade…", "Remove", "Paste symbols"]
+    assert _texts(_menu(first, 0)) == [
+        "Open chart",
+        "Trade…",
+        "Open DOM",
+        "Remove",
+        "Paste symbols",
+    ]
     assert _texts(first.row_menu(tab, QModelIndex())) == ["Paste symbols"]  # below the rows
 
     tech = first.add_list("Tech")
-    assert _texts(_menu(first, 0, tab))[:3] == ["Open chart", "Trade…", "Add to watchlist"]
+    assert _texts(_menu(first, 0, tab))[3] == "Add to watchlist"
     assert _submenu(_menu(first, 0, tab), "Add to watchlist") == ["Tech"]
 
     second = await _watchlist(window, "MSFT")

@@ -1,0 +1,261 @@
+"""The ladder itself: one widget painting a fixed grid of price rows.
+
+Per the painting rules, feed changes only mark rows dirty; a frame (at most one per display
+frame, none while idle) turns the dirty rows whose texts or marks really changed into one
+`update(region)`, and `paintEvent` draws just those rows with cached `QStaticText`. The window
+follows the inside market unless the mouse is pressed (`LadderWindow.held`).
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+    QResizeEvent,
+    QStaticText,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from terminal_app.dom.feed import DomFeed
+from terminal_app.dom.window import LadderWindow
+from ui.dom.cells import TITLES, WIDTHS, Col, row_texts
+from ui.live_table.frames import FrameScheduler
+
+PADDING = 4
+STOP_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+_CACHE_LIMIT = 4096
+BID_BG = QColor(28, 52, 92)
+ASK_BG = QColor(92, 30, 34)
+BEST_BID_BG = QColor(40, 90, 170)
+BEST_ASK_BG = QColor(170, 46, 52)
+LAST_BG = QColor(150, 130, 20)
+VOLUME_BAR = QColor(70, 110, 70)
+GRID_BG = QColor(22, 22, 26)
+HEADER_BG = QColor(40, 40, 46)
+TEXT = QColor(225, 225, 225)
+SPREAD_BG = QColor(34, 34, 40)
+
+Marks = tuple[bool, bool, bool, int]  # best bid, best ask, last trade, volume bar px
+
+
+class LadderView(QWidget):
+    rowPainted = Signal(int, float)  # tick index, seconds since its change arrived (benchmark)
+    cellClicked = Signal(int, int, bool, bool)  # column, tick index, right button, stop modifier
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumWidth(360)
+        self.window_ = LadderWindow()
+        self.feed: DomFeed | None = None
+        self._metrics = QFontMetrics(self.font())
+        self._row_h = self._metrics.height() + 4
+        self._texts: dict[str, tuple[QStaticText, int]] = {}  # text -> layout, width
+        self._pressed: tuple[Col, int] | None = None  # the cell under a pressed button
+        self._pending: dict[int, float] = {}  # row -> when its change arrived
+        self._bars_scale = 0.0  # the largest volume the bars were drawn against
+        self._shown: dict[int, tuple[tuple[str, ...], Marks]] = {}  # row -> what it shows
+        self._dirty: dict[int, float] = {}  # tick index -> when it first changed
+        self._all_dirty = True
+        self._frames = FrameScheduler(self._frame, self)
+        self.paint_seconds = 0.0
+
+    # ----------------------------------------------------------------- feed
+    def set_feed(self, feed: DomFeed | None) -> None:
+        if self.feed is not None:
+            self.feed.changed.disconnect(self.mark)
+        self.feed = feed
+        self.window_.centre = None
+        if feed is not None:
+            feed.changed.connect(self.mark)
+        self._invalidate()
+
+    def mark(self, indices: set[int]) -> None:
+        now = time.perf_counter()
+        for index in indices:
+            self._dirty.setdefault(index, now)
+        self._frames.request()
+
+    def recentre(self) -> None:
+        book = self.feed.book if self.feed is not None else None
+        if book is not None and self.window_.recentre(book.best_bid, book.best_ask):
+            self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._all_dirty = True
+        self._frames.request()
+
+    # ---------------------------------------------------------------- frame
+    def _frame(self) -> None:
+        self._frames.ran()
+        feed = self.feed
+        if feed is None:
+            self.update()
+            return
+        window = self.window_
+        moved = window.follow(feed.book.best_bid, feed.book.best_ask)
+        dirty, self._dirty = self._dirty, {}
+        rescaled = feed.book.volume.largest > 1.1 * self._bars_scale
+        if moved or rescaled or self._all_dirty:
+            self._bars_scale = feed.book.volume.largest
+            self._all_dirty = False
+            self._pending = dict.fromkeys(range(window.rows), time.perf_counter())
+            self.update()
+            return
+        # Marks move with the inside market and the last trade: recheck every row in range.
+        region = QRegion()
+        pending: dict[int, float] = {}
+        for index, since in dirty.items():
+            row = window.row_of(index)
+            if row is not None and self._content(feed, index) != self._shown.get(row):
+                pending[row] = since
+                region += self._row_rect(row)
+        self._pending = pending
+        if pending:
+            self.update(region)
+
+    def _content(self, feed: DomFeed, index: int) -> tuple[tuple[str, ...], Marks]:
+        book = feed.book
+        largest = book.volume.largest
+        volume = book.volume.get(index)
+        bar = int(self._col_width(Col.VOLUME) * volume / largest) if largest else 0
+        marks = (index == book.best_bid, index == book.best_ask, index == book.last_index, bar)
+        return row_texts(feed, index), marks
+
+    # ------------------------------------------------------------- geometry
+    def _col_width(self, col: int) -> int:
+        return int(self.width() * WIDTHS[col] / sum(WIDTHS))
+
+    def _col_x(self, col: int) -> int:
+        return int(self.width() * sum(WIDTHS[:col]) / sum(WIDTHS))
+
+    def _cell(self, col: int, y: int) -> QRect:
+        return QRect(self._col_x(col), y, self._col_width(col), self._row_h - 1)
+
+    def _row_rect(self, row: int) -> QRect:
+        return QRect(0, self._row_h * (row + 1), self.width(), self._row_h)
+
+    def row_at(self, y: int) -> int | None:
+        row = y // self._row_h - 1
+        return row if 0 <= row < self.window_.rows else None
+
+    def column_at(self, x: int) -> Col:
+        col = 0
+        while col < len(WIDTHS) - 1 and x >= self._col_x(col + 1):
+            col += 1
+        return Col(col)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.window_.resize(max(3, self.height() // self._row_h - 1))
+        self._invalidate()
+        super().resizeEvent(event)
+
+    # ---------------------------------------------------------------- mouse
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.window_.held = True
+        self._pressed = self._cell_at(event)
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click is a press and release on one cell; the window did not move in between."""
+        pressed, self._pressed = self._pressed, None
+        self.window_.held = False
+        cell = self._cell_at(event)
+        if cell is not None and cell == pressed:
+            col, index = cell
+            right = event.button() == Qt.MouseButton.RightButton
+            stop = bool(event.modifiers() & STOP_MODIFIERS)
+            self.cellClicked.emit(int(col), index, right, stop)
+        event.accept()
+
+    def _cell_at(self, event: QMouseEvent) -> tuple[Col, int] | None:
+        row = self.row_at(int(event.position().y()))
+        if row is None or self.window_.centre is None:
+            return None
+        return self.column_at(int(event.position().x())), self.window_.index_at(row)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() // 120
+        if steps and self.window_.centre is not None and not self.window_.held:
+            self.window_.scroll(steps * 3)
+            self._invalidate()
+        event.accept()
+
+    # ---------------------------------------------------------------- paint
+    def paintEvent(self, event: QPaintEvent) -> None:
+        started = time.perf_counter()
+        painter = QPainter(self)
+        painter.setPen(TEXT)
+        rect = event.rect()
+        if rect.top() < self._row_h:
+            self._paint_header(painter)
+        feed = self.feed
+        rows: set[int] = set()  # the region's own rects: two far-apart rows are not a block
+        for part in event.region():  # type: ignore[attr-defined]  # PySide6 iterates a QRegion
+            first = max(0, part.top() // self._row_h - 1)
+            last = min(self.window_.rows - 1, part.bottom() // self._row_h - 1)
+            rows.update(range(first, last + 1))
+        pending = self._pending
+        for row in sorted(rows):
+            if feed is None or self.window_.centre is None:
+                painter.fillRect(self._row_rect(row), GRID_BG)
+                continue
+            index = self.window_.index_at(row)
+            content = self._content(feed, index)
+            self._shown[row] = content
+            self._paint_row(painter, row, content)
+            since = pending.pop(row, None)
+            if since is not None:
+                self.rowPainted.emit(index, started - since)
+        below = self._row_h * (self.window_.rows + 1)
+        if rect.bottom() >= below:
+            painter.fillRect(QRect(0, below, self.width(), self.height() - below), GRID_BG)
+        painter.end()
+        self.paint_seconds = time.perf_counter() - started
+        self._frames.note_paint(self.paint_seconds)
+
+    def _paint_header(self, painter: QPainter) -> None:
+        painter.fillRect(QRect(0, 0, self.width(), self._row_h), HEADER_BG)
+        for col, title in enumerate(TITLES):
+            self._text(painter, col, 0, title)
+
+    def _paint_row(
+        self, painter: QPainter, row: int, content: tuple[tuple[str, ...], Marks]
+    ) -> None:
+        texts, (best_bid, best_ask, last, bar) = content
+        y = self._row_h * (row + 1)
+        h = self._row_h
+        painter.fillRect(QRect(0, y, self.width(), h), GRID_BG)
+        if texts[Col.BID]:
+            bid_bg = BEST_BID_BG if best_bid else BID_BG
+            painter.fillRect(self._cell(Col.BID, y), bid_bg)
+        if texts[Col.ASK]:
+            painter.fillRect(self._cell(Col.ASK, y), BEST_ASK_BG if best_ask else ASK_BG)
+        price_bg = LAST_BG if last else SPREAD_BG
+        painter.fillRect(self._cell(Col.PRICE, y), price_bg)
+        if bar:
+            painter.fillRect(QRect(self._col_x(Col.VOLUME), y + 2, bar, h - 4), VOLUME_BAR)
+        for col, text in enumerate(texts):
+            if text:
+                self._text(painter, col, y, text)
+
+    def _text(self, painter: QPainter, col: int, y: int, text: str) -> None:
+        cached = self._texts.get(text)
+        if cached is None:
+            if len(self._texts) > _CACHE_LIMIT:
+                self._texts.clear()
+            static = QStaticText(text)
+            static.prepare(font=self.font())
+            cached = self._texts[text] = (static, self._metrics.horizontalAdvance(text))
+        static, width = cached
+        x = self._col_x(col) + self._col_width(col) - width - PADDING
+        painter.drawStaticText(x, y + 2, static)
