@@ -6,6 +6,7 @@ View → New panel menu and into the first-run default workspace (see `resources
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
 from ui.order_ticket.panel import OrderTicketPanel
+from ui.portfolio.panel import PortfolioPanel
 from ui.row_actions import OpenOffer, TargetOffer
 from ui.watchlist.panel import WatchlistPanel
 
@@ -31,6 +32,14 @@ def builtin_kinds() -> list[PanelKind]:
             shortcut="Ctrl+Shift+T",
             default_link="red",
             offers=(OpenOffer("Trade…"),),
+        ),
+        PanelKind(
+            "portfolio",
+            "Portfolio",
+            PortfolioPanel,
+            area="bottom",
+            shortcut="Ctrl+Shift+P",
+            default_link="red",
         ),
         PanelKind(
             "messages",
