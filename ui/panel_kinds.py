@@ -3,6 +3,7 @@ View → New panel menu and into the first-run default workspace (see `resources
 `offers` put it into other panels' row menus (a chart kind: `offers=(OpenOffer("Open chart"),)`).
 """
 
+from ui.account.panel import AccountPanel
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
 from ui.order_ticket.panel import OrderTicketPanel
@@ -41,6 +42,7 @@ def builtin_kinds() -> list[PanelKind]:
             shortcut="Ctrl+Shift+P",
             default_link="red",
         ),
+        PanelKind("account", "Account", AccountPanel, area="bottom", shortcut="Ctrl+Shift+A"),
         PanelKind(
             "messages",
             "Messages",
