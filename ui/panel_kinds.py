@@ -7,6 +7,7 @@ from ui.account.panel import AccountPanel
 from ui.docks import PanelKind
 from ui.messages_dock import MessagesPanel
 from ui.order_ticket.panel import OrderTicketPanel
+from ui.pnl.panel import PnlPanel
 from ui.portfolio.panel import PortfolioPanel
 from ui.row_actions import OpenOffer, TargetOffer
 from ui.watchlist.panel import WatchlistPanel
@@ -43,6 +44,7 @@ def builtin_kinds() -> list[PanelKind]:
             default_link="red",
         ),
         PanelKind("account", "Account", AccountPanel, area="bottom", shortcut="Ctrl+Shift+A"),
+        PanelKind("pnl", "PnL", PnlPanel, area="bottom", shortcut="Ctrl+Shift+L"),
         PanelKind(
             "messages",
             "Messages",
