@@ -26,6 +26,12 @@ async def _trade(desk: Desk, contract: Contract, side: Side, quantity: int) -> T
     return trade
 
 
+async def _hold(panel: PortfolioPanel, desk: Desk, contract: Contract, quantity: int) -> None:
+    """Trade to `quantity` (from flat) and wait for the dock's row."""
+    await _trade(desk, contract, Side.BUY if quantity > 0 else Side.SELL, abs(quantity))
+    await wait_until(lambda: _has(panel, contract.conId, quantity), 10)
+
+
 def _holding(panel: PortfolioPanel, con_id: int) -> Holding:
     for row in panel.model.holding_rows():
         if row.holding is not None and row.holding.contract.conId == con_id:
@@ -58,8 +64,7 @@ async def test_rows_totals_and_pnl_match_the_ledger_through_a_round_trip(
     panel: PortfolioPanel, desk: Desk, fast_gateway: SimulatedGateway
 ) -> None:
     con_id = desk.aapl.conId
-    await _trade(desk, desk.aapl, Side.BUY, 10)
-    await wait_until(lambda: _has(panel, con_id, 10), 10)
+    await _hold(panel, desk, desk.aapl, 10)
     holding = _holding(panel, con_id)
     ledger = fast_gateway.ledger
     (item,) = [p for p in ledger.portfolio() if p.contract.conId == con_id]
@@ -89,8 +94,7 @@ async def test_close_position_sends_the_opposite_order_after_confirming(
     panel: PortfolioPanel, desk: Desk, fast_gateway: SimulatedGateway
 ) -> None:
     con_id = desk.aapl.conId
-    await _trade(desk, desk.aapl, Side.BUY, 7)
-    await wait_until(lambda: _has(panel, con_id, 7), 10)
+    await _hold(panel, desk, desk.aapl, 7)
     menu = panel.row_menu(panel.model.index(0, 0))
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
     assert texts[0] == "Close position…"
@@ -142,8 +146,7 @@ def holding_account(panel: PortfolioPanel) -> str:
 
 @pytest.mark.asyncio
 async def test_disconnected_marks_values_stale(panel: PortfolioPanel, desk: Desk) -> None:
-    await _trade(desk, desk.aapl, Side.BUY, 3)
-    await wait_until(lambda: _has(panel, desk.aapl.conId, 3), 10)
+    await _hold(panel, desk, desk.aapl, 3)
     assert not panel.model.stale
     await desk.session.close_connection()
     await wait_until(lambda: panel.model.stale, 5)

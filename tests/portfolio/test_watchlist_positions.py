@@ -10,27 +10,17 @@ from PySide6.QtWidgets import QApplication
 
 from terminal_app.orders.intent import OrderIntent, OrderType, Side
 from terminal_app.portfolio import portfolio_book
-from terminal_app.tasks import TaskOwner
-from terminal_app.workspace.link_groups import LinkGroups
 from tests.orders.conftest import Desk
+from tests.portfolio.conftest import hosted
 from tests.waiting import wait_until
-from ui.panel import PanelContext
 from ui.watchlist.columns import COLUMN_INDEX
 from ui.watchlist.panel import WatchlistPanel
 
 
 @pytest_asyncio.fixture
 async def watchlist(qapp: QApplication, desk: Desk) -> AsyncIterator[WatchlistPanel]:
-    tasks = TaskOwner("watchlist-positions-test")
-    widget = WatchlistPanel(PanelContext(desk.session, LinkGroups(), tasks))
-    widget.show()
-    try:
+    async with hosted(desk, WatchlistPanel) as widget:
         yield widget
-    finally:
-        widget.release_panel()
-        await tasks.cancel_all()
-        widget.close()
-        widget.deleteLater()
 
 
 @pytest.mark.asyncio
