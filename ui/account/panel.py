@@ -16,6 +16,9 @@ class AccountPanel(QWidget):
         self._session = ctx.session
         self.model = AccountModel(ctx.session, self)
         self.view = LiveTableView(self.model, self)
+        header = self.view.horizontalHeader()
+        for column, width in ((1, 190), (2, 64), (3, 140)):  # labels and BASE totals fit
+            header.resizeSection(column, width)
         self.status = QLabel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

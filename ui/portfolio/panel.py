@@ -23,6 +23,7 @@ from terminal_app.portfolio.flatten import plan_close, send
 from terminal_app.session import OrderRefused, Phase
 from ui.live_table.view import LiveTableView
 from ui.panel import PanelContext
+from ui.portfolio.columns import COLUMN_INDEX
 from ui.portfolio.confirm import confirm_plan
 from ui.portfolio.model import ALL_ACCOUNTS, PortfolioModel
 from ui.row_actions import add_row_actions
@@ -39,6 +40,9 @@ class PortfolioPanel(QWidget):
         self._service = order_service(ctx.session)
         self.model = PortfolioModel(self._book, self._session, self)
         self.view = LiveTableView(self.model, self)
+        header = self.view.horizontalHeader()
+        for key, width in (("account", 96), ("market_value", 104), ("unrealized", 90)):
+            header.resizeSection(COLUMN_INDEX[key], width)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_row_menu)
         self.view.selectionModel().currentRowChanged.connect(self._row_selected)
