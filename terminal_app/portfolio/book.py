@@ -3,8 +3,8 @@ and portfolio events (never polled).
 
 TWS refreshes `updatePortfolio` only every few minutes, so a holding's P&L, value and price come
 from its `reqPnLSingle` line as soon as that streams; the portfolio update fills in until then
-(and carries the average cost). A holding that was closed today stays, at position 0, so its
-realized P&L still shows, as TWS does.
+(and carries the average cost). A holding that was closed today stays, at position 0, with its
+line, so its realized P&L still shows and moves, as TWS does.
 """
 
 import math
@@ -37,10 +37,6 @@ class Holding:
     realized: float | None = None
     daily: float | None = None
     line: PnLHandle | None = field(default=None, repr=False)
-
-    @property
-    def key(self) -> Key:
-        return self.account, self.contract.conId
 
     @property
     def multiplier(self) -> float:
@@ -84,12 +80,6 @@ class PortfolioBook(QObject):
         ]
         return sum(values) if values else None
 
-    def release(self) -> None:
-        for holding in self._holdings.values():
-            if holding.line is not None:
-                holding.line.release()
-                holding.line = None
-
     # -- ib_async events ----------------------------------------------------------------------
 
     def _resync(self) -> None:
@@ -125,16 +115,15 @@ class PortfolioBook(QObject):
         self._follow(holding)
 
     def _follow(self, holding: Holding) -> None:
-        """Hold a PnLSingle line while the position is open; announce the change."""
+        """Hold a PnLSingle line from the first open position on: kept when the position goes
+        flat, so the day's realized P&L (commissions included) keeps coming live."""
         if holding.position and holding.line is None and holding.contract.conId:
             line = holding.line = self._session.pnl_single(holding.contract.conId, holding.account)
             line.updated.connect(lambda _value, h=holding: self._on_pnl(h))
             if isinstance(line.pnl, PnLSingle):
                 self._apply_pnl(holding, line.pnl)
-        elif not holding.position and holding.line is not None:
-            holding.line.release()
-            holding.line = None
-            holding.market_value = holding.unrealized = 0.0  # realized and daily P&L stay
+        if not holding.position:
+            holding.market_value = holding.unrealized = 0.0
         self.changed.emit(holding)
 
     def _on_pnl(self, holding: Holding) -> None:
