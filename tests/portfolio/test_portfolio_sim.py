@@ -9,13 +9,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from terminal_app.orders.intent import OrderIntent, OrderType, Side
 from terminal_app.portfolio import Holding
+from terminal_app.portfolio.flatten import CANCEL_ALL_LINE
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.orders.conftest import Desk
 from tests.session import wiretap as wire
 from tests.waiting import wait_until
 from ui.live_table.model import LEVEL_SHIFT
-from ui.portfolio.columns import COLUMN_INDEX
+from ui.portfolio.columns import COLUMN_INDEX, PortfolioRow
 from ui.portfolio.panel import PortfolioPanel
+from ui.row_actions import RowAction
 
 
 async def _trade(desk: Desk, contract: Contract, side: Side, quantity: int) -> Trade:
@@ -46,6 +48,10 @@ def _has(panel: PortfolioPanel, con_id: int, position: float) -> bool:
         and r.holding.position == position
         for r in panel.model.holding_rows()
     )
+
+
+def rows(panel: PortfolioPanel) -> list[PortfolioRow]:
+    return panel.model.holding_rows()
 
 
 def _cell(panel: PortfolioPanel, row: int, key: str) -> str:
@@ -100,7 +106,10 @@ async def test_close_position_sends_the_opposite_order_after_confirming(
     await _hold(panel, desk, desk.aapl, 7)
     menu = panel.row_menu(panel.model.index(0, 0))
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert texts[0] == "Close position…"
+    assert texts == ["Close position…", "Flatten all…"]  # no other panel offers anything yet
+    panel._ctx.actions.register(RowAction("chart", "Open chart", lambda c: None))
+    offered = [a.text() for a in panel.row_menu(panel.model.index(0, 0)).actions()]
+    assert "Open chart" in offered
     before = desk.tap.count(wire.PLACE_ORDER)
     menu.actions()[0].trigger()
     box = panel.confirmation
@@ -141,6 +150,17 @@ async def test_flatten_all_leaves_no_position_and_sends_nothing_else(
     assert desk.tap.count(wire.PLACE_ORDER) == placed + 2
     assert desk.tap.count(wire.CANCEL_ORDER) == cancels
     assert resting.orderStatus.status == "Submitted"  # flatten cancels nothing
+
+    await wait_until(lambda: all(r.holding and not r.holding.position for r in rows(panel)), 10)
+    panel.flatten(cancel_all=True)  # now flat: only the cancel is listed, and only it goes
+    box = panel.confirmation
+    assert box is not None
+    assert [line for line in box.text().splitlines() if line.startswith("• ")] == [
+        f"• {CANCEL_ALL_LINE}"
+    ]
+    _accept(panel)
+    await wait_until(lambda: resting.orderStatus.status == "Cancelled", 10)
+    assert desk.tap.count(wire.PLACE_ORDER) == placed + 2
 
 
 def holding_account(panel: PortfolioPanel) -> str:
