@@ -24,14 +24,14 @@ async def _trade(desk: Desk, contract: Contract, side: Side, quantity: int) -> T
     quote = await desk.live_quote()
     intent = OrderIntent(side, Decimal(quantity), OrderType.MKT)
     (trade,) = desk.service.submit(contract, intent, quote, confirmed=True)
-    await wait_until(lambda: trade.orderStatus.status == "Filled", 10)
+    await wait_until(lambda: trade.orderStatus.status == "Filled", 20)
     return trade
 
 
 async def _hold(panel: PortfolioPanel, desk: Desk, contract: Contract, quantity: int) -> None:
     """Trade to `quantity` (from flat) and wait for the dock's row."""
     await _trade(desk, contract, Side.BUY if quantity > 0 else Side.SELL, abs(quantity))
-    await wait_until(lambda: _has(panel, contract.conId, quantity), 10)
+    await wait_until(lambda: _has(panel, contract.conId, quantity), 20)
 
 
 def _holding(panel: PortfolioPanel, con_id: int) -> Holding:
@@ -70,11 +70,11 @@ async def test_rows_totals_and_pnl_match_the_ledger_through_a_round_trip(
     panel: PortfolioPanel, desk: Desk, fast_gateway: SimulatedGateway
 ) -> None:
     con_id = desk.aapl.conId
-    await _hold(panel, desk, desk.aapl, 10)
+    await _hold(panel, desk, desk.aapl, 20)
     holding = _holding(panel, con_id)
     ledger = fast_gateway.ledger
     (item,) = [p for p in ledger.portfolio() if p.contract.conId == con_id]
-    await wait_until(lambda: holding.avg_cost == item.averageCost, 10)
+    await wait_until(lambda: holding.avg_cost == item.averageCost, 20)
     await wait_until(lambda: holding.daily is not None, 10, "no daily P&L from reqPnLSingle")
     first = holding.daily
     await wait_until(lambda: holding.daily != first, 15, "daily P&L does not follow the market")
@@ -87,7 +87,7 @@ async def test_rows_totals_and_pnl_match_the_ledger_through_a_round_trip(
     )
 
     await _trade(desk, desk.aapl, Side.SELL, 10)  # the round trip: realized P&L, commissions
-    await wait_until(lambda: holding.position == 0, 10)
+    await wait_until(lambda: holding.position == 0, 20)
     await wait_until(  # the ledger's figure moves once more when the commission is booked
         lambda: holding.realized == pytest.approx(ledger.pnl_single(con_id).realizedPnL, abs=0.01),
         10,
@@ -116,7 +116,7 @@ async def test_close_position_sends_the_opposite_order_after_confirming(
     assert box is not None and "SELL 7 AAPL MKT" in box.text()
     assert desk.tap.count(wire.PLACE_ORDER) == before  # nothing goes before OK
     _accept(panel)
-    await wait_until(lambda: fast_gateway.ledger.position(con_id) == 0, 10)
+    await wait_until(lambda: fast_gateway.ledger.position(con_id) == 0, 20)
     assert desk.tap.count(wire.PLACE_ORDER) == before + 1
 
 
@@ -125,14 +125,14 @@ async def test_flatten_all_leaves_no_position_and_sends_nothing_else(
     panel: PortfolioPanel, desk: Desk, fast_gateway: SimulatedGateway
 ) -> None:
     msft = await desk.session.qualify(Stock("MSFT", "SMART", "USD"))
-    await _trade(desk, desk.aapl, Side.BUY, 10)
+    await _trade(desk, desk.aapl, Side.BUY, 20)
     await _trade(desk, msft, Side.SELL, 5)
     quote = await desk.live_quote()
     assert quote.bid is not None
     resting_intent = OrderIntent(Side.BUY, Decimal(1), OrderType.LMT, limit_price=quote.bid - 20)
     (resting,) = desk.service.submit(desk.aapl, resting_intent, quote, confirmed=True)
-    await wait_until(lambda: _has(panel, msft.conId, -5) and _has(panel, desk.aapl.conId, 10), 10)
-    await wait_until(lambda: resting.orderStatus.status == "Submitted", 10)
+    await wait_until(lambda: _has(panel, msft.conId, -5) and _has(panel, desk.aapl.conId, 10), 20)
+    await wait_until(lambda: resting.orderStatus.status == "Submitted", 20)
     placed, cancels = desk.tap.count(wire.PLACE_ORDER), desk.tap.count(wire.CANCEL_ORDER)
 
     panel.flatten(cancel_all=False)
@@ -146,12 +146,12 @@ async def test_flatten_all_leaves_no_position_and_sends_nothing_else(
         ]
     )
     _accept(panel)
-    await wait_until(lambda: not fast_gateway.ledger.holdings(), 10)
+    await wait_until(lambda: not fast_gateway.ledger.holdings(), 20)
     assert desk.tap.count(wire.PLACE_ORDER) == placed + 2
     assert desk.tap.count(wire.CANCEL_ORDER) == cancels
     assert resting.orderStatus.status == "Submitted"  # flatten cancels nothing
 
-    await wait_until(lambda: all(r.holding and not r.holding.position for r in rows(panel)), 10)
+    await wait_until(lambda: all(r.holding and not r.holding.position for r in rows(panel)), 20)
     panel.flatten(cancel_all=True)  # now flat: only the cancel is listed, and only it goes
     box = panel.confirmation
     assert box is not None
@@ -159,7 +159,7 @@ async def test_flatten_all_leaves_no_position_and_sends_nothing_else(
         f"• {CANCEL_ALL_LINE}"
     ]
     _accept(panel)
-    await wait_until(lambda: resting.orderStatus.status == "Cancelled", 10)
+    await wait_until(lambda: resting.orderStatus.status == "Cancelled", 20)
     assert desk.tap.count(wire.PLACE_ORDER) == placed + 2
 
 
