@@ -70,7 +70,7 @@ async def test_rows_totals_and_pnl_match_the_ledger_through_a_round_trip(
     panel: PortfolioPanel, desk: Desk, fast_gateway: SimulatedGateway
 ) -> None:
     con_id = desk.aapl.conId
-    await _hold(panel, desk, desk.aapl, 20)
+    await _hold(panel, desk, desk.aapl, 10)
     holding = _holding(panel, con_id)
     ledger = fast_gateway.ledger
     (item,) = [p for p in ledger.portfolio() if p.contract.conId == con_id]
@@ -125,7 +125,7 @@ async def test_flatten_all_leaves_no_position_and_sends_nothing_else(
     panel: PortfolioPanel, desk: Desk, fast_gateway: SimulatedGateway
 ) -> None:
     msft = await desk.session.qualify(Stock("MSFT", "SMART", "USD"))
-    await _trade(desk, desk.aapl, Side.BUY, 20)
+    await _trade(desk, desk.aapl, Side.BUY, 10)
     await _trade(desk, msft, Side.SELL, 5)
     quote = await desk.live_quote()
     assert quote.bid is not None
