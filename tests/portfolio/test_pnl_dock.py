@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from terminal_app.orders.intent import OrderIntent, OrderType, Side
-from terminal_app.portfolio.pnl_curve import curve_path, load_curve
+from terminal_app.portfolio.pnl_curve import PnlCurve, curve_path, load_curve
+from terminal_app.session import BrokerSession
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.orders.conftest import Desk
@@ -76,3 +77,19 @@ def test_a_damaged_curve_file_is_kept_and_a_new_curve_starts(tmp_path: Path) -> 
     curve, problem = load_curve(tmp_path, "DU123", day)
     assert curve.times == [] and problem is not None
     assert any(tmp_path.glob("*.bak"))  # the damaged file is kept
+
+
+@pytest.mark.asyncio
+async def test_an_unwritable_folder_is_said_and_the_curve_kept(
+    qapp: QApplication, session: BrokerSession, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    ctx = PanelContext(session, LinkGroups(), TaskOwner("pnl-test"))
+    panel = PnlPanel(ctx, folder=blocker / "pnl")
+    panel.curve = PnlCurve("DU1", date(2026, 12, 3), [1.0], [2.0])
+    panel._unsaved = True
+    panel.release_panel()  # saves: must not raise
+    panel.deleteLater()
+    assert panel.curve.values == [2.0]
+    assert any("cannot be saved" in m.text for m in session.messages)

@@ -41,6 +41,7 @@ class PnlPanel(QWidget):
         self._clock = clock
         self.curve: PnlCurve | None = None
         self._unsaved = False
+        self._save_failed = False
         self.stale = True
         self.labels = {key: QLabel(self) for key in ("daily", "unrealized", "realized")}
         self.status = QLabel(self)
@@ -98,9 +99,17 @@ class PnlPanel(QWidget):
         self.line.setPen(pg.mkPen(UP if daily >= 0 else DOWN, width=2))
 
     def save(self) -> None:
-        if self.curve is not None and self._unsaved:
+        """Write the curve; an unwritable data folder is said once, the curve stays in memory."""
+        if self.curve is None or not self._unsaved:
+            return
+        try:
             self.curve.save(self._folder)
-            self._unsaved = False
+        except OSError as exc:
+            if not self._save_failed:
+                self._session.report_error(f"The P&L curve cannot be saved ({exc}).")
+            self._save_failed = True
+            return
+        self._unsaved = False
 
     def _on_state(self, state: object) -> None:
         self.stale = getattr(state, "phase", None) is not Phase.CONNECTED
