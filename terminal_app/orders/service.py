@@ -125,7 +125,7 @@ class OrderService(QObject):
     def cancel(self, trade: Trade) -> None:
         self._session.cancel_order(trade)
 
-    def cancel_all(self) -> None:
+    def global_cancel(self) -> None:
         """Cancel every working order, from any client (IB's global cancel)."""
         self._check_gate()
         self._session.global_cancel()

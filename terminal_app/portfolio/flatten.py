@@ -51,7 +51,7 @@ def send(service: OrderService, plan: ClosePlan) -> list[Trade]:
     """Send the confirmed plan: the cancel first, then each closing order (OrderRefused if the
     order gate is shut, before anything is sent)."""
     if plan.cancel_all:
-        service.cancel_all()
+        service.global_cancel()
     trades: list[Trade] = []
     for contract, intent in plan.staged:
         trades.extend(service.submit(contract, intent, Quote(), confirmed=True))
