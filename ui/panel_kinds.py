@@ -3,12 +3,15 @@ View → New panel menu and into the first-run default workspace (see `resources
 `offers` put it into other panels' row menus (a chart kind: `offers=(OpenOffer("Open chart"),)`).
 """
 
+from ui.account.panel import AccountPanel
 from ui.blotter.panel import BlotterPanel
 from ui.chart.panel import ChartPanel
 from ui.docks import PanelKind
 from ui.dom.panel import DomPanel
 from ui.messages_dock import MessagesPanel
 from ui.order_ticket.panel import OrderTicketPanel
+from ui.pnl.panel import PnlPanel
+from ui.portfolio.panel import PortfolioPanel
 from ui.row_actions import OpenOffer, TargetOffer
 from ui.watchlist.panel import WatchlistPanel
 
@@ -49,6 +52,16 @@ def builtin_kinds() -> list[PanelKind]:
         PanelKind(
             "dom", "DOM Ladder", DomPanel, default_link="red", offers=(OpenOffer("Open DOM"),)
         ),
+        PanelKind(
+            "portfolio",
+            "Portfolio",
+            PortfolioPanel,
+            area="bottom",
+            shortcut="Ctrl+Shift+P",
+            default_link="red",
+        ),
+        PanelKind("account", "Account", AccountPanel, area="bottom", shortcut="Ctrl+Shift+A"),
+        PanelKind("pnl", "PnL", PnlPanel, area="bottom", shortcut="Ctrl+Shift+L"),
         PanelKind(
             "messages",
             "Messages",

@@ -154,6 +154,11 @@ class OrderService(QObject):
             self._session.cancel_order(trade)
         return len(ours)
 
+    def global_cancel(self) -> None:
+        """Cancel every working order, from any client (IB's global cancel)."""
+        self._check_gate()
+        self._session.global_cancel()
+
     async def what_if(self, contract: Contract, intent: OrderIntent, quote: Quote) -> WhatIf:
         """IB's preview of the entry order (commission, margin change, equity after)."""
         review = self.review(contract, intent, quote)

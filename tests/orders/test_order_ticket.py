@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import pytest_asyncio
+import shiboken6
 from ib_async import Trade
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -41,7 +42,10 @@ async def ticket(desk: Desk, qtbot: QtBot) -> AsyncIterator[OrderTicketPanel]:
     panel.show_contract(desk.aapl)
     await wait_until(lambda: panel.form.limit.decimal() is not None, message="no pre-fill")
     yield panel
-    panel.release_panel()
+    # Seen rarely under a loaded full suite: the panel's C++ side already gone at teardown (cause
+    # not found; the dock manager releases panels before deleting them, so the app is not hit).
+    if shiboken6.isValid(panel.staging):
+        panel.release_panel()
 
 
 def _confirm(panel: OrderTicketPanel) -> ConfirmDialog:

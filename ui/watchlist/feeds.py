@@ -1,13 +1,13 @@
-"""The session lines a watchlist's rows hold: a shared ticker per row, and a daily P&L line for
-as long as the account holds a position in the row's contract."""
+"""The session lines a watchlist's rows hold: a shared ticker per row. Positions and daily P&L
+come from the session's portfolio book, the same source as the portfolio dock."""
 
 from collections.abc import Callable
 
-from ib_async import PnLSingle, Position
 from PySide6.QtCore import QObject
 
+from terminal_app.portfolio import Holding, portfolio_book
 from terminal_app.price_format import is_missing
-from terminal_app.session import BrokerSession, PnLHandle, TickerHandle
+from terminal_app.session import BrokerSession, TickerHandle
 from ui.watchlist.columns import RowData
 from ui.watchlist.model import WatchlistModel
 
@@ -25,18 +25,18 @@ class RowFeeds(QObject):
         self._session = session
         self._models = models
         self._tickers: dict[int, TickerHandle] = {}
-        self._pnls: dict[int, PnLHandle] = {}
-        session.positionChanged.connect(self._on_position)
-        session.synced.connect(self._refresh_positions)
+        self._book = portfolio_book(session)
+        self._book.changed.connect(self._on_holding)
         # Deleted without release_all (e.g. the window went): give the lines back all the same.
-        # The lambda holds the dicts, not `self`, whose wrapper is gone by then.
-        tickers, pnls = self._tickers, self._pnls
-        self.destroyed.connect(lambda *_: _release_handles(tickers, pnls))
+        # The lambda holds the dict, not `self`, whose wrapper is gone by then.
+        tickers = self._tickers
+        self.destroyed.connect(lambda *_: _release_handles(tickers))
 
     def subscribe(self, model: WatchlistModel, row: RowData, generic: str = "") -> None:
         """Hold the row's ticker line, with the generic ticks its list's columns show."""
         self._hold_ticker(model, row, generic)
-        self._apply_position(row, self._position_of(row.contract.conId), model)
+        self._apply_position(row)
+        model.mark_dirty(row)
 
     def widen(self, model: WatchlistModel, rows: list[RowData], generic: str) -> None:
         """A column needing `generic` ticks was shown: the rows' lines are requested again with
@@ -79,12 +79,9 @@ class RowFeeds(QObject):
             handle = self._tickers.pop(id(row), None)
             if handle is not None:
                 handle.release()
-            pnl = self._pnls.pop(id(row), None)
-            if pnl is not None:
-                pnl.release()
 
     def release_all(self) -> None:
-        _release_handles(self._tickers, self._pnls)
+        _release_handles(self._tickers)
 
     def has_live_data(self) -> bool:
         for handle in self._tickers.values():
@@ -95,52 +92,21 @@ class RowFeeds(QObject):
 
     # -- positions ----------------------------------------------------------------------------
 
-    def _position_of(self, con_id: int) -> float | None:
-        for position in self._session.positions():
-            if position.contract.conId == con_id:
-                return float(position.position)
-        return None
-
-    def _on_position(self, position: Position) -> None:
+    def _on_holding(self, holding: Holding) -> None:
+        con_id = holding.contract.conId
         for model in self._models():
             for row in model.rows():
-                if row.contract.conId == position.contract.conId:
-                    self._apply_position(row, float(position.position), model)
+                if row.contract.conId == con_id:
+                    self._apply_position(row)
+                    model.mark_dirty(row)
 
-    def _refresh_positions(self) -> None:
-        for model in self._models():
-            for row in model.rows():
-                self._apply_position(row, self._position_of(row.contract.conId), model)
-
-    def _apply_position(
-        self, row: RowData, position: float | None, model: WatchlistModel | None = None
-    ) -> None:
-        row.position = position if position else None
-        held = id(row) in self._pnls
-        if row.position and not held and row.contract.conId:
-            handle = self._session.pnl_single(row.contract.conId)
-            self._pnls[id(row)] = handle
-
-            def updated(_value: object) -> None:
-                pnl = handle.pnl
-                daily = pnl.dailyPnL if isinstance(pnl, PnLSingle) else None
-                row.daily_pnl = None if daily is None or is_missing(daily) else daily
-                self._mark(row)
-
-            handle.updated.connect(updated)
-        elif not row.position and held:
-            self._pnls.pop(id(row)).release()
-            row.daily_pnl = None
-        self._mark(row, model)
-
-    def _mark(self, row: RowData, model: WatchlistModel | None = None) -> None:
-        for candidate in [model] if model is not None else self._models():
-            if row in candidate.rows():
-                candidate.mark_dirty(row)
+    def _apply_position(self, row: RowData) -> None:
+        con_id = row.contract.conId
+        row.position = self._book.position(con_id) if con_id else None
+        row.daily_pnl = self._book.daily_pnl(con_id) if row.position else None
 
 
-def _release_handles(*held: dict[int, TickerHandle] | dict[int, PnLHandle]) -> None:
-    for handles in held:
-        for handle in handles.values():
-            handle.release()
-        handles.clear()
+def _release_handles(handles: dict[int, TickerHandle]) -> None:
+    for handle in handles.values():
+        handle.release()
+    handles.clear()

@@ -1,0 +1,1 @@
+"""The account dock: key account values per currency with BASE totals."""

@@ -1,0 +1,1 @@
+"""The portfolio dock: positions with live P&L, totals, close and flatten."""
