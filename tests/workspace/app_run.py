@@ -1,7 +1,9 @@
 """For tests that run the whole app (`ui.main.run_app`): a window with its files in a temp dir,
 and the warnings a clean start and shutdown must not log."""
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,18 @@ APP_LOGGERS = ("qt", "asyncio", "terminal_app.tasks", "ui.main")
 def window_in(tmp_path: Path) -> MainWindow:
     """A main window whose workspaces and settings live under `tmp_path`."""
     return MainWindow(store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json")
+
+
+@contextlib.contextmanager
+def shown_window(tmp_path: Path) -> Iterator[MainWindow]:
+    """`window_in(tmp_path)`, shown, and closed and deleted afterwards."""
+    win = window_in(tmp_path)
+    win.show()
+    try:
+        yield win
+    finally:
+        win.close()
+        win.deleteLater()
 
 
 def noisy(caplog: pytest.LogCaptureFixture) -> list[str]:

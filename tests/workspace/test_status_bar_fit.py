@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from terminal_app.session.profiles import ProfileKind, make_profile
 from terminal_app.session.state import Phase
 from tests.waiting import wait_until
-from tests.workspace.app_run import window_in
+from tests.workspace.app_run import shown_window
 from ui.main_window import MainWindow
 from ui.messages_dock import COLUMNS, MessagesPanel
 
@@ -20,11 +20,8 @@ MEANING = COLUMNS.index("Meaning")
 
 @pytest.fixture
 def window(qapp: QApplication, tmp_path: Path) -> Iterator[MainWindow]:
-    win = window_in(tmp_path)
-    win.show()
-    yield win
-    win.close()
-    win.deleteLater()
+    with shown_window(tmp_path) as win:
+        yield win
 
 
 def _closed_port() -> int:

@@ -22,7 +22,7 @@ from terminal_app.session.state import Phase
 from terminal_app.simulator.gateway import SimulatedGateway
 from terminal_app.simulator.market.instruments import Universe
 from tests.waiting import wait_until
-from tests.workspace.app_run import window_in
+from tests.workspace.app_run import shown_window
 from ui.main_window import MainWindow
 from ui.watchlist.panel import WatchlistPanel
 
@@ -32,11 +32,8 @@ SWITCHES = 4
 
 @pytest.fixture
 def window(qapp: QApplication, tmp_path: Path) -> Iterator[MainWindow]:
-    win = window_in(tmp_path)
-    win.show()
-    yield win
-    win.close()
-    win.deleteLater()
+    with shown_window(tmp_path) as win:
+        yield win
 
 
 def _contracts() -> list[Contract]:
