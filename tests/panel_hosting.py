@@ -26,8 +26,15 @@ async def hosted_panel(
     try:
         yield widget
     finally:
-        if isinstance(widget, ReleasablePanel):
-            widget.release_panel()
+        dispose(widget)
         await tasks.cancel_all()
-        widget.close()
-        widget.deleteLater()
+
+
+def dispose(widget: QWidget) -> None:
+    """Release, close and delete a panel, as when its dock is removed. Not `qtbot.addWidget`:
+    pytest-qt deletes those widgets before fixtures are torn down, so a fixture's release would
+    find the panel's C++ side gone (seen now and then under load)."""
+    if isinstance(widget, ReleasablePanel):
+        widget.release_panel()
+    widget.close()
+    widget.deleteLater()

@@ -11,7 +11,6 @@ import pytest
 import pytest_asyncio
 from ib_async import Contract, Trade
 from PySide6.QtWidgets import QMessageBox, QWidget
-from pytestqt.qtbot import QtBot
 
 from terminal_app.orders.intent import Bracket, Level, OffsetUnit, OrderIntent, OrderType, Side, Tif
 from terminal_app.orders.prices import Quote
@@ -20,6 +19,7 @@ from terminal_app.session import OrderRefused
 from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.orders.conftest import Desk
+from tests.panel_hosting import dispose
 from tests.waiting import wait_until
 from ui.blotter.columns import CHILD_MARK, ORDER_COLUMNS
 from ui.blotter.model import OrderRows
@@ -34,8 +34,7 @@ _COLUMN = {c.key: i for i, c in enumerate(ORDER_COLUMNS)}
 class TicketOpener:
     """What the dock manager does for `open_panel("order_ticket", contract)`: one ticket."""
 
-    def __init__(self, qtbot: QtBot) -> None:
-        self.qtbot = qtbot
+    def __init__(self) -> None:
         self.ticket: OrderTicketPanel | None = None
         self.context: PanelContext | None = None
 
@@ -43,25 +42,23 @@ class TicketOpener:
         assert kind == "order_ticket" and self.context is not None
         if self.ticket is None:
             self.ticket = OrderTicketPanel(self.context)
-            self.qtbot.addWidget(self.ticket)
             self.ticket.show()
         self.ticket.show_contract(contract)
         return self.ticket
 
 
 @pytest_asyncio.fixture
-async def blotter(desk: Desk, qtbot: QtBot) -> AsyncIterator[tuple[BlotterPanel, TicketOpener]]:
-    opener = TicketOpener(qtbot)
+async def blotter(desk: Desk) -> AsyncIterator[tuple[BlotterPanel, TicketOpener]]:
+    opener = TicketOpener()
     ctx = PanelContext(desk.session, LinkGroups(), TaskOwner("blotter-test"), opener=opener)
     opener.context = ctx
     panel = BlotterPanel(ctx)
-    qtbot.addWidget(panel)
     panel.resize(900, 400)
     panel.show()
     yield panel, opener
-    panel.release_panel()
+    dispose(panel)
     if opener.ticket is not None:
-        opener.ticket.release_panel()
+        dispose(opener.ticket)
 
 
 def cell(model: LiveTableModel, row: int, key: str) -> str:

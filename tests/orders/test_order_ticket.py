@@ -1,12 +1,12 @@
 """The order ticket as a user drives it, on a session connected to the simulated gateway: keys,
 confirmation, validation sentences next to the fields, read-only blocking, presets."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
 import pytest_asyncio
-import shiboken6
 from ib_async import Trade
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -16,36 +16,31 @@ from terminal_app.orders.intent import OffsetUnit, OrderType
 from terminal_app.orders.states import State
 from terminal_app.session import BrokerSession
 from terminal_app.simulator.gateway import SimulatedGateway
-from terminal_app.tasks import TaskOwner
-from terminal_app.workspace.link_groups import LinkGroups
 from tests.orders.conftest import Desk, open_desk
+from tests.panel_hosting import hosted_panel
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.waiting import wait_until
 from ui.order_ticket.confirm import ConfirmDialog
 from ui.order_ticket.panel import OrderTicketPanel
-from ui.panel import PanelContext
+
+TICKET_SIZE = (460, 720)
 
 
-async def _ticket(session: BrokerSession, qtbot: QtBot) -> OrderTicketPanel:
-    panel = OrderTicketPanel(PanelContext(session, LinkGroups(), TaskOwner("ticket-test")))
-    qtbot.addWidget(panel)
-    panel.show()
-    panel.activateWindow()  # shortcuts (Enter, Esc) go to the active window's focus widget
-    await wait_until(panel.isActiveWindow, message="the ticket never became the active window")
-    return panel
+@contextlib.asynccontextmanager
+async def _shown_ticket(session: BrokerSession) -> AsyncIterator[OrderTicketPanel]:
+    async with hosted_panel(OrderTicketPanel, session, TICKET_SIZE) as panel:
+        panel.activateWindow()  # shortcuts (Enter, Esc) go to the active window's focus widget
+        await wait_until(panel.isActiveWindow, message="the ticket never became the active window")
+        yield panel
 
 
 @pytest_asyncio.fixture
-async def ticket(desk: Desk, qtbot: QtBot) -> AsyncIterator[OrderTicketPanel]:
-    panel = await _ticket(desk.session, qtbot)
-    panel.show_contract(desk.aapl)
-    await wait_until(lambda: panel.form.limit.decimal() is not None, message="no pre-fill")
-    yield panel
-    # Seen rarely under a loaded full suite: the panel's C++ side already gone at teardown (cause
-    # not found; the dock manager releases panels before deleting them, so the app is not hit).
-    if shiboken6.isValid(panel.staging):
-        panel.release_panel()
+async def ticket(desk: Desk) -> AsyncIterator[OrderTicketPanel]:
+    async with _shown_ticket(desk.session) as panel:
+        panel.show_contract(desk.aapl)
+        await wait_until(lambda: panel.form.limit.decimal() is not None, message="no pre-fill")
+        yield panel
 
 
 def _confirm(panel: OrderTicketPanel) -> ConfirmDialog:
@@ -133,23 +128,22 @@ async def test_read_only_ticket_shows_the_reason_and_sends_nothing(
 ) -> None:
     async with WireTap(sim_gateway.port) as tap:
         desk = await open_desk(session, tap, read_only=True)
-        panel = await _ticket(session, qtbot)
         try:
-            panel.show_contract(desk.aapl)
-            await wait_until(lambda: panel.form.limit.decimal() is not None)
-            reason = "Read-only connection: orders are disabled"
-            assert not panel.submit_button.isEnabled()
-            assert panel.submit_button.toolTip() == reason
-            panel.form.quantity.setFocus()
-            qtbot.keyClick(panel.form.quantity, Qt.Key.Key_Return)
-            assert panel.status.text() == reason and panel._dialog is None
-            panel.stage_current()
-            panel.stage_current()
-            panel._send_group(1)
-            assert panel.status.text() == f"Not sent: {reason}"
-            assert tap.count(wire.PLACE_ORDER) == 0
+            async with _shown_ticket(session) as panel:
+                panel.show_contract(desk.aapl)
+                await wait_until(lambda: panel.form.limit.decimal() is not None)
+                reason = "Read-only connection: orders are disabled"
+                assert not panel.submit_button.isEnabled()
+                assert panel.submit_button.toolTip() == reason
+                panel.form.quantity.setFocus()
+                qtbot.keyClick(panel.form.quantity, Qt.Key.Key_Return)
+                assert panel.status.text() == reason and panel._dialog is None
+                panel.stage_current()
+                panel.stage_current()
+                panel._send_group(1)
+                assert panel.status.text() == f"Not sent: {reason}"
+                assert tap.count(wire.PLACE_ORDER) == 0
         finally:
-            panel.release_panel()
             desk.handle.release()
             await session.close_connection()
 
