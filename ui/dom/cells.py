@@ -20,6 +20,7 @@ class Col(IntEnum):
     STACKED = 7
 
 
+ORDER_COLUMNS = frozenset({Col.BUYS, Col.SELLS})
 TITLES = ("Buy", "Bid", "Price", "Ask", "Sell", "Volume", "Pulled", "Stacked")
 WIDTHS = (1.3, 1.0, 1.2, 1.0, 1.3, 1.4, 0.8, 0.8)  # relative widths
 

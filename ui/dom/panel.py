@@ -3,8 +3,10 @@
 It shows one contract (a linked pick or "Open DOM" on another panel's row) and holds that
 contract's depth and tick-by-tick lines through a `DomFeed` until it shows another or closes.
 Click-trading (see `ui.dom.trading`): left-click in the bid or buy column buys a limit at
-that price, in the ask or sell column sells; Ctrl/Shift-click places a stop instead; a
-right-click in a column cancels that side's working orders at that price.
+that price, in the ask or sell column sells; Ctrl/Shift-click places a stop instead. Working
+orders show in the buy/sell columns: drag one to another row to move it (a modify, sent on
+release), click its × to cancel it. A right-click opens the menu at that price (cancel there,
+cancel all, flatten, limits and stops at the price).
 Keys: B buys at the bid, S sells at the ask, Shift+B / Shift+S at market; Space or C recentres
 on the inside market; 1–4 pick the quantity presets; Esc drops an order waiting for
 confirmation. Each goes the same way as a click (asks unless one-click is on).
@@ -13,14 +15,15 @@ confirmation. Each goes the same way as a click (asks unless one-click is on).
 from __future__ import annotations
 
 from ib_async import Contract
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
 from terminal_app.dom.feed import DomFeed
 from terminal_app.orders import order_service
 from ui.dom.cells import Col, size_text
 from ui.dom.ladder_view import LadderView
+from ui.dom.menu import ladder_menu
 from ui.dom.order_bar import ConfirmBar, OrderBar
 from ui.dom.trading import LadderTrading
 from ui.panel import PanelContext
@@ -40,7 +43,7 @@ class DomPanel(QWidget):
         self._header = QLabel("No contract: pick one in a linked panel, or “Open DOM” on a row")
         self._header.setTextFormat(Qt.TextFormat.PlainText)
         self.ladder = LadderView(self)
-        self.trading = LadderTrading(order_service(ctx.session), self)
+        self.trading = LadderTrading(ctx.session, order_service(ctx.session), self)
         self.order_bar = OrderBar(self.trading, self)
         self.confirm_bar = ConfirmBar(self.trading, self)
         self.notice = QLabel()
@@ -49,6 +52,10 @@ class DomPanel(QWidget):
         self.trading.notice.connect(self._show_notice)
         self.trading.confirmNeeded.connect(lambda _text: self.notice.hide())
         self.ladder.cellClicked.connect(self._on_cell_clicked)
+        self.ladder.cancelClicked.connect(self._on_cancel_clicked)
+        self.ladder.orderDragged.connect(self._on_order_dragged)
+        self.ladder.menuRequested.connect(self._on_menu)
+        self.menu: QMenu | None = None  # the right-click menu while it is open
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self._header)
@@ -121,15 +128,24 @@ class DomPanel(QWidget):
         """Trading controls act on the shown contract: none shown, none offered."""
         self.order_bar.setEnabled(on)
 
-    def _on_cell_clicked(self, col: int, index: int, right: bool, stop: bool) -> None:
+    def _on_cell_clicked(self, col: int, index: int, stop: bool) -> None:
         self.ladder.setFocus()
-        if col not in BUY_COLUMNS | SELL_COLUMNS:
+        if col in BUY_COLUMNS | SELL_COLUMNS:
+            self.trading.click(col in BUY_COLUMNS, index, stop)
+
+    def _on_cancel_clicked(self, col: int, index: int) -> None:
+        self.trading.cancel_at(index, col == Col.BUYS)
+
+    def _on_order_dragged(self, col: int, source: int, target: int) -> None:
+        self.trading.move(source, target, col == Col.BUYS)
+
+    def _on_menu(self, _col: int, index: int, where: QPoint) -> None:
+        if self._feed is None:
             return
-        is_buy = col in BUY_COLUMNS
-        if right:
-            self.trading.cancel_at(index, is_buy)
-        else:
-            self.trading.click(is_buy, index, stop)
+        self.menu = menu = ladder_menu(self.trading, index, self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.aboutToHide.connect(lambda: setattr(self, "menu", None))
+        menu.popup(where)
 
     def _on_changed(self, _indices: object) -> None:
         feed = self._feed
