@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QWidget
 
 from terminal_app.dom.feed import DomFeed
 from terminal_app.dom.window import LadderWindow
-from ui.dom.cells import ORDER_COLUMNS, TITLES, WIDTHS, Col, row_texts
+from ui.dom.cells import ORDER_COLUMNS, WIDTHS, Col, row_texts, titles
 from ui.dom.drag import DragState
 from ui.live_table.frames import FrameScheduler
 
@@ -81,11 +81,18 @@ class LadderView(QWidget):
     def set_feed(self, feed: DomFeed | None) -> None:
         if self.feed is not None:
             self.feed.changed.disconnect(self.mark)
+            self.feed.regridded.disconnect(self.reset)
         self.feed = feed
-        self.window_.centre = None
         if feed is not None:
             feed.changed.connect(self.mark)
-        self._invalidate()
+            feed.regridded.connect(self.reset)
+        self.reset()
+
+    def reset(self) -> None:
+        """Everything afresh: a new feed, or rows that mean other prices (a new grid)."""
+        self.window_.centre = None
+        self._dirty.clear()
+        self.invalidate()
 
     def mark(self, indices: set[int]) -> None:
         now = time.perf_counter()
@@ -96,9 +103,10 @@ class LadderView(QWidget):
     def recentre(self) -> None:
         book = self.feed.book if self.feed is not None else None
         if book is not None and self.window_.recentre(book.best_bid, book.best_ask):
-            self._invalidate()
+            self.invalidate()
 
-    def _invalidate(self) -> None:
+    def invalidate(self) -> None:
+        """Repaint every row (and the header) at the next frame."""
         self._all_dirty = True
         self._frames.request()
 
@@ -170,7 +178,7 @@ class LadderView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.window_.resize(max(3, self.height() // self._row_h - 1))
-        self._invalidate()
+        self.invalidate()
         super().resizeEvent(event)
 
     # ---------------------------------------------------------------- mouse
@@ -248,7 +256,7 @@ class LadderView(QWidget):
         steps = event.angleDelta().y() // 120
         if steps and self.window_.centre is not None and not self.window_.held:
             self.window_.scroll(steps * 3)
-            self._invalidate()
+            self.invalidate()
         event.accept()
 
     # ---------------------------------------------------------------- paint
@@ -286,7 +294,7 @@ class LadderView(QWidget):
 
     def _paint_header(self, painter: QPainter) -> None:
         painter.fillRect(QRect(0, 0, self.width(), self._row_h), HEADER_BG)
-        for col, title in enumerate(TITLES):
+        for col, title in enumerate(titles(self.feed)):
             self._text(painter, col, 0, title)
 
     def _paint_row(
