@@ -116,3 +116,23 @@ def test_a_market_rule_grid_changes_its_increment_with_the_price() -> None:
     assert grid.value(grid.index(2.99) + 2) == Decimal("3.05")
     assert not TickGrid.from_rule([], min_tick=0.25).variable  # no rule: the min tick
     assert TickGrid.from_rule([(1.0, 0.5)], min_tick=0.25).tick == Decimal("0.25")
+
+
+def test_cumulative_depth_sums_each_side_from_the_inside_out() -> None:
+    book = LadderBook(ES)
+    book.apply_depth(
+        [lv(5000.00, 5), lv(4999.75, 7), lv(4999.50, 3)], [lv(5000.25, 2), lv(5000.50, 4)], 0.0
+    )
+    assert [book.cumulative_size(i, True) for i in (20000, 19999, 19998)] == [5, 12, 15]
+    assert [book.cumulative_size(i, False) for i in (20001, 20002)] == [2, 6]
+    assert book.cumulative_size(19990, True) == 0 and book.cumulative_size(20000, False) == 0
+    # Off: a change reports its own row only; on: every row outward of it too.
+    assert book.apply_depth([lv(5000.00, 6), lv(4999.75, 7), lv(4999.50, 3)], [], 1.0) == {
+        20000,
+        20001,
+        20002,
+    }
+    book.cumulative = True
+    changed = book.apply_depth([lv(5000.00, 1), lv(4999.75, 7), lv(4999.50, 3)], [], 2.0)
+    assert changed == {20000, 19999, 19998}
+    assert [book.cumulative_size(i, True) for i in (20000, 19999, 19998)] == [1, 8, 11]
