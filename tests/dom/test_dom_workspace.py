@@ -10,9 +10,9 @@ import pytest_asyncio
 from PySide6.QtWidgets import QApplication
 
 from terminal_app.session import BrokerSession
-from terminal_app.workspace.layout import LayoutStore
 from tests.dom.conftest import ES
 from tests.waiting import wait_until
+from tests.workspace.app_run import shown_window
 from ui.dom.panel import DomPanel
 from ui.main_window import MainWindow
 
@@ -21,17 +21,12 @@ from ui.main_window import MainWindow
 async def window(
     qapp: QApplication, tmp_path: Path, sim_session: BrokerSession
 ) -> AsyncIterator[MainWindow]:
-    win = MainWindow(
-        store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json", session=sim_session
-    )
-    win.show()
-    try:
-        yield win
-    finally:
-        win.docks.remove_all()
-        await win.tasks.cancel_all()
-        win.close()
-        win.deleteLater()
+    with shown_window(tmp_path, sim_session) as win:
+        try:
+            yield win
+        finally:
+            win.docks.remove_all()  # panels give their lines back before the session closes
+            await win.tasks.cancel_all()
 
 
 def _dom(window: MainWindow) -> DomPanel:
