@@ -59,8 +59,8 @@ class LadderBook:
         self.volume = VolumeAtPrice()
         self.flow = FlowWindow(flow_seconds)
         self.queue = QueueTracker()
-        self.cumulative = False  # report rows whose cumulative size changed
-        self.cumulative_bids: dict[int, float] = {}
+        self._cumulative = False
+        self.cumulative_bids: dict[int, float] = {}  # kept while `cumulative` is on
         self.cumulative_asks: dict[int, float] = {}
         self.last_index: int | None = None
         self.last_size = 0.0
@@ -73,6 +73,17 @@ class LadderBook:
 
     def ask_size(self, index: int) -> float:
         return self.asks.get(index, 0.0)
+
+    @property
+    def cumulative(self) -> bool:
+        return self._cumulative
+
+    @cumulative.setter
+    def cumulative(self, on: bool) -> None:
+        """On: sums kept from now on, and rows outward of a change reported with it."""
+        self._cumulative = on
+        self.cumulative_bids = _cumulative(self.bid_levels()) if on else {}
+        self.cumulative_asks = _cumulative(self.ask_levels()) if on else {}
 
     def cumulative_size(self, index: int, is_buy: bool) -> float:
         """The size from the inside market out to this level, on its side (0 off the book)."""

@@ -74,14 +74,21 @@ class TickGrid:
     def index(self, price: float) -> int:
         """The nearest tick (a price off the grid rounds to its nearest row)."""
         value = _decimal(price)
-        band = self.bands[max(0, bisect.bisect_right(self._lows, value) - 1)]
+        band = self._band(self._lows, value)
         steps = ((value - band.low) / band.increment).to_integral_value(rounding=ROUND_HALF_EVEN)
         return band.first + int(steps)
 
     def value(self, index: int) -> Decimal:
         """The exact price of row `index`."""
-        band = self.bands[max(0, bisect.bisect_right(self._firsts, index) - 1)]
+        band = self._band(self._firsts, index)
         return band.low + band.increment * (index - band.first)
+
+    def _band(self, starts: list[Decimal] | list[int], key: Decimal | int) -> Band:
+        """The band whose start (in `starts`: lows or first indices) is the last at or below
+        `key`; the first band below the grid."""
+        if len(self.bands) == 1:  # most contracts: no search
+            return self.bands[0]
+        return self.bands[max(0, bisect.bisect_right(starts, key) - 1)]
 
     def price(self, index: int) -> float:
         return float(self.value(index))
