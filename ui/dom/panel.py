@@ -8,7 +8,8 @@ Click-trading (see `ui.dom.trading`): left-click in the bid or buy column buys a
 that price, in the ask or sell column sells; Ctrl/Shift-click places a stop instead. Working
 orders show in the buy/sell columns: drag one to another row to move it (a modify, sent on
 release), click its × to cancel it. A right-click opens the menu at that price (cancel there,
-cancel all, flatten, limits and stops at the price).
+cancel all, flatten, limits and stops at the price). The View menu switches cumulative depth,
+SMART depth and auto-centre; they, the quantity and the bracket are saved with the workspace.
 Keys: B buys at the bid, S sells at the ask, Shift+B / Shift+S at market; Space or C recentres
 on the inside market; 1–4 pick the quantity presets; Esc drops an order waiting for
 confirmation. Each goes the same way as a click (asks unless one-click is on).
@@ -141,6 +142,7 @@ class DomPanel(QWidget):
 
     def _open(self, contract: Contract) -> None:
         self._close()
+        self.notice.hide()  # what it said was about the contract shown before
         smart = self.options.smart.isChecked()
         self._feed = feed = DomFeed(self._session, contract, smart=smart, parent=self)
         feed.book.cumulative = self.options.cumulative.isChecked()
