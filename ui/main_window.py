@@ -30,6 +30,7 @@ from terminal_app.workspace.settings import THEMES, UiSettings, load_settings, s
 from ui.connection_dialog import ConnectionDialog, ask_remote_acknowledgement
 from ui.docks import DockManager
 from ui.global_cancel import confirm_global_cancel
+from ui.link_seeding import LinkSeeder
 from ui.panel import LiveDataPanel, PanelContext
 from ui.panel_kinds import WATCHLIST_KIND, builtin_kinds
 from ui.pick_router import PickRouter
@@ -91,6 +92,8 @@ class MainWindow(QMainWindow):
         self.workspace.message.connect(self.notify)
         self.workspace.info.connect(lambda text: self.notify(text, Severity.INFO))
         self.workspace.workspace_changed.connect(self._on_workspace_changed)
+        self.link_seeder = LinkSeeder(self.docks, self.links, self.session, self.tasks)
+        self.workspace.workspace_changed.connect(lambda _name: self.link_seeder.seed())
 
         self._add_connection_actions()
         self._add_order_actions()

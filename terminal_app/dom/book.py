@@ -4,7 +4,8 @@ with the trade stream (volume at price, last trade) and the flow derived from bo
 ib_async applies depth inserts/updates/deletes by position (`ticker.domBids`/`domAsks`); with
 SMART depth several market makers can quote one price, so sizes are summed per tick. Each apply
 diffs against the previous aggregate: that diff is what was pulled or stacked, less whatever a
-trade at that price already explains.
+trade at that price already explains. Cumulative depth sums each side from the inside out (the
+size to take out to reach a price); with `cumulative` on, a change moves every row outward of it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,20 @@ class Level(Protocol):
     def size(self) -> float: ...
 
 
+def _cumulative(levels: list[tuple[int, float]]) -> dict[int, float]:
+    """Running totals over levels given best first."""
+    totals: dict[int, float] = {}
+    total = 0.0
+    for index, size in levels:
+        total += size
+        totals[index] = total
+    return totals
+
+
+def _differing(before: dict[int, float], after: dict[int, float]) -> set[int]:
+    return {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
+
+
 def _aggregate(grid: TickGrid, levels: Iterable[Level]) -> dict[int, float]:
     sizes: dict[int, float] = defaultdict(float)
     for level in levels:
@@ -44,6 +59,9 @@ class LadderBook:
         self.volume = VolumeAtPrice()
         self.flow = FlowWindow(flow_seconds)
         self.queue = QueueTracker()
+        self._cumulative = False
+        self.cumulative_bids: dict[int, float] = {}  # kept while `cumulative` is on
+        self.cumulative_asks: dict[int, float] = {}
         self.last_index: int | None = None
         self.last_size = 0.0
         # Traded size at a price not yet matched by a depth decrease there.
@@ -55,6 +73,21 @@ class LadderBook:
 
     def ask_size(self, index: int) -> float:
         return self.asks.get(index, 0.0)
+
+    @property
+    def cumulative(self) -> bool:
+        return self._cumulative
+
+    @cumulative.setter
+    def cumulative(self, on: bool) -> None:
+        """On: sums kept from now on, and rows outward of a change reported with it."""
+        self._cumulative = on
+        self.cumulative_bids = _cumulative(self.bid_levels()) if on else {}
+        self.cumulative_asks = _cumulative(self.ask_levels()) if on else {}
+
+    def cumulative_size(self, index: int, is_buy: bool) -> float:
+        """The size from the inside market out to this level, on its side (0 off the book)."""
+        return (self.cumulative_bids if is_buy else self.cumulative_asks).get(index, 0.0)
 
     def level_size(self, index: int, is_buy: bool) -> float:
         return self.bid_size(index) if is_buy else self.ask_size(index)
@@ -85,6 +118,16 @@ class LadderBook:
         new_bids, new_asks = _aggregate(self.grid, bids), _aggregate(self.grid, asks)
         changed = self._diff(self.bids, new_bids, now) | self._diff(self.asks, new_asks, now)
         self.bids, self.asks = new_bids, new_asks
+        old = (self.cumulative_bids, self.cumulative_asks)
+        self.cumulative_bids = _cumulative(self.bid_levels())
+        self.cumulative_asks = _cumulative(self.ask_levels())
+        if self.cumulative:
+            for before, after in zip(
+                old, (self.cumulative_bids, self.cumulative_asks), strict=True
+            ):
+                changed |= {
+                    i for i in before.keys() | after.keys() if before.get(i) != after.get(i)
+                }
         return changed | self.flow.expire(now)
 
     def apply_trade(self, price: float, size: float, now: float) -> set[int]:

@@ -3,7 +3,9 @@ the order book's working orders and position for it, folded into a `LadderBook`.
 
 `changed(set[int])` carries the ticks whose row changed in one network read; the widget collects
 them and paints once per frame. Working orders are read from the order service's book (the one
-every panel shares), so the ladder shows orders placed anywhere, not only its own.
+every panel shares), so the ladder shows orders placed anywhere, not only its own. The grid
+starts on the contract's min tick; `use_grid` re-addresses the rows when its market rule says
+the increment changes with the price (`regridded`).
 """
 
 from __future__ import annotations
@@ -27,9 +29,16 @@ DEPTH_ROWS = 20
 PRICED_TYPES = {"LMT", "STP", "STP LMT", "LIT", "MIT"}
 
 
+def smart_depth_allowed(contract: Contract) -> bool:
+    """IB aggregates depth across exchanges (isSmartDepth) for SMART-routed contracts only."""
+    return contract.exchange == "SMART"
+
+
 class DomFeed(QObject):
     changed = Signal(object)  # set[int] of tick indices
     ordersChanged = Signal()
+    regridded = Signal()  # the rows mean other prices now: show the ladder afresh
+    failed = Signal(str)  # IB refused the depth (10092 no depth for it, 309 too many books)
 
     def __init__(
         self,
@@ -40,6 +49,7 @@ class DomFeed(QObject):
     ) -> None:
         super().__init__(parent)
         self.contract = contract
+        self.smart = smart and smart_depth_allowed(contract)
         details = session.details(contract.conId)
         self.grid = TickGrid.from_min_tick(details.minTick if details is not None else 0.0)
         self.book = LadderBook(self.grid)
@@ -48,10 +58,11 @@ class DomFeed(QObject):
         self.position = Decimal(0)
         self.average_price: Decimal | None = None
         self._orders = order_service(session).book
-        self._depth = session.depth(contract, rows=DEPTH_ROWS, smart=smart)
+        self._depth = session.depth(contract, rows=DEPTH_ROWS, smart=self.smart)
         self._trades = session.tick_by_tick(contract, "AllLast")
         self._quote = session.ticker(contract)  # L1: what order checks price against
         self._depth.updated.connect(self._on_depth)
+        self._depth.failed.connect(self.failed)
         self._trades.updated.connect(self._on_trades)
         self._orders.changed.connect(self._on_orders)
         self._read_orders()
@@ -74,6 +85,23 @@ class DomFeed(QObject):
             if index is None or _order_index(self, order) == index:
                 trades.append(record.trade)
         return trades
+
+    @property
+    def error(self) -> str:
+        return self._depth.error
+
+    def use_grid(self, grid: TickGrid) -> None:
+        """Rows on another grid (the market rule's): the book is re-read on it; volume and
+        flow counted so far on the old rows start again."""
+        if grid == self.grid:
+            return
+        cumulative = self.book.cumulative
+        self.grid, self.book = grid, LadderBook(grid)
+        self.book.cumulative = cumulative
+        self.buy_orders, self.sell_orders = {}, {}
+        self.regridded.emit()
+        self._on_depth(None)
+        self._read_orders()
 
     def release(self) -> None:
         self._orders.changed.disconnect(self._on_orders)

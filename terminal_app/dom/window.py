@@ -11,6 +11,7 @@ class LadderWindow:
         self.band = min(max(band, 0.0), 1.0)
         self.centre: int | None = None
         self.held = False
+        self.auto = True  # follow the inside market; off: only the recentre key moves it
 
     @property
     def top(self) -> int:
@@ -40,12 +41,15 @@ class LadderWindow:
         return True
 
     def follow(self, bid: int | None, ask: int | None) -> bool:
-        """Auto-centre: move only when the inside market left the middle band. True if moved."""
+        """Auto-centre: move only when the inside market left the middle band (with `auto`
+        off, only to show the market at all). True if moved."""
         middle = _middle(bid, ask)
         if middle is None or self.held:
             return False
         if self.centre is None:
             return self.recentre(bid, ask)
+        if not self.auto:
+            return False
         half_band = self.rows * self.band / 2
         if abs(middle - self.centre) > half_band:
             return self.recentre(bid, ask)

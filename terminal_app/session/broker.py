@@ -23,12 +23,13 @@ from ib_async import (
     OrderState,
     PortfolioItem,
     Position,
+    PriceIncrement,
     Trade,
 )
 from PySide6.QtCore import QObject, Signal
 
 from terminal_app.ib_errors import Severity
-from terminal_app.session import contracts
+from terminal_app.session import contracts, ib_internals
 from terminal_app.session.error_routing import ErrorRouter
 from terminal_app.session.history import HistoryRequest, HistoryScheduler
 from terminal_app.session.lane import BulkLane
@@ -89,6 +90,7 @@ class BrokerSession(QObject):
         )
         self.history_scheduler.pause()  # until connected
         self._details: dict[int, ContractDetails] = {}  # by conId, from qualify()
+        self._market_rules: dict[int, list[PriceIncrement]] = {}  # by rule id
         self._tasks = TaskOwner("session", on_error=self.report_error)
         self._supervisor = ConnectionSupervisor(
             ib,
@@ -301,6 +303,23 @@ class BrokerSession(QObject):
     def details(self, con_id: int) -> ContractDetails | None:
         """Contract details (minTick, longName, trading hours) of a contract qualified before."""
         return self._details.get(con_id)
+
+    async def market_rule(self, rule_id: int) -> list[PriceIncrement]:
+        """A market rule's price increments by price level (reqMarketRule, on an id from the
+        contract details' marketRuleIds); empty when IB does not answer in time. Kept: a rule
+        does not change within a session."""
+        self._require_connection()
+        increments = self._market_rules.get(rule_id)
+        if increments is None:
+            await self.lane.slot()
+            try:
+                async with asyncio.timeout(self.settings.request_timeout):
+                    increments = list(await ib_internals.request_market_rule(self.ib, rule_id))
+            except TimeoutError:
+                return []
+            if increments:
+                self._market_rules[rule_id] = increments
+        return increments
 
     async def search_symbols(self, pattern: str) -> list[contracts.SymbolMatch]:
         self._require_connection()

@@ -7,7 +7,9 @@ to route IB's per-request errors to the right line), to tell "mid-handshake" fro
 ib_async upgrade that changes them breaks that one test instead of the session.
 """
 
-from ib_async import IB, Ticker
+import asyncio
+
+from ib_async import IB, PriceIncrement, Ticker
 
 # ib_async keys its ticker -> request id maps by the tick type string it was requested with.
 MKT_DATA = "mktData"
@@ -18,6 +20,14 @@ def ticker_req_id(ib: IB, ticker: Ticker, tick_type: str) -> int:
     """The request id of `ticker`'s live `tick_type` stream (MKT_DATA, MKT_DEPTH, or a
     tick-by-tick type such as "AllLast"); 0 when there is none."""
     return ib.wrapper.ticker2ReqId[tick_type].get(ticker, 0)
+
+
+def request_market_rule(ib: IB, rule_id: int) -> "asyncio.Future[list[PriceIncrement]]":
+    """reqMarketRule, answered through the returned future: ib_async's reqMarketRuleAsync gives
+    up after a fixed second (and logs an error), too short while a workspace starts up."""
+    future: asyncio.Future[list[PriceIncrement]] = ib.wrapper.startReq(f"marketRule-{rule_id}")
+    ib.client.reqMarketRule(rule_id)
+    return future
 
 
 def pnl_req_id(ib: IB, account: str, model_code: str) -> int:

@@ -3,6 +3,8 @@ price, pulled/stacked arithmetic and queue-position estimates."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ib_async import DOMLevel
 
 from terminal_app.dom import LadderBook, LadderWindow, TickGrid
@@ -95,3 +97,42 @@ def test_auto_centre_moves_only_outside_the_middle_band_and_not_while_held() -> 
     window.scroll(30)
     assert window.centre == 140 and window.row_of(110) is None
     assert window.recentre(110, 111) and window.centre == 110
+
+
+def test_a_market_rule_grid_changes_its_increment_with_the_price() -> None:
+    # An option's rule: 0.01 below 3.00, 0.05 from 3.00 (lowEdge, increment as IB sends them).
+    grid = TickGrid.from_rule([(3.0, 0.05), (0.0, 0.01)], min_tick=0.01)
+    assert grid.variable and grid.tick == Decimal("0.01") and grid.decimals == 2
+    assert [grid.text(i) for i in (298, 299, 300, 301, 302)] == [
+        "2.98",
+        "2.99",
+        "3.00",
+        "3.05",
+        "3.10",
+    ]
+    assert grid.index(2.99) == 299 and grid.index(3.05) == 301 and grid.index(3.0999999) == 302
+    assert grid.index(3.02) == 300  # off the grid: its nearest row
+    # One row is one tick on either side of the edge: a move of two rows from 2.99 is 3.05.
+    assert grid.value(grid.index(2.99) + 2) == Decimal("3.05")
+    assert not TickGrid.from_rule([], min_tick=0.25).variable  # no rule: the min tick
+    assert TickGrid.from_rule([(1.0, 0.5)], min_tick=0.25).tick == Decimal("0.25")
+
+
+def test_cumulative_depth_sums_each_side_from_the_inside_out() -> None:
+    book = LadderBook(ES)
+    book.apply_depth(
+        [lv(5000.00, 5), lv(4999.75, 7), lv(4999.50, 3)], [lv(5000.25, 2), lv(5000.50, 4)], 0.0
+    )
+    assert [book.cumulative_size(i, True) for i in (20000, 19999, 19998)] == [5, 12, 15]
+    assert [book.cumulative_size(i, False) for i in (20001, 20002)] == [2, 6]
+    assert book.cumulative_size(19990, True) == 0 and book.cumulative_size(20000, False) == 0
+    # Off: a change reports its own row only; on: every row outward of it too.
+    assert book.apply_depth([lv(5000.00, 6), lv(4999.75, 7), lv(4999.50, 3)], [], 1.0) == {
+        20000,
+        20001,
+        20002,
+    }
+    book.cumulative = True
+    changed = book.apply_depth([lv(5000.00, 1), lv(4999.75, 7), lv(4999.50, 3)], [], 2.0)
+    assert changed == {20000, 19999, 19998}
+    assert [book.cumulative_size(i, True) for i in (20000, 19999, 19998)] == [1, 8, 11]

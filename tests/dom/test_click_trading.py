@@ -1,49 +1,18 @@
 """Click-trading from the ladder against the simulated gateway: each column's click makes the
-right order through the order service, one-click off asks first, right-click and "Cancel all"
+right order through the order service, one-click off asks first, the × and "Cancel all"
 cancel, and a marketable click fills and moves the position shown."""
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-import pytest_asyncio
-from ib_async import Future, Trade
-from PySide6.QtCore import QPoint, Qt
+from ib_async import Trade
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from terminal_app.orders import order_service
-from terminal_app.session import BrokerSession
+from tests.dom.driving import click
 from tests.waiting import wait_until
 from ui.dom.cells import Col
 from ui.dom.panel import DomPanel
-
-
-@pytest_asyncio.fixture
-async def es_panel(panel: DomPanel, sim_session: BrokerSession) -> AsyncIterator[DomPanel]:
-    """The panel on ES with its book and quote live; its orders are cancelled afterwards."""
-    panel.show_contract(await sim_session.qualify(Future("ES", "202612", "CME")))
-    feed = panel.feed
-    assert feed is not None
-    await wait_until(lambda: panel.has_live_data() and feed.quote().bid is not None, 10)
-    await wait_until(lambda: panel.ladder.window_.centre is not None, 5)
-    yield panel
-    for trade in feed.working_at(None):
-        order_service(sim_session).cancel(trade)
-
-
-def _click(
-    panel: DomPanel,
-    col: Col,
-    index: int,
-    button: Qt.MouseButton = Qt.MouseButton.LeftButton,
-    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
-) -> None:
-    ladder = panel.ladder
-    ladder.window_.centre = index  # bring the row on screen, as scrolling would
-    row = ladder.window_.row_of(index)
-    assert row is not None
-    point = QPoint(ladder._col_x(col) + 4, ladder._row_rect(row).center().y())
-    QTest.mouseClick(ladder, button, modifier, point)
 
 
 def _working(panel: DomPanel) -> list[Trade]:
@@ -59,7 +28,7 @@ async def test_clicks_in_each_column_place_and_cancel_the_right_orders(
     feed = panel.feed
     assert feed is not None
     below = (feed.book.best_bid or 0) - 8
-    _click(panel, Col.BID, below)
+    click(panel, Col.BID, below)
     assert panel.confirm_bar.isVisibleTo(panel) and "BUY" in panel.confirm_bar.text.text()
     assert _working(panel) == []  # one-click off: nothing sent before Send
     panel.confirm_bar.send.click()
@@ -71,13 +40,13 @@ async def test_clicks_in_each_column_place_and_cancel_the_right_orders(
     await wait_until(lambda: feed.buy_orders.get(below) == 1, 5)
     assert panel.ladder._content(feed, below)[0][Col.BUYS].startswith("1 (")  # queue estimate
 
-    _click(panel, Col.BUYS, below, Qt.MouseButton.RightButton)  # cancel at this price
-    await wait_until(lambda: _working(panel) == [], 10, "the right-click did not cancel")
+    click(panel, Col.BUYS, below, glyph=True)  # the order's ×
+    await wait_until(lambda: _working(panel) == [], 10, "the × did not cancel")
 
     panel.order_bar.one_click.setChecked(True)
     assert panel.order_bar.one_click.text() == "ONE-CLICK ON"
     panel.order_bar.preset(3)  # 5 lots
-    _click(panel, Col.ASK, below, modifier=Qt.KeyboardModifier.ControlModifier)
+    click(panel, Col.ASK, below, modifier=Qt.KeyboardModifier.ControlModifier)
     if panel.confirm_bar.isVisibleTo(panel):  # a precaution still asks in one-click mode
         panel.confirm_bar.send.click()
     await wait_until(lambda: len(_working(panel)) == 1, 10, "the sell stop never worked")
@@ -94,15 +63,16 @@ async def test_keys_buy_at_the_bid_and_sell_at_market_after_asking(es_panel: Dom
     feed = panel.feed
     assert feed is not None
     QTest.keyClick(panel.ladder, Qt.Key.Key_B)
-    assert panel.confirm_bar.isVisibleTo(panel) and panel.trading.pending is not None
-    pending = panel.trading.pending
+    assert panel.confirm_bar.isVisibleTo(panel) and len(panel.trading.pending) == 1
+    pending = panel.trading.pending[0].intent
     assert (pending.side.value, pending.order_type.value) == ("BUY", "LMT")
     assert pending.limit_price == Decimal(feed.grid.text(feed.book.best_bid or 0))
     QTest.keyClick(panel.ladder, Qt.Key.Key_Escape)  # dropped: nothing sent
-    assert not panel.confirm_bar.isVisibleTo(panel) and panel.trading.pending is None
+    assert not panel.confirm_bar.isVisibleTo(panel) and panel.trading.pending == []
     QTest.keyClick(panel.ladder, Qt.Key.Key_S, Qt.KeyboardModifier.ShiftModifier)
-    pending = panel.trading.pending
-    assert pending is not None and (pending.side.value, pending.order_type.value) == ("SELL", "MKT")
+    [waiting] = panel.trading.pending
+    pending = waiting.intent
+    assert (pending.side.value, pending.order_type.value) == ("SELL", "MKT")
     panel.confirm_bar.cancel.click()
     assert _working(panel) == []  # "Don't send" sent nothing
 
@@ -114,7 +84,7 @@ async def test_a_marketable_click_fills_and_the_position_shows(es_panel: DomPane
     assert feed is not None
     start = feed.position
     panel.order_bar.one_click.setChecked(True)
-    _click(panel, Col.BID, (feed.book.best_ask or 0) + 2)  # a buy limit through the ask
+    click(panel, Col.BID, (feed.book.best_ask or 0) + 2)  # a buy limit through the ask
     if panel.confirm_bar.isVisibleTo(panel):
         panel.confirm_bar.send.click()
     await wait_until(lambda: feed.position == start + 1, 15, "the click order never filled")

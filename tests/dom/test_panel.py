@@ -38,7 +38,7 @@ async def test_live_book_paints_on_the_tick_grid_with_the_inside_market_marked(
     await wait_until(lambda: len(painted) > 20, 5, "rows were not repainted")
     row = window.row_of(book.best_bid or 0)
     assert row is not None
-    texts, (best_bid, _best_ask, _last, _bar) = panel.ladder._content(feed, book.best_bid or 0)
+    texts, (best_bid, *_others) = panel.ladder._content(feed, book.best_bid or 0)
     assert best_bid and texts[Col.PRICE] == feed.grid.text(book.best_bid or 0)
     assert "spread" in panel._header.text()
     panel.grab().save(str(tmp_path / "dom.png"))

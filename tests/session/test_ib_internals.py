@@ -118,3 +118,13 @@ async def test_capped_socket_reads_hand_ib_async_no_more_than_the_cap(sim_ib: IB
 async def test_the_session_caps_its_socket_reads(sim_session: BrokerSession) -> None:
     transport = sim_session.ib.client.conn.transport
     assert getattr(transport, "max_size", None) == ib_internals.READ_BYTES
+
+
+@pytest.mark.asyncio
+async def test_a_market_rule_request_is_answered_through_its_future(tapped_ib: IB) -> None:
+    ib = tapped_ib
+    aapl = await qualified(ib, Stock("AAPL", "SMART", "USD"))
+    [details] = await ib.reqContractDetailsAsync(aapl)
+    rule = int(details.marketRuleIds.split(",")[0])
+    increments = await asyncio.wait_for(ib_internals.request_market_rule(ib, rule), 5)
+    assert increments and increments[0].lowEdge == 0 and increments[0].increment == 0.01

@@ -8,21 +8,25 @@ from pathlib import Path
 
 import pytest
 
+from terminal_app.session import BrokerSession
 from terminal_app.workspace.layout import LayoutStore
 from ui.main_window import MainWindow
 
 APP_LOGGERS = ("qt", "asyncio", "terminal_app.tasks", "ui.main")
 
 
-def window_in(tmp_path: Path) -> MainWindow:
-    """A main window whose workspaces and settings live under `tmp_path`."""
-    return MainWindow(store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json")
+def window_in(tmp_path: Path, session: BrokerSession | None = None) -> MainWindow:
+    """A main window whose workspaces and settings live under `tmp_path` (on `session`, e.g.
+    one already connected to the simulated gateway, else its own)."""
+    return MainWindow(
+        store=LayoutStore(tmp_path / "ws"), settings_path=tmp_path / "ui.json", session=session
+    )
 
 
 @contextlib.contextmanager
-def shown_window(tmp_path: Path) -> Iterator[MainWindow]:
-    """`window_in(tmp_path)`, shown, and closed and deleted afterwards."""
-    win = window_in(tmp_path)
+def shown_window(tmp_path: Path, session: BrokerSession | None = None) -> Iterator[MainWindow]:
+    """`window_in(tmp_path, session)`, shown, and closed and deleted afterwards."""
+    win = window_in(tmp_path, session)
     win.show()
     try:
         yield win

@@ -20,7 +20,9 @@ class Col(IntEnum):
     STACKED = 7
 
 
+ORDER_COLUMNS = frozenset({Col.BUYS, Col.SELLS})
 TITLES = ("Buy", "Bid", "Price", "Ask", "Sell", "Volume", "Pulled", "Stacked")
+CUMULATIVE_TITLES = ("Buy", "ΣBid", "Price", "ΣAsk", "Sell", "Volume", "Pulled", "Stacked")
 WIDTHS = (1.3, 1.0, 1.2, 1.0, 1.3, 1.4, 0.8, 0.8)  # relative widths
 
 
@@ -42,13 +44,19 @@ def order_text(feed: DomFeed, index: int, is_buy: bool) -> str:
     return f"{text} ({size_text(min(known)) or '0'})" if known else text
 
 
+def titles(feed: DomFeed | None) -> tuple[str, ...]:
+    return CUMULATIVE_TITLES if feed is not None and feed.book.cumulative else TITLES
+
+
 def row_texts(feed: DomFeed, index: int) -> tuple[str, ...]:
+    """With cumulative depth on, the bid and ask cells show the size summed from the inside."""
     book = feed.book
+    summed = book.cumulative
     return (
         order_text(feed, index, True),
-        size_text(book.bid_size(index)),
+        size_text(book.cumulative_size(index, True) if summed else book.bid_size(index)),
         feed.grid.text(index),
-        size_text(book.ask_size(index)),
+        size_text(book.cumulative_size(index, False) if summed else book.ask_size(index)),
         order_text(feed, index, False),
         size_text(book.volume.get(index)),
         size_text(book.flow.pulled(index)),

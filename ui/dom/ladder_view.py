@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import QWidget
 
 from terminal_app.dom.feed import DomFeed
 from terminal_app.dom.window import LadderWindow
-from ui.dom.cells import TITLES, WIDTHS, Col, row_texts
+from ui.dom.cells import ORDER_COLUMNS, WIDTHS, Col, row_texts, titles
+from ui.dom.drag import DragState
 from ui.live_table.frames import FrameScheduler
 
 PADDING = 4
@@ -42,13 +43,18 @@ GRID_BG = QColor(22, 22, 26)
 HEADER_BG = QColor(40, 40, 46)
 TEXT = QColor(225, 225, 225)
 SPREAD_BG = QColor(34, 34, 40)
+DROP_BG = QColor(120, 120, 40)
+CANCEL_GLYPH = "×"
 
-Marks = tuple[bool, bool, bool, int]  # best bid, best ask, last trade, volume bar px
+Marks = tuple[bool, bool, bool, int, bool]  # best bid, ask, last trade, volume bar px, drop
 
 
 class LadderView(QWidget):
     rowPainted = Signal(int, float)  # tick index, seconds since its change arrived (benchmark)
-    cellClicked = Signal(int, int, bool, bool)  # column, tick index, right button, stop modifier
+    cellClicked = Signal(int, int, bool)  # column, tick index, stop modifier
+    cancelClicked = Signal(int, int)  # column, tick index: the × of a working order's cell
+    menuRequested = Signal(int, int, QPoint)  # column, tick index, where (global)
+    orderDragged = Signal(int, int, int)  # column, from tick index, to tick index
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +67,8 @@ class LadderView(QWidget):
         self._row_h = self._metrics.height() + 4
         self._texts: dict[str, tuple[QStaticText, int]] = {}  # text -> layout, width
         self._pressed: tuple[Col, int] | None = None  # the cell under a pressed button
+        self._drag = DragState(self.has_orders)
+        self._drop: int | None = None  # the row a dragged order would go to
         self._pending: dict[int, float] = {}  # row -> when its change arrived
         self._bars_scale = 0.0  # the largest volume the bars were drawn against
         self._shown: dict[int, tuple[tuple[str, ...], Marks]] = {}  # row -> what it shows
@@ -73,11 +81,18 @@ class LadderView(QWidget):
     def set_feed(self, feed: DomFeed | None) -> None:
         if self.feed is not None:
             self.feed.changed.disconnect(self.mark)
+            self.feed.regridded.disconnect(self.reset)
         self.feed = feed
-        self.window_.centre = None
         if feed is not None:
             feed.changed.connect(self.mark)
-        self._invalidate()
+            feed.regridded.connect(self.reset)
+        self.reset()
+
+    def reset(self) -> None:
+        """Everything afresh: a new feed, or rows that mean other prices (a new grid)."""
+        self.window_.centre = None
+        self._dirty.clear()
+        self.invalidate()
 
     def mark(self, indices: set[int]) -> None:
         now = time.perf_counter()
@@ -88,9 +103,10 @@ class LadderView(QWidget):
     def recentre(self) -> None:
         book = self.feed.book if self.feed is not None else None
         if book is not None and self.window_.recentre(book.best_bid, book.best_ask):
-            self._invalidate()
+            self.invalidate()
 
-    def _invalidate(self) -> None:
+    def invalidate(self) -> None:
+        """Repaint every row (and the header) at the next frame."""
         self._all_dirty = True
         self._frames.request()
 
@@ -128,7 +144,13 @@ class LadderView(QWidget):
         largest = book.volume.largest
         volume = book.volume.get(index)
         bar = int(self._col_width(Col.VOLUME) * volume / largest) if largest else 0
-        marks = (index == book.best_bid, index == book.best_ask, index == book.last_index, bar)
+        marks = (
+            index == book.best_bid,
+            index == book.best_ask,
+            index == book.last_index,
+            bar,
+            index == self._drop,
+        )
         return row_texts(feed, index), marks
 
     # ------------------------------------------------------------- geometry
@@ -156,38 +178,85 @@ class LadderView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.window_.resize(max(3, self.height() // self._row_h - 1))
-        self._invalidate()
+        self.invalidate()
         super().resizeEvent(event)
 
     # ---------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        """The window holds still while a button is down (`LadderWindow.held`)."""
         self.window_.held = True
-        self._pressed = self._cell_at(event)
+        cell = self._pressed = self._cell_at(event)
+        self._drag.press(cell, event.button(), self._glyph_hit(event))
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag.source is not None:
+            index = self._index_at_y(int(event.position().y()))
+            self._drag.over(index)
+            self._set_drop(index)
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        """A click is a press and release on one cell; the window did not move in between."""
+        """A click is a press and release on one cell; a drag from a cell with working orders
+        to another row moves them (one modify each, sent here, on release)."""
         pressed, self._pressed = self._pressed, None
         self.window_.held = False
+        glyph = self._drag.glyph and self._glyph_hit(event)
+        source, self._drag.source = self._drag.source, None
+        drop = self._drop
+        self._set_drop(None)
         cell = self._cell_at(event)
-        if cell is not None and cell == pressed:
+        if source is not None and drop is not None and drop != source[1]:
+            self.orderDragged.emit(int(source[0]), source[1], drop)
+        elif cell is not None and cell == pressed and not (source and self._drag.moved):
+            # (a drag taken away and back to its own row is no click)
             col, index = cell
-            right = event.button() == Qt.MouseButton.RightButton
-            stop = bool(event.modifiers() & STOP_MODIFIERS)
-            self.cellClicked.emit(int(col), index, right, stop)
+            if event.button() == Qt.MouseButton.RightButton:
+                self.menuRequested.emit(int(col), index, event.globalPosition().toPoint())
+            elif glyph:
+                self.cancelClicked.emit(int(col), index)
+            else:
+                self.cellClicked.emit(int(col), index, bool(event.modifiers() & STOP_MODIFIERS))
         event.accept()
 
     def _cell_at(self, event: QMouseEvent) -> tuple[Col, int] | None:
-        row = self.row_at(int(event.position().y()))
+        index = self._index_at_y(int(event.position().y()))
+        if index is None:
+            return None
+        return self.column_at(int(event.position().x())), index
+
+    def _index_at_y(self, y: int) -> int | None:
+        row = self.row_at(y)
         if row is None or self.window_.centre is None:
             return None
-        return self.column_at(int(event.position().x())), self.window_.index_at(row)
+        return self.window_.index_at(row)
+
+    def has_orders(self, col: Col, index: int) -> bool:
+        """Working orders of the column's side at that price (the cells that drag and show ×)."""
+        feed = self.feed
+        if feed is None or col not in ORDER_COLUMNS:
+            return False
+        return bool((feed.buy_orders if col == Col.BUYS else feed.sell_orders).get(index))
+
+    def _glyph_hit(self, event: QMouseEvent) -> bool:
+        """The press or release is on the × of a cell holding working orders."""
+        cell = self._cell_at(event)
+        if cell is None or not self.has_orders(*cell):
+            return False
+        return int(event.position().x()) < self._col_x(cell[0]) + self._row_h + PADDING
+
+    def _set_drop(self, index: int | None) -> None:
+        """Where a dragged order would go: that row is marked until the release."""
+        if index != self._drop:
+            changed = {i for i in (self._drop, index) if i is not None}
+            self._drop = index
+            self.mark(changed)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() // 120
         if steps and self.window_.centre is not None and not self.window_.held:
             self.window_.scroll(steps * 3)
-            self._invalidate()
+            self.invalidate()
         event.accept()
 
     # ---------------------------------------------------------------- paint
@@ -225,13 +294,13 @@ class LadderView(QWidget):
 
     def _paint_header(self, painter: QPainter) -> None:
         painter.fillRect(QRect(0, 0, self.width(), self._row_h), HEADER_BG)
-        for col, title in enumerate(TITLES):
+        for col, title in enumerate(titles(self.feed)):
             self._text(painter, col, 0, title)
 
     def _paint_row(
         self, painter: QPainter, row: int, content: tuple[tuple[str, ...], Marks]
     ) -> None:
-        texts, (best_bid, best_ask, last, bar) = content
+        texts, (best_bid, best_ask, last, bar, drop) = content
         y = self._row_h * (row + 1)
         h = self._row_h
         painter.fillRect(QRect(0, y, self.width(), h), GRID_BG)
@@ -244,11 +313,16 @@ class LadderView(QWidget):
         painter.fillRect(self._cell(Col.PRICE, y), price_bg)
         if bar:
             painter.fillRect(QRect(self._col_x(Col.VOLUME), y + 2, bar, h - 4), VOLUME_BAR)
+        source = self._drag.source
+        if drop and source is not None:
+            painter.fillRect(self._cell(source[0], y), DROP_BG)
         for col, text in enumerate(texts):
             if text:
                 self._text(painter, col, y, text)
+                if col in ORDER_COLUMNS:  # the × that cancels the cell's orders
+                    self._text(painter, col, y, CANCEL_GLYPH, left=True)
 
-    def _text(self, painter: QPainter, col: int, y: int, text: str) -> None:
+    def _text(self, painter: QPainter, col: int, y: int, text: str, left: bool = False) -> None:
         cached = self._texts.get(text)
         if cached is None:
             if len(self._texts) > _CACHE_LIMIT:
@@ -257,5 +331,5 @@ class LadderView(QWidget):
             static.prepare(font=self.font())
             cached = self._texts[text] = (static, self._metrics.horizontalAdvance(text))
         static, width = cached
-        x = self._col_x(col) + self._col_width(col) - width - PADDING
+        x = self._col_x(col) + (PADDING if left else self._col_width(col) - width - PADDING)
         painter.drawStaticText(x, y + 2, static)

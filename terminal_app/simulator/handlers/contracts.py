@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ib_async.objects import DepthMktDataDescription, PriceIncrement
 
 from terminal_app.simulator.handlers.registry import handles
+from terminal_app.simulator.market.options import OPTION_RULES
 
 if TYPE_CHECKING:
     from ib_async import Contract
@@ -100,16 +101,20 @@ def managed_accounts(gw: SimulatedGateway, conn: Connection, req: Request) -> No
 
 @handles("reqMarketRule")
 def market_rule(gw: SimulatedGateway, conn: Connection, req: Request) -> None:
-    """Price increments of a rule id from contract details (one tick size per rule here).
+    """Price increments of a rule id from contract details: the option rules' increments change
+    with the price (`OPTION_RULES`); the others have one tick size.
 
     An unknown id gets a rule with no increments (unverified against TWS): the request carries
     no id, so an error (reqId -1) would leave ib_async waiting out its timeout.
     """
     rule_id = int(req["marketRuleId"])
-    ticks = sorted({i.minTick for i in gw.universe.instruments if i.marketRuleId == rule_id})
-    if not ticks:
+    levels = OPTION_RULES.get(rule_id)
+    if levels is None:
+        ticks = sorted({i.minTick for i in gw.universe.instruments if i.marketRuleId == rule_id})
+        levels = ((0.0, ticks[0]),) if ticks else ()
+    if not levels:
         log.info("%r: unknown market rule %d", conn, rule_id)
-    increments = [PriceIncrement(lowEdge=0.0, increment=ticks[0])] if ticks else []
+    increments = [PriceIncrement(lowEdge=low, increment=step) for low, step in levels]
     conn.send("marketRule", marketRuleId=rule_id, increments=increments)
 
 

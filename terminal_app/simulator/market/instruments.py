@@ -469,7 +469,9 @@ def _build(raw: dict[str, Any], as_of: float) -> list[Instrument]:
                 marketRuleId=109,
             )
         )
+    future_rules: dict[float, int] = {}  # one market rule per tick size, 67 onwards
     for root in raw["futures"]:
+        rule = future_rules.setdefault(float(root["minTick"]), 67 + len(future_rules))
         spec = sessions[root["sessions"]]
         today = local_date(spec, as_of)
         key, factor, price, vol = path_params(root, root["symbol"])
@@ -501,7 +503,7 @@ def _build(raw: dict[str, Any], as_of: float) -> list[Instrument]:
                     margin=float(root["margin"]),
                     underConId=int(root.get("underConId", 0)),
                     validExchanges=(root["exchange"], "QBALGO"),
-                    marketRuleId=67,
+                    marketRuleId=rule,
                 )
             )
     return out

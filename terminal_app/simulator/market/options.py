@@ -49,6 +49,13 @@ STOCK_OPTION_EXCHANGES = (
     "PSE",
 )
 DAILY_ETFS = frozenset({"SPY", "QQQ", "IWM"})
+# Market rules (reqMarketRule) of the option classes: the increments `OptionClass.tick` quotes
+# in, by price level (lowEdge, increment). Penny classes, 0.01 throughout, have the stock rule.
+PENNY_RULE, OPTION_RULE, INDEX_OPTION_RULE = 26, 32, 110
+OPTION_RULES: dict[int, tuple[tuple[float, float], ...]] = {
+    OPTION_RULE: ((0.0, 0.01), (3.0, 0.05)),
+    INDEX_OPTION_RULE: ((0.0, 0.05), (3.0, 0.10)),
+}
 INDEX_CLASSES = {  # index -> ((class, AM-settled monthly?), ...), exchanges
     "SPX": ((("SPX", True), ("SPXW", False)), ("SMART", "CBOE")),
     "NDX": ((("NDX", True), ("NDXP", False)), ("SMART", "ISE")),
@@ -72,6 +79,12 @@ class OptionClass:
     @property
     def index(self) -> bool:
         return self.underlying.secType == "IND"
+
+    @property
+    def market_rule_id(self) -> int:
+        if self.index:
+            return INDEX_OPTION_RULE
+        return PENNY_RULE if self.underlying.symbol in DAILY_ETFS else OPTION_RULE
 
     def tick(self, price: float) -> float:
         """Quote increment at ``price``: index options 0.05/0.10, penny classes 0.01 below
@@ -271,7 +284,7 @@ class OptionChains:
             lastTradeTime="16:00",
             underConId=under.conId,
             validExchanges=cls.exchanges,
-            marketRuleId=110 if cls.index else 32,
+            marketRuleId=cls.market_rule_id,
             strike=strike,
             right=right,
             expiration=f"{expiry:%Y%m%d}",
