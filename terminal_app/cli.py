@@ -17,6 +17,7 @@ class LaunchOptions:
     screenshot: Path | None = None
     quit_after: float | None = None
     self_test: bool = False
+    startup_report: Path | None = None
 
 
 def _host_port(value: str) -> tuple[str, int]:
@@ -77,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start on the embedded gateway, check live data and an order round trip, exit 0/1",
     )
+    parser.add_argument(
+        "--startup-report",
+        type=Path,
+        metavar="FILE",
+        help="write how long the start took (window, first quote, every watchlist row streaming) "
+        "to FILE as JSON, then quit",
+    )
     return parser
 
 
@@ -91,4 +99,5 @@ def parse_args(argv: Sequence[str] | None = None) -> LaunchOptions:
         screenshot=args.screenshot,
         quit_after=args.quit_after,
         self_test=args.self_test,
+        startup_report=args.startup_report,
     )

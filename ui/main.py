@@ -6,6 +6,7 @@ cancel the app's tasks, close the session (disconnect, stop the embedded gateway
 """
 
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from terminal_app.tasks import TaskOwner, install_exception_handler
 from ui.main_window import MainWindow
 from ui.qt_messages import route_qt_messages
 from ui.self_test import run_self_test
+from ui.startup_timeline import StartupTimeline
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,15 @@ async def _self_test(window: MainWindow, profile: ConnectionProfile) -> int:
     return 0 if result.ok else 1
 
 
+def _report_startup(window: MainWindow, path: Path, figures: dict[str, object]) -> None:
+    """`--startup-report FILE`: the figures as one JSON object, then quit."""
+    try:
+        path.write_text(json.dumps(figures) + "\n", encoding="utf-8")
+    except OSError as exc:
+        log.error("start-up report not written to %s: %s", path, exc)
+    window.close()
+
+
 async def run_app(
     opts: LaunchOptions,
     window: MainWindow | None = None,
@@ -112,6 +123,10 @@ async def run_app(
         window.workspace.reset_to_default()
     else:
         window.workspace.restore(window.settings.last_workspace)
+    timeline = StartupTimeline(window)
+    if opts.startup_report is not None:
+        report = opts.startup_report
+        timeline.finished.connect(lambda figures: _report_startup(window, report, figures))
     window.show()
     timer: asyncio.Task[int] | None = None
     if opts.self_test:
