@@ -107,12 +107,21 @@ def summary(variant: Variant) -> dict[str, Any]:
     }
 
 
+def cell(run: dict[str, Any], stage: str) -> str:
+    """Seconds after the process started, and (in brackets) its CPU seconds by then."""
+    wall, cpu = run.get(stage), run.get("cpu_s", {}).get(stage)
+    if wall is None:
+        return "-"
+    return f"{wall:.2f} ({cpu:.2f})" if cpu is not None else f"{wall:.2f}"
+
+
 def print_table(variants: list[Variant], imports: dict[str, list[float]]) -> None:
+    print("seconds from process start (CPU seconds of the terminal process by then)")
     print(f"{'variant':<16}{'run':<10}" + "".join(f"{s:>15}" for s in (*STAGES, "rows")))
     for variant in variants:
         for i, run in enumerate(variant.runs):
             label = "first" if i == 0 else f"again {i}"
-            cells = "".join(f"{run.get(s, '-')!s:>15}" for s in (*STAGES, "rows"))
+            cells = "".join(f"{cell(run, s):>15}" for s in STAGES) + f"{run.get('rows', '-')!s:>15}"
             print(f"{variant.name:<16}{label:<10}{cells}")
             if "error" in run:
                 print(f"{'':<26}{run['error']}")

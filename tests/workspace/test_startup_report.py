@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from terminal_app.cli import parse_args
 from tests.workspace.app_run import window_in
-from ui.main import run_app
+from ui.app import run_app
 from ui.startup_timeline import STAGES, describe
 from ui.watchlist.panel import default_lists
 
