@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.workspace.app_run import shown_window
-from ui.deferred_panel import PanelGate, StandIn, deferred, holding
+from ui.deferred_panel import LinkedStandIn, PanelGate, deferred, holding
 from ui.docks import PanelKind
 from ui.panel import PanelContext
 
@@ -55,7 +55,7 @@ def test_a_stand_in_keeps_the_place_and_the_calls_until_the_gate_opens(
         with holding(gate):
             dock = window.docks.open("heavy", link="red")
         stand_in = dock.widget()
-        assert isinstance(stand_in, StandIn) and window.docks.link_of(dock) == "red"
+        assert isinstance(stand_in, LinkedStandIn) and window.docks.link_of(dock) == "red"
         stand_in.restore_panel_state({"n": 1})
         window.docks.set_link(dock, "red")
         window.links.publish("red", AAPL, None)
