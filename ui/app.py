@@ -79,6 +79,29 @@ def _report_startup(window: MainWindow, path: Path, figures: dict[str, object]) 
     window.close()
 
 
+def _restore_workspace(window: MainWindow, opts: LaunchOptions) -> PanelGate:
+    """The last (or the default) workspace, its chart and PnL graph held back until the
+    start-up is over: every watchlist row streams (the start-up timeline), the connection
+    failed, or `HOLD_MAX_S` passed. Their imports would block the loop longer than the whole
+    start-up budget."""
+    gate = PanelGate(window)
+    with holding(gate):
+        if opts.self_test:
+            window.workspace.reset_to_default()
+        else:
+            window.workspace.restore(window.settings.last_workspace)
+    timeline = StartupTimeline(window)
+    timeline.finished.connect(gate.release)
+    window.session.stateChanged.connect(
+        lambda state: gate.release() if state.phase is Phase.FAILED else None
+    )
+    QTimer.singleShot(int(HOLD_MAX_S * 1000), gate, gate.release)
+    if opts.startup_report is not None:
+        report = opts.startup_report
+        timeline.finished.connect(lambda figures: _report_startup(window, report, figures))
+    return gate
+
+
 async def run_app(
     opts: LaunchOptions,
     window: MainWindow | None = None,
@@ -97,24 +120,10 @@ async def run_app(
     install_exception_handler(loop, window.session.report_error)
     window.apply_settings()
     profile = profile_from_options(opts)
-    gate = PanelGate(window)  # the chart and PnL graph are built once the start-up is over
-    with holding(gate):
-        if opts.self_test:
-            window.workspace.reset_to_default()
-        else:
-            window.workspace.restore(window.settings.last_workspace)
-    timeline = StartupTimeline(window)
-    timeline.finished.connect(gate.release)
-    window.session.stateChanged.connect(
-        lambda state: gate.release() if state.phase is Phase.FAILED else None
-    )
-    QTimer.singleShot(int(HOLD_MAX_S * 1000), gate, gate.release)
-    if opts.startup_report is not None:
-        report = opts.startup_report
-        timeline.finished.connect(lambda figures: _report_startup(window, report, figures))
+    gate = _restore_workspace(window, opts)
     window.show()
     if not connect:
-        gate.release()
+        gate.release()  # no start-up to wait for
     timer: asyncio.Task[int] | None = None
     if opts.self_test:
         timer = window.tasks.spawn(_self_test(window, profile), name="self-test")

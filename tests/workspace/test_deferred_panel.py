@@ -1,16 +1,19 @@
 """A heavy panel kind restored during a start: a stand-in first, the panel once the gate opens,
 told what the stand-in was told, in order; removed before then, it is never built."""
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ib_async import Contract, Stock
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.workspace.app_run import shown_window
 from ui.deferred_panel import LinkedStandIn, PanelGate, deferred, holding
 from ui.docks import PanelKind
+from ui.main_window import MainWindow
 from ui.panel import PanelContext
 
 AAPL = Stock("AAPL", "SMART", "USD", conId=265598)
@@ -39,21 +42,33 @@ class Heavy(QWidget):
         return None
 
 
-def _kind() -> PanelKind:
+Held = tuple[MainWindow, PanelGate, list[QDockWidget]]
+
+
+@contextlib.contextmanager
+def heavy_docks(tmp_path: Path, *links: str) -> Iterator[Held]:
+    """A shown window with a "heavy" kind, and one dock of it per link colour opened during a
+    start (held by the gate)."""
+
     def build(_ctx: PanelContext) -> QWidget:
         return Heavy()
 
-    return PanelKind("heavy", "Heavy", deferred(build, "heavy", linked=True), default_link="red")
+    kind = PanelKind("heavy", "Heavy", deferred(build, "heavy", linked=True), default_link="red")
+    with shown_window(tmp_path) as window:
+        window.docks.register_kind(kind)
+        gate = PanelGate(window)
+        with holding(gate):
+            docks = [window.docks.open("heavy", link=link) for link in links]
+        try:
+            yield window, gate, docks
+        finally:
+            window.docks.remove_all()
 
 
 def test_a_stand_in_keeps_the_place_and_the_calls_until_the_gate_opens(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    with shown_window(tmp_path) as window:
-        window.docks.register_kind(_kind())
-        gate = PanelGate(window)
-        with holding(gate):
-            dock = window.docks.open("heavy", link="red")
+    with heavy_docks(tmp_path, "red") as (window, gate, [dock]):
         stand_in = dock.widget()
         assert isinstance(stand_in, LinkedStandIn) and window.docks.link_of(dock) == "red"
         stand_in.restore_panel_state({"n": 1})
@@ -68,21 +83,14 @@ def test_a_stand_in_keeps_the_place_and_the_calls_until_the_gate_opens(
         assert panel.calls == [("state", {"n": 1}), ("contract", "AAPL")]
         window.docks.open("heavy")  # the start is over: built at once
         assert isinstance(window.docks.docks("heavy")[-1].widget(), Heavy)
-        window.docks.remove_all()
 
 
 def test_a_stand_in_removed_before_the_gate_opens_is_never_built(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    with shown_window(tmp_path) as window:
-        window.docks.register_kind(_kind())
-        gate = PanelGate(window)
-        with holding(gate):
-            removed = window.docks.open("heavy")
-            kept = window.docks.open("heavy")
+    with heavy_docks(tmp_path, "red", "none") as (window, gate, [removed, kept]):
         before = Heavy.built
         window.docks.remove(removed)
         gate.release()
         qtbot.waitUntil(lambda: isinstance(kept.widget(), Heavy))
         assert Heavy.built == before + 1
-        window.docks.remove_all()
