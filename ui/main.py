@@ -6,6 +6,7 @@ The gateway's process is started before Qt, ib_async and the UI are imported, so
 window is built; the session adopts it when it connects (`terminal_app.session.sim_launch`).
 """
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,10 @@ from terminal_app.session.sim_launch import discard_early, start_early
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # numpy's BLAS starts a pool thread per core that spins while its process imports: on two
+    # cores the terminal's and the gateway's (it inherits this) took each other's core at start.
+    # Neither does linear algebra worth a pool.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     opts = parse_args(argv)
     try:
         profile = profile_from_options(opts)
