@@ -1,6 +1,6 @@
 """The terminal as it starts out of the box: default workspace, embedded simulated gateway.
 
-Runs the whole app (`ui.main.run_app`, offscreen) in a fresh user dir, waits until it is connected
+Runs the whole app (`ui.app.run_app`, offscreen) in a fresh user dir, waits until it is connected
 and its panels show live data, then measures for `--seconds`: event-loop lag (how late a 100 ms
 timer fires), the CPU of the terminal's process, and the CPU of the gateway's child process (Linux:
 from /proc), plus how long the child took from spawn to its ready line.
@@ -28,7 +28,7 @@ from terminal_app.cli import parse_args
 from terminal_app.loop_lag import LoopLagProbe, percentile
 from terminal_app.session.state import Phase
 from terminal_app.workspace.layout import LayoutStore
-from ui.main import run_app
+from ui.app import run_app
 from ui.main_window import MainWindow
 
 START_TIMEOUT_S = 60.0
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, _unknown = parser.parse_known_args(argv)
     app = QApplication.instance() or QApplication(["bench_embedded"])
     assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)  # as ui.main: closing the window ends run_app
+    app.setQuitOnLastWindowClosed(False)  # as ui.app: closing the window ends run_app
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         figures = runner.run(measure(args.seconds))
     for name, value in figures.items():

@@ -1,141 +1,195 @@
-"""Start-up: how soon the window shows, the first quote is painted, and every default row streams.
+"""Start-up: how soon the window shows, the first live quote is painted, and every default row
+streams, from the source install and from the PyInstaller bundle, beside the same run's import
+times of the heavy libraries.
 
-Each run is a fresh child process with its own empty home (`IB_TERMINAL_HOME`), doing what
-`ib-terminal` does with no arguments: `run_app` with the embedded simulator and the first-run
-workspace (the default watchlist). Times count from the child's first line of Python after the
-interpreter started, so they include importing Qt, ib_async and the app. Runs after the first
-reuse the home, as a second start of the app does (what it cached on the first start).
+Each start is a fresh `ib-terminal --startup-report FILE` process (from source: this Python
+running `-m ui.main` in the checkout) on the embedded gateway with its own home
+(`IB_TERMINAL_HOME`). The app writes the figures itself (ui/startup_timeline.py), counted from the
+process's start as the kernel tells it, so interpreter start-up and every import are included.
+The first start of each variant has an empty home (first run: the default workspace, nothing
+cached); later ones reuse it, as a second start of the app does.
 
-Measured per run: window shown, connected, first quote painted (the first paint of a watchlist
-view after a row has a bid or last price), all rows streaming (as many rows as the default lists
-have symbols show a quote and are not STALE; `rows` is how many did). Prints a table and one
-JSON line.
-`python -m benchmarks bench_startup [--runs 3] [--timeout 30]`.
+Variants run in turn within each round, so they share the machine's load: this checkout, the
+bundle (`--bundle`, default dist/ib-terminal), another checkout (`--compare DIR`, e.g. main with
+the report option) and its bundle (`--compare-bundle DIR`). Import times: each module imported
+alone in a fresh process of this Python, once per round. Each figure comes with the terminal
+process's CPU seconds by then; `--realtime` runs the starts above every ordinary process.
+
+`python -m benchmarks bench_startup [--runs 3] [--bundle [DIR]] [--compare DIR] [--realtime]`.
+Prints a table and one JSON line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from multiprocessing.queues import Queue
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLE = ROOT / "dist" / "ib-terminal"
 STAGES = ("window_s", "connected_s", "first_quote_s", "all_rows_s")
+TARGETS = {"window_s": 1.0, "first_quote_s": 1.5, "all_rows_s": 2.0}  # source install
+IMPORTS = ("PySide6.QtWidgets", "ib_async", "pandas", "pyqtgraph")
+EXE_NAME = "ib-terminal.exe" if sys.platform == "win32" else "ib-terminal"
+# Linux, as root: the terminal and its gateway at real-time priority 1, above every ordinary
+# process, for figures close to an idle machine's on a shared one (each start ends by itself).
+REALTIME = ("chrt", "--fifo", "1")
 
 
-def _child(out: Queue[dict[str, Any]], home: str, timeout: float) -> None:
-    """One start of the app; puts the stage times (seconds from this function's start)."""
-    start = time.perf_counter()
-    import os
-
-    os.environ["IB_TERMINAL_HOME"] = home
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import asyncio
-
-    import qasync
-    from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication
-
-    from terminal_app.cli import LaunchOptions
-    from terminal_app.session import Phase
-    from terminal_app.tasks import TaskOwner
-    from ui.main import run_app
-    from ui.main_window import MainWindow
-    from ui.watchlist.columns import COLUMN_INDEX
-    from ui.watchlist.panel import WatchlistPanel, default_lists
-
-    times: dict[str, Any] = {}
-
-    def stamp(stage: str) -> None:
-        times.setdefault(stage, round(time.perf_counter() - start, 3))
-
-    app = QApplication(["bench_startup"])  # a fresh process: no QApplication yet
-    app.setQuitOnLastWindowClosed(False)  # run_app's own shutdown runs once the window closes
-    window = MainWindow(TaskOwner("app"))
-
-    def panels() -> list[WatchlistPanel]:
-        found = [d.widget() for d in window.docks.docks("watchlist")]
-        return [p for p in found if isinstance(p, WatchlistPanel)]
-
-    expected = sum(len(lst["symbols"]) for lst in default_lists())
-
-    def quoted(panel: WatchlistPanel) -> int:
-        """Rows of the panel's lists with a quote and not STALE."""
-        good = 0
-        for tab in panel.lists():
-            model = tab.model
-            for r, row in enumerate(model.rows()):
-                cells = (model.index(r, COLUMN_INDEX[k]).data() for k in ("bid", "last"))
-                good += int(not row.stale and any(cells))
-        return good
-
-    class PaintWatch(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and "first_quote_s" not in times:
-                views = {tab.view.viewport() for p in panels() for tab in p.lists()}
-                if watched in views and any(quoted(p) for p in panels()):
-                    stamp("first_quote_s")
-            return False
-
-    watch = PaintWatch()
-    app.installEventFilter(watch)  # the workspace's docks may be built after the window shows
-
-    async def monitor() -> None:
-        await asyncio.sleep(0)  # run_app has restored the workspace and shown the window
-        stamp("window_s")
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            if window.session.state.phase is Phase.CONNECTED:
-                stamp("connected_s")
-            if sum(quoted(p) for p in panels()) >= expected:
-                stamp("all_rows_s")
-                break
-            await asyncio.sleep(0.005)
-        times["rows"] = sum(quoted(p) for p in panels())
-        out.put(times)
-        window.close()
-
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.get_loop().create_task(monitor())
-        runner.run(run_app(LaunchOptions(), window=window))
+@dataclass
+class Variant:
+    name: str
+    argv: list[str]  # the command before `--startup-report FILE`
+    cwd: Path
+    env: dict[str, str] = field(default_factory=dict)
+    runs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _run_once(home: str, timeout: float) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    out: Queue[dict[str, Any]] = ctx.Queue()
-    process = ctx.Process(target=_child, args=(out, home, timeout), name="bench_startup")
-    process.start()
+def source_variant(name: str, checkout: Path) -> Variant:
+    checkout = checkout.resolve()
+    return Variant(name, [sys.executable, "-m", "ui.main"], checkout, {"PYTHONPATH": str(checkout)})
+
+
+def bundle_variant(name: str, folder: Path) -> Variant:
+    exe = folder.resolve() / EXE_NAME
+    if not exe.is_file():
+        raise SystemExit(f"bench_startup: no bundle at {exe} (build it with `make package`)")
+    return Variant(name, [str(exe)], folder.resolve())
+
+
+def start_once(variant: Variant, home: Path, timeout: float, realtime: bool) -> dict[str, Any]:
+    """One start; the app's own figures, or what went wrong."""
+    report = home / "startup-report.json"
+    report.unlink(missing_ok=True)
+    env = {**os.environ, **variant.env, "IB_TERMINAL_HOME": str(home)}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # As an installed or checked-out app runs: its bytecode is cached after the first start
+    # (a shell with PYTHONDONTWRITEBYTECODE=1 would compile every module on every start).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    argv = [*REALTIME * realtime, *variant.argv, "--startup-report", str(report)]
     try:
-        return out.get(timeout=timeout + 30)
-    finally:
-        process.join(10)
-        if process.is_alive():
-            process.kill()
+        done = subprocess.run(
+            argv, cwd=variant.cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"no report within {timeout:g}s"}
+    if not report.is_file():
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"error": f"exit {done.returncode}, no report: {' | '.join(tail)}"}
+    figures: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return figures
+
+
+def import_time(module: str) -> float:
+    """Seconds to import `module` alone in a fresh process of this Python."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def median_of(runs: list[dict[str, Any]], stage: str) -> float | None:
+    values = [r[stage] for r in runs if isinstance(r.get(stage), (int, float))]
+    return round(statistics.median(values), 3) if values else None
+
+
+def summary(variant: Variant) -> dict[str, Any]:
+    again = variant.runs[1:] or variant.runs
+    return {
+        "first": variant.runs[0],
+        "again_median": {s: median_of(again, s) for s in (*STAGES, "rows")},
+        "again_range": {
+            s: [min(v), max(v)]
+            for s in STAGES
+            if (v := [r[s] for r in again if isinstance(r.get(s), (int, float))])
+        },
+    }
+
+
+def cell(run: dict[str, Any], stage: str) -> str:
+    """Seconds after the process started, and (in brackets) its CPU seconds by then."""
+    wall, cpu = run.get(stage), run.get("cpu_s", {}).get(stage)
+    if wall is None:
+        return "-"
+    return f"{wall:.2f} ({cpu:.2f})" if cpu is not None else f"{wall:.2f}"
+
+
+def print_table(variants: list[Variant], imports: dict[str, list[float]]) -> None:
+    print("seconds from process start (CPU seconds of the terminal process by then)")
+    print(f"{'variant':<16}{'run':<10}" + "".join(f"{s:>15}" for s in (*STAGES, "rows")))
+    for variant in variants:
+        for i, run in enumerate(variant.runs):
+            label = "first" if i == 0 else f"again {i}"
+            cells = "".join(f"{cell(run, s):>15}" for s in STAGES) + f"{run.get('rows', '-')!s:>15}"
+            print(f"{variant.name:<16}{label:<10}{cells}")
+            if "error" in run:
+                print(f"{'':<26}{run['error']}")
+    print(f"{'targets':<26}" + "".join(f"{TARGETS.get(s, '-')!s:>15}" for s in STAGES))
+    alone = ", ".join(f"{m} {statistics.median(t):.3f}" for m, t in imports.items())
+    print(f"import alone (s): {alone}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench_startup", description=__doc__)
-    parser.add_argument("--runs", type=int, default=3, help="starts; the first with an empty home")
-    parser.add_argument("--timeout", type=float, default=30.0, help="give up on a start after")
+    parser.add_argument("--runs", type=int, default=3, help="starts of each variant")
+    parser.add_argument("--timeout", type=float, default=90.0, help="give up on a start after")
+    parser.add_argument(
+        "--bundle",
+        nargs="?",
+        type=Path,
+        const=BUNDLE,
+        default=None,
+        help=f"also start the bundle in DIR (default {BUNDLE.relative_to(ROOT)})",
+    )
+    parser.add_argument("--compare", type=Path, help="also start another checkout (baseline)")
+    parser.add_argument("--compare-bundle", type=Path, help="also start another bundle")
+    parser.add_argument(
+        "--realtime",
+        action="store_true",
+        help="run the starts with `chrt --fifo 1` (Linux, root): an idle machine's figures",
+    )
     args, _unknown = parser.parse_known_args(list(argv) if argv is not None else None)
-    with tempfile.TemporaryDirectory(prefix="bench-startup-") as home:
-        runs = [_run_once(home, args.timeout) for _ in range(max(1, args.runs))]
-    print(f"{'run':<12}" + "".join(f"{s:>16}" for s in (*STAGES, "rows")))
-    for i, run in enumerate(runs):
-        label = "first" if i == 0 else f"again {i}"
-        print(f"{label:<12}" + "".join(f"{run.get(s, '-')!s:>16}" for s in (*STAGES, "rows")))
-    again = runs[1:] or runs
-    summary = {
-        s: statistics.median(r[s] for r in again if s in r) if any(s in r for r in again) else None
-        for s in STAGES
+    variants = [source_variant("source", ROOT)]
+    if args.compare is not None:
+        variants.append(source_variant("base source", args.compare))
+    if args.bundle is not None:
+        variants.append(bundle_variant("bundle", args.bundle))
+    if args.compare_bundle is not None:
+        variants.append(bundle_variant("base bundle", args.compare_bundle))
+    imports: dict[str, list[float]] = {m: [] for m in IMPORTS}
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        homes = {v.name: Path(tmp) / f"home-{i}" for i, v in enumerate(variants)}
+        for home in homes.values():
+            home.mkdir()
+        for _round in range(max(1, args.runs)):
+            for variant in variants:
+                run = start_once(variant, homes[variant.name], args.timeout, args.realtime)
+                variant.runs.append(run)
+            for module in IMPORTS:
+                imports[module].append(import_time(module))
+    load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print_table(variants, imports)
+    result = {
+        "benchmark": "startup",
+        "cores": os.cpu_count(),
+        "realtime": args.realtime,
+        "load_avg_1m": [round(x[0], 2) for x in (load_before, load_after) if x is not None],
+        "targets": TARGETS,
+        "variants": {v.name: summary(v) for v in variants},
+        "import_s": {m: round(statistics.median(t), 3) for m, t in imports.items()},
+        "ran_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    print(json.dumps({"benchmark": "startup", "first": runs[0], "again_median": summary}))
-    return 0 if all("all_rows_s" in r for r in runs) else 1
+    print(json.dumps(result))
+    return 0 if all("all_rows_s" in r for v in variants for r in v.runs) else 1
 
 
 if __name__ == "__main__":

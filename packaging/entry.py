@@ -1,7 +1,7 @@
 """Frozen-build entry point: PyInstaller needs a script, the app's entry is `ui.main:main`.
 
 A one-file build has no `ib-terminal-sim` beside it: started with `--simulated-gateway` first (the
-embedded profile does that, see terminal_app/session/sim_process.py), the terminal's executable
+embedded profile does that, see terminal_app/session/sim_launch.py), the terminal's executable
 runs the simulated gateway instead, without loading Qt.
 """
 

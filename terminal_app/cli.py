@@ -1,4 +1,5 @@
-"""Command line of the `ib-terminal` GUI; parsing only, so it is testable without Qt."""
+"""Command line of the `ib-terminal` GUI and the connection profile it asks for; parsing only,
+so it is testable without Qt (and light: the entry point reads it before Qt loads)."""
 
 import argparse
 from collections.abc import Sequence
@@ -6,6 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from terminal_app import __version__
+from terminal_app.session.profiles import (
+    ConnectionProfile,
+    ProfileKind,
+    builtin_profiles,
+    default_profile,
+    make_profile,
+)
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,7 @@ class LaunchOptions:
     screenshot: Path | None = None
     quit_after: float | None = None
     self_test: bool = False
+    startup_report: Path | None = None
 
 
 def _host_port(value: str) -> tuple[str, int]:
@@ -77,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start on the embedded gateway, check live data and an order round trip, exit 0/1",
     )
+    parser.add_argument(
+        "--startup-report",
+        type=Path,
+        metavar="FILE",
+        help="write how long the start took (window, first quote, every watchlist row streaming) "
+        "to FILE as JSON, then quit",
+    )
     return parser
 
 
@@ -91,4 +107,25 @@ def parse_args(argv: Sequence[str] | None = None) -> LaunchOptions:
         screenshot=args.screenshot,
         quit_after=args.quit_after,
         self_test=args.self_test,
+        startup_report=args.startup_report,
     )
+
+
+def profile_from_options(opts: LaunchOptions) -> ConnectionProfile:
+    """`--profile NAME` (a built-in profile's name or kind), `--connect HOST:PORT` (custom
+    endpoint), `--client-id N`; nothing given means the embedded simulator."""
+    profile = default_profile()
+    if opts.profile:
+        wanted = opts.profile.strip().casefold()
+        found = [p for p in builtin_profiles() if wanted in (p.name.casefold(), p.kind.value)]
+        if not found:
+            names = ", ".join(repr(p.name) for p in builtin_profiles())
+            raise ValueError(f"unknown profile {opts.profile!r}; choose one of {names}")
+        profile = found[0]
+    if opts.host is not None and opts.port is not None:
+        if profile.is_simulated:
+            profile = make_profile(ProfileKind.CUSTOM)
+        profile = profile.with_(host=opts.host, port=opts.port)
+    if opts.client_id is not None:
+        profile = profile.with_(client_id=opts.client_id)
+    return profile

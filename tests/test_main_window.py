@@ -8,8 +8,8 @@ from qasync import asyncSlot
 from terminal_app.cli import LaunchOptions
 from tests.waiting import wait_until
 from tests.workspace.app_run import noisy
+from ui.app import run_app
 from ui.docks import PanelKind, kind_of
-from ui.main import run_app
 from ui.main_window import MainWindow
 
 

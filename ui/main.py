@@ -1,168 +1,38 @@
-"""`ib-terminal`: the QApplication on one qasync loop shared with ib_async.
+"""`ib-terminal`'s entry point: read the command line, start the embedded gateway's process, then
+load and run the app (`ui.app`).
 
-Start-up: theme, last workspace (or the default), window, then the connection from the command
-line (default: the embedded simulator). Shutdown, once the window closes: save the workspace,
-cancel the app's tasks, close the session (disconnect, stop the embedded gateway), exit 0.
+The gateway's process is started before Qt, ib_async and the UI are imported, so its boot
+(Python, numpy, its market) runs beside the terminal's own on another core instead of after the
+window is built; the session adopts it when it connects (`terminal_app.session.sim_launch`).
 """
 
-import asyncio
-import logging
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-import qasync
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QWidget
-
-from terminal_app import APP_NAME
-from terminal_app.cli import LaunchOptions, parse_args
-from terminal_app.logging_setup import configure_logging
-from terminal_app.loop_lag import LoopLagProbe
-from terminal_app.paths import resources_dir, unsaved_at_start
-from terminal_app.session.profiles import (
-    ConnectionProfile,
-    ProfileKind,
-    builtin_profiles,
-    default_profile,
-    make_profile,
-)
-from terminal_app.tasks import TaskOwner, install_exception_handler
-from ui.main_window import MainWindow
-from ui.qt_messages import route_qt_messages
-from ui.self_test import run_self_test
-
-log = logging.getLogger(__name__)
-
-
-def profile_from_options(opts: LaunchOptions) -> ConnectionProfile:
-    """`--profile NAME` (a built-in profile's name or kind), `--connect HOST:PORT` (custom
-    endpoint), `--client-id N`; nothing given means the embedded simulator."""
-    profile = default_profile()
-    if opts.profile:
-        wanted = opts.profile.strip().casefold()
-        found = [p for p in builtin_profiles() if wanted in (p.name.casefold(), p.kind.value)]
-        if not found:
-            names = ", ".join(repr(p.name) for p in builtin_profiles())
-            raise ValueError(f"unknown profile {opts.profile!r}; choose one of {names}")
-        profile = found[0]
-    if opts.host is not None and opts.port is not None:
-        if profile.is_simulated:
-            profile = make_profile(ProfileKind.CUSTOM)
-        profile = profile.with_(host=opts.host, port=opts.port)
-    if opts.client_id is not None:
-        profile = profile.with_(client_id=opts.client_id)
-    return profile
-
-
-def save_screenshot(widget: QWidget, path: Path) -> bool:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ok = widget.grab().save(str(path), "PNG")
-    if ok:
-        log.info("screenshot saved to %s", path)
-    else:
-        log.error("could not save screenshot to %s", path)
-    return ok
-
-
-async def _screenshot_later(window: QWidget, path: Path, delay: float) -> bool:
-    await asyncio.sleep(delay)
-    return save_screenshot(window, path)
-
-
-async def _quit_after(window: MainWindow, opts: LaunchOptions) -> int:
-    assert opts.quit_after is not None
-    code = 0
-    if opts.screenshot is None:
-        await asyncio.sleep(opts.quit_after)
-    elif not await _screenshot_later(window, opts.screenshot, opts.quit_after):
-        code = 1
-    window.close()
-    return code
-
-
-async def _self_test(window: MainWindow, profile: ConnectionProfile) -> int:
-    result = await run_self_test(window.session, profile, window.panels_live)
-    log.log(logging.INFO if result.ok else logging.ERROR, "%s", result.summary)
-    if sys.stdout is not None:
-        print(result.summary, flush=True)
-    window.close()
-    return 0 if result.ok else 1
-
-
-async def run_app(
-    opts: LaunchOptions,
-    window: MainWindow | None = None,
-    connect: bool = True,
-    notices: Sequence[str] = (),
-) -> int:
-    """Show the window and run until it closes; then stop everything the app started.
-
-    `connect=False` keeps the session offline (tests of the window alone); `notices` are
-    start-up problems for the user (what cannot be saved), shown like any other message."""
-    loop = asyncio.get_running_loop()
-    probe = LoopLagProbe()
-    probe.start(loop)
-    window = window if window is not None else MainWindow(TaskOwner("app"))
-    window.status.set_probe(probe)
-    install_exception_handler(loop, window.session.report_error)
-    window.apply_settings()
-    profile = profile_from_options(opts)
-    if opts.self_test:
-        window.workspace.reset_to_default()
-    else:
-        window.workspace.restore(window.settings.last_workspace)
-    window.show()
-    timer: asyncio.Task[int] | None = None
-    if opts.self_test:
-        timer = window.tasks.spawn(_self_test(window, profile), name="self-test")
-    elif opts.quit_after is not None:
-        timer = window.tasks.spawn(_quit_after(window, opts), name="quit-after")
-    elif opts.screenshot is not None:
-        # No delay given: take it once the window has painted, and keep running.
-        window.tasks.spawn(_screenshot_later(window, opts.screenshot, 1.0), name="screenshot")
-    if connect and not opts.self_test:
-        window.request_connect(profile)
-    for text in notices:  # last, so the status bar shows the last of them, not a consequence
-        window.notify(text)
-    await window.closed.wait()
-    code = timer.result() if timer is not None and timer.done() else 0
-    if not opts.self_test:
-        window.workspace.save()
-    probe.stop()
-    await window.tasks.cancel_all()
-    await window.session.close()
-    window.docks.remove_all()  # panels give back what they hold before the window goes
-    window.deleteLater()
-    return code
+from terminal_app.cli import parse_args, profile_from_options
+from terminal_app.session.sim_launch import discard_early, start_early
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # numpy's BLAS starts a pool thread per core that spins while its process imports: on two
+    # cores the terminal's and the gateway's (it inherits this) took each other's core at start.
+    # Neither does linear algebra worth a pool.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     opts = parse_args(argv)
     try:
-        profile_from_options(opts)
+        profile = profile_from_options(opts)
     except ValueError as exc:
         print(f"ib-terminal: {exc}", file=sys.stderr)
         return 2
-    logging_to = configure_logging()
-    route_qt_messages()
-    log.info(
-        "%s starting, log file %s", APP_NAME, "none" if logging_to.problem else logging_to.path
-    )
-    notices = []
-    if logging_to.problem:
-        notices.append(f"No log file ({logging_to.problem}); the log goes to stderr only.")
-    notices += unsaved_at_start()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setQuitOnLastWindowClosed(False)
-    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "ib-terminal.png")))
-    app.setDesktopFileName(APP_NAME)  # Wayland matches the window to ib-terminal.desktop by this
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        code = runner.run(run_app(opts, notices=notices))
-    log.info("%s exiting with %d", APP_NAME, code)
-    return code
+    if profile.is_simulated:
+        start_early(profile.port)
+    try:
+        from ui.app import run  # the heavy part: Qt, ib_async, every panel
+
+        return run(opts)
+    finally:
+        discard_early()  # not taken (the window closed before connecting): it stops
 
 
 if __name__ == "__main__":

@@ -91,31 +91,83 @@ Profiles (`profiles`): builtin_profiles(), default_profile(), make_profile(kind,
 Loop lag: `terminal_app.loop_lag.LoopLagProbe().start()`, `.stats()` -> last/max/p99 seconds.
 """
 
-from terminal_app.ib_errors import Severity
-from terminal_app.session.broker import BrokerSession, OrderRefused, SessionSettings
-from terminal_app.session.contracts import ContractError, SymbolMatch
-from terminal_app.session.history import HistoryError, HistoryRequest
-from terminal_app.session.messages import Message, MessageLog
-from terminal_app.session.pacing import PacingRules
-from terminal_app.session.profiles import (
-    ConnectionProfile,
-    ProfileKind,
-    builtin_profiles,
-    default_profile,
-    make_profile,
-)
-from terminal_app.session.state import Backoff, ConnectionState, Phase
-from terminal_app.session.subscriptions import (
-    BarsHandle,
-    BarsSpec,
-    DepthHandle,
-    Kind,
-    LiveHandle,
-    PnLHandle,
-    RealtimeBarsHandle,
-    TickerHandle,
-    TicksHandle,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Loaded on first use (PEP 562): the entry point reads a profile and starts the embedded gateway's
+# process before ib_async and Qt are imported (`terminal_app.session.profiles` must stay light).
+_HOMES = {
+    "Severity": "terminal_app.ib_errors",
+    "BrokerSession": "terminal_app.session.broker",
+    "OrderRefused": "terminal_app.session.broker",
+    "SessionSettings": "terminal_app.session.broker",
+    "ContractError": "terminal_app.session.contracts",
+    "SymbolMatch": "terminal_app.session.contracts",
+    "HistoryError": "terminal_app.session.history",
+    "HistoryRequest": "terminal_app.session.history",
+    "Message": "terminal_app.session.messages",
+    "MessageLog": "terminal_app.session.messages",
+    "PacingRules": "terminal_app.session.pacing",
+    "ConnectionProfile": "terminal_app.session.profiles",
+    "ProfileKind": "terminal_app.session.profiles",
+    "builtin_profiles": "terminal_app.session.profiles",
+    "default_profile": "terminal_app.session.profiles",
+    "make_profile": "terminal_app.session.profiles",
+    "Backoff": "terminal_app.session.state",
+    "ConnectionState": "terminal_app.session.state",
+    "Phase": "terminal_app.session.state",
+    **dict.fromkeys(
+        (
+            "BarsHandle",
+            "BarsSpec",
+            "DepthHandle",
+            "Kind",
+            "LiveHandle",
+            "PnLHandle",
+            "RealtimeBarsHandle",
+            "TickerHandle",
+            "TicksHandle",
+        ),
+        "terminal_app.session.subscriptions",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # the next lookup is a plain attribute
+    return value
+
+
+if TYPE_CHECKING:
+    from terminal_app.ib_errors import Severity
+    from terminal_app.session.broker import BrokerSession, OrderRefused, SessionSettings
+    from terminal_app.session.contracts import ContractError, SymbolMatch
+    from terminal_app.session.history import HistoryError, HistoryRequest
+    from terminal_app.session.messages import Message, MessageLog
+    from terminal_app.session.pacing import PacingRules
+    from terminal_app.session.profiles import (
+        ConnectionProfile,
+        ProfileKind,
+        builtin_profiles,
+        default_profile,
+        make_profile,
+    )
+    from terminal_app.session.state import Backoff, ConnectionState, Phase
+    from terminal_app.session.subscriptions import (
+        BarsHandle,
+        BarsSpec,
+        DepthHandle,
+        Kind,
+        LiveHandle,
+        PnLHandle,
+        RealtimeBarsHandle,
+        TickerHandle,
+        TicksHandle,
+    )
 
 __all__ = [
     "Backoff",

@@ -8,6 +8,7 @@ order gate verdict), `error_routing` (IB's codes to the part that acts on them),
 
 import asyncio
 import logging
+import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -58,6 +59,8 @@ from terminal_app.tasks import TaskOwner
 
 __all__ = ["BrokerSession", "OrderRefused", "SessionSettings"]
 
+CANDIDATE_TTL_S = 30.0
+
 
 class BrokerSession(QObject):
     stateChanged = Signal(object)  # ConnectionState
@@ -91,6 +94,8 @@ class BrokerSession(QObject):
         self.history_scheduler.pause()  # until connected
         self._details: dict[int, ContractDetails] = {}  # by conId, from qualify()
         self._market_rules: dict[int, list[PriceIncrement]] = {}  # by rule id
+        # by conId: (when, details) of an ambiguous answer's candidates, for a second qualify()
+        self._candidates: dict[int, tuple[float, ContractDetails]] = {}
         self._tasks = TaskOwner("session", on_error=self.report_error)
         self._supervisor = ConnectionSupervisor(
             ib,
@@ -292,13 +297,33 @@ class BrokerSession(QObject):
     # ------------------------------------------------------------------ contracts
     async def qualify(self, contract: Contract) -> contracts.Contract:
         """A completed copy of `contract`; `contracts.ContractError` says why when not unique.
-        Its details are kept: `details(conId)` answers from them without asking IB again."""
+        Its details are kept: `details(conId)` answers from them without asking IB again.
+
+        A candidate of an ambiguous answer of the last `CANDIDATE_TTL_S` (a futures root's
+        front month) is completed from that answer, not asked again: a first start's watchlist
+        fits its lookups and subscriptions in one second of IB's message budget."""
         self._require_connection()
-        qualified, details = await contracts.qualify(
-            self.ib, contract, self.settings.request_timeout, self.lane.slot
-        )
+        now = time.monotonic()
+        recent = self._candidates.pop(contract.conId, None) if contract.conId else None
+        if recent is not None and now - recent[0] < CANDIDATE_TTL_S:
+            details = recent[1]
+            assert details.contract is not None
+            qualified = contracts.completed(contract, details.contract)
+        else:
+            try:
+                qualified, details = await contracts.qualify(
+                    self.ib, contract, self.settings.request_timeout, self.lane.slot
+                )
+            except contracts.ContractError as exc:
+                self._keep_candidates(exc.details, now)
+                raise
         self._details[qualified.conId] = details
         return qualified
+
+    def _keep_candidates(self, details: list[ContractDetails], now: float) -> None:
+        fresh = {k: v for k, v in self._candidates.items() if now - v[0] < CANDIDATE_TTL_S}
+        fresh.update((d.contract.conId, (now, d)) for d in details if d.contract is not None)
+        self._candidates = fresh
 
     def details(self, con_id: int) -> ContractDetails | None:
         """Contract details (minTick, longName, trading hours) of a contract qualified before."""

@@ -22,11 +22,18 @@ async def _no_gate() -> None:
 
 
 class ContractError(LookupError):
-    """No single contract matches; `str(exc)` is the text to show."""
+    """No single contract matches; `str(exc)` is the text to show. An ambiguous answer keeps
+    its `candidates` and their `details`."""
 
-    def __init__(self, text: str, candidates: list[Contract] | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        candidates: list[Contract] | None = None,
+        details: list[ContractDetails] | None = None,
+    ) -> None:
         super().__init__(text)
         self.candidates = candidates or []
+        self.details = details or []
 
 
 @dataclass(frozen=True)
@@ -99,13 +106,19 @@ async def qualify(
             f"{contract_text(contract)} is ambiguous ({len(found)} matches: {shown}{more}); "
             "add the exchange, currency or expiry.",
             candidates=found,
+            details=[d for d in details if d.contract is not None],
         )
+    return completed(contract, found[0]), details[0]
+
+
+def completed(contract: Contract, found: Contract) -> Contract:
+    """A copy of `contract` completed from IB's answer `found`."""
     result = Contract()
     ib_util.dataclassUpdate(result, contract)
-    ib_util.dataclassUpdate(result, found[0])
+    ib_util.dataclassUpdate(result, found)
     if contract.exchange == "SMART":
         result.exchange = "SMART"  # keep smart routing the user asked for
-    return result, details[0]
+    return result
 
 
 async def search_symbols(

@@ -13,43 +13,42 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import signal
 import subprocess
 import sys
 import warnings
 from collections.abc import Callable
-from pathlib import Path
+from functools import partial
+from typing import IO, Protocol
 
-import terminal_app
-
-log = logging.getLogger(__name__)
+from terminal_app.session.sim_launch import child_env
 
 POLL_S = 0.1  # how soon the terminal notices that its gateway died
-SIM_PROGRAM = "ib-terminal-sim"
-# A one-file build has no ib-terminal-sim beside it: the terminal's own executable serves as the
-# simulator when started with this first argument (packaging/entry.py).
-SIM_ARGUMENT = "--simulated-gateway"
 
 
-def simulator_command() -> list[str]:
-    """How to start the simulator: the bundled program beside a frozen terminal, else this
-    Python running the simulator's module (works from a checkout and from an install)."""
-    if getattr(sys, "frozen", False):
-        exe = Path(sys.executable)
-        beside = exe.with_name(SIM_PROGRAM + exe.suffix)
-        return [str(beside)] if beside.is_file() else [str(exe), SIM_ARGUMENT]
-    return [sys.executable, "-m", "terminal_app.simulator.cli"]
+class ChildProcess(Protocol):
+    """What the embedded session uses of its gateway's process: asyncio's `Process`, or an
+    `AdoptedProcess` started before the loop (sim_launch.start_early)."""
 
+    @property
+    def pid(self) -> int: ...
 
-def _child_env() -> dict[str, str] | None:
-    """From source: the simulator's package must import whatever the working dir."""
-    if getattr(sys, "frozen", False):
-        return None
-    root = str(Path(terminal_app.__file__).resolve().parent.parent)
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([root, path] if path else [root])}
+    @property
+    def returncode(self) -> int | None: ...
+
+    @property
+    def stdin(self) -> asyncio.StreamWriter | IO[bytes] | None: ...
+
+    @property
+    def stdout(self) -> asyncio.StreamReader | None: ...
+
+    @property
+    def stderr(self) -> asyncio.StreamReader | None: ...
+
+    async def wait(self) -> int: ...
+
+    def kill(self) -> None: ...
 
 
 async def spawn(argv: list[str]) -> asyncio.subprocess.Process:
@@ -60,7 +59,7 @@ async def spawn(argv: list[str]) -> asyncio.subprocess.Process:
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=_child_env(),
+        env=child_env(),
         # A windowed terminal starting a console program would flash a console window.
         creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
     )
@@ -74,6 +73,65 @@ async def drain(stream: asyncio.StreamReader | None, on_line: Callable[[str], No
         line = raw.decode(errors="replace").rstrip()
         if line:
             on_line(line)
+
+
+class AdoptedProcess:
+    """A child started with `subprocess.Popen` before the loop ran, read through the loop like
+    one asyncio started: its stdout and stderr as stream readers, its exit polled every
+    `POLL_S` (no thread, as `_PollingWatcher` below)."""
+
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        stdout: asyncio.StreamReader,
+        stderr: asyncio.StreamReader,
+    ) -> None:
+        self._process = process
+        self.stdout: asyncio.StreamReader | None = stdout
+        self.stderr: asyncio.StreamReader | None = stderr
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.poll()
+
+    @property
+    def stdin(self) -> IO[bytes] | None:
+        return self._process.stdin
+
+    async def wait(self) -> int:
+        loop = asyncio.get_running_loop()
+        exited: asyncio.Future[int] = loop.create_future()
+
+        def poll() -> None:
+            if exited.done():  # the waiter was cancelled
+                return
+            code = self._process.poll()
+            if code is None:
+                loop.call_later(POLL_S, poll)
+            else:
+                exited.set_result(code)
+
+        poll()
+        return await exited
+
+    def kill(self) -> None:
+        self._process.kill()
+
+
+async def adopt(process: subprocess.Popen[bytes]) -> AdoptedProcess:
+    """Read `process`'s pipes on the running loop (POSIX pipes; see sim_launch.start_early)."""
+    loop = asyncio.get_running_loop()
+    readers = []
+    for pipe in (process.stdout, process.stderr):
+        assert pipe is not None
+        reader = asyncio.StreamReader(loop=loop)
+        await loop.connect_read_pipe(partial(asyncio.StreamReaderProtocol, reader), pipe)
+        readers.append(reader)
+    return AdoptedProcess(process, *readers)
 
 
 def exit_text(returncode: int | None) -> str:

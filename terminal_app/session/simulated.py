@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from terminal_app.paths import data_dir, why_unwritable
-from terminal_app.session.sim_process import drain, exit_text, simulator_command, spawn
+from terminal_app.session.sim_launch import default_state_dir, gateway_argv, take_early
+from terminal_app.session.sim_process import ChildProcess, adopt, drain, exit_text, spawn
 from terminal_app.session.state import SessionError
 from terminal_app.tasks import TaskOwner
 
@@ -25,13 +25,6 @@ log = logging.getLogger(__name__)
 READY = re.compile(r"listening on \S+:(\d+)")
 START_TIMEOUT_S = 30.0  # a cold start of a frozen build on a loaded machine takes seconds
 STOP_TIMEOUT_S = 5.0
-
-
-def default_state_dir() -> Path | None:
-    """The paper account's folder, or None (the account lives in memory) when it cannot be
-    written: the simulator still runs, and the start-up notice says the account is not saved."""
-    path = data_dir() / "simulator"
-    return None if why_unwritable(path) else path
 
 
 class EmbeddedSimulator:
@@ -45,7 +38,7 @@ class EmbeddedSimulator:
         self.on_exit = on_exit
         self.port = 0
         self.ready_s = 0.0  # from spawning the child to its ready line
-        self._proc: asyncio.subprocess.Process | None = None
+        self._proc: ChildProcess | None = None
         self._stderr: collections.deque[str] = collections.deque(maxlen=20)
         self._drains: list[asyncio.Task[None]] = []  # stderr, then stdout once ready
         self._stopping = False
@@ -60,13 +53,14 @@ class EmbeddedSimulator:
         return self._proc is not None and self._proc.returncode is None
 
     async def start(self, port: int = 0) -> int:
-        """Start the child and wait for its ready line; the port it listens on. A child that
-        cannot start raises a fatal SessionError with its reason (retrying would not help)."""
-        where = ["--memory"] if self.state_dir is None else ["--state", str(self.state_dir)]
-        argv = [*simulator_command(), "--port", str(port), *where, "--watch-stdin"]
-        started = time.perf_counter()
+        """Start the child (or take the one started at launch) and wait for its ready line; the
+        port it listens on. A child that cannot start raises a fatal SessionError with its
+        reason (retrying would not help)."""
+        argv = gateway_argv(port, self.state_dir)
+        early = take_early(argv)
+        started = early.started if early is not None else time.perf_counter()
         try:
-            proc = self._proc = await spawn(argv)
+            proc = self._proc = await (adopt(early.process) if early else spawn(argv))
         except OSError as exc:
             raise SessionError(
                 f"cannot start the embedded simulator {argv[0]}: {exc}", fatal=True
@@ -89,7 +83,13 @@ class EmbeddedSimulator:
             raise SessionError(f"simulator not started: {self._why()}", fatal=True)
         self.port = ready
         self.ready_s = time.perf_counter() - started
-        log.info("simulator pid %d ready on port %d in %.2fs", proc.pid, ready, self.ready_s)
+        log.info(
+            "simulator pid %d ready on port %d in %.2fs%s",
+            proc.pid,
+            ready,
+            self.ready_s,
+            " (started at launch)" if early else "",
+        )
         self._drains.append(self._tasks.spawn(drain(proc.stdout, log.debug), "sim stdout"))
         self._tasks.spawn(self._watch(proc), "sim watch")
         return ready
@@ -123,7 +123,7 @@ class EmbeddedSimulator:
         code = exit_text(self._proc.returncode)
         return f"{said} ({code})" if said else code
 
-    async def _watch(self, proc: asyncio.subprocess.Process) -> None:
+    async def _watch(self, proc: ChildProcess) -> None:
         await proc.wait()
         await self._wait_output()
         if not self._stopping:

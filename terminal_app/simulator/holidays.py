@@ -33,7 +33,7 @@ CACHE_FILE = "exchange-calendars.json"
 TABLE_FILE = "exchange_calendars.json"
 # The calendars `resources/instruments.json` names, and the years the shipped table covers.
 CALENDARS = ("XNYS", "CMES", "CBOT", "COMEX", "us_futures")
-TABLE_YEARS = range(2005, 2028)
+TABLE_YEARS = range(2004, 2028)  # 2004: stocks' first history (bars.head_timestamp)
 
 
 @dataclass(frozen=True)

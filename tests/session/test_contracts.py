@@ -29,6 +29,35 @@ async def test_qualify_completes_a_contract_and_explains_failures(
 
 
 @pytest.mark.asyncio
+async def test_a_candidate_of_an_ambiguous_answer_is_completed_without_asking_again(
+    connected: BrokerSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A futures root (/ES in a watchlist): the front month picked from the ambiguous answer
+    costs no second lookup, so a first start's rows fit one second of IB's message budget."""
+    asked: list[Contract] = []
+    lookup = connected.ib.reqContractDetailsAsync
+
+    async def counted(contract: Contract) -> Any:
+        asked.append(contract)
+        return await lookup(contract)
+
+    monkeypatch.setattr(connected.ib, "reqContractDetailsAsync", counted)
+    with pytest.raises(ContractError, match="ambiguous") as err:
+        await connected.qualify(Future("ES", exchange="CME"))
+    front = err.value.candidates[0]
+    qualified = await connected.qualify(front)
+    assert len(asked) == 1
+    assert qualified.conId == front.conId and qualified.lastTradeDateOrContractMonth
+    details = connected.details(front.conId)
+    assert details is not None and details.minTick > 0
+    monkeypatch.setattr("terminal_app.session.broker.CANDIDATE_TTL_S", 0.0)
+    with pytest.raises(ContractError):
+        await connected.qualify(Future("ES", exchange="CME"))
+    await connected.qualify(err.value.candidates[1])  # older than the TTL: asked again
+    assert len(asked) == 3
+
+
+@pytest.mark.asyncio
 async def test_symbol_search_lists_type_exchange_currency_description_and_expiries(
     connected: BrokerSession,
 ) -> None:

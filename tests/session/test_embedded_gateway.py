@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from terminal_app.session import BrokerSession, Phase, ProfileKind, make_profile
-from terminal_app.session.sim_process import SIM_ARGUMENT, simulator_command
+from terminal_app.session.sim_launch import SIM_ARGUMENT, simulator_command
 from terminal_app.session.state import STARTING_SIMULATOR
 from terminal_app.simulator.ownership import PID_FILE
 from tests.sim_fixtures import FAST_SESSION, SIM_ACCOUNT

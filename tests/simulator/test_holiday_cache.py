@@ -12,6 +12,8 @@ import pytest
 
 from terminal_app.paths import resources_dir
 from terminal_app.simulator import holidays
+from terminal_app.simulator.gateway import SimulatedGateway
+from tests.sim_fixtures import sim_config
 
 OUTSIDE_TABLE = holidays.TABLE_YEARS.start - 1
 
@@ -58,3 +60,24 @@ def test_a_cached_year_is_read_back_and_a_corrupt_cache_recomputed(
     assert holidays.year_rules("XNYS", OUTSIDE_TABLE) == fresh
     holidays.year_rules.cache_clear()
     monkeypatch.setattr(holidays._Cache, "_instance", None)
+
+
+@pytest.mark.asyncio
+async def test_every_first_quote_is_served_without_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quote's session stats reach back to the instrument's first history (stocks: 2004): on a
+    first start that year must come from the table, not from importing the library (pandas)
+    while the terminal waits for its first quotes."""
+    monkeypatch.setenv("IB_TERMINAL_HOME", str(tmp_path))  # no cached years
+    monkeypatch.setattr(holidays._Cache, "_instance", None)
+    holidays.year_rules.cache_clear()
+    monkeypatch.setattr(
+        holidays, "_from_library", lambda *args: pytest.fail(f"{args} is not in the table")
+    )
+    try:
+        gateway = SimulatedGateway(sim_config())
+        for inst in gateway.universe.instruments:
+            assert gateway.market.quote(inst.conId).conId == inst.conId
+    finally:
+        holidays.year_rules.cache_clear()

@@ -1,4 +1,4 @@
-"""For tests that run the whole app (`ui.main.run_app`): a window with its files in a temp dir,
+"""For tests that run the whole app (`ui.app.run_app`): a window with its files in a temp dir,
 and the warnings a clean start and shutdown must not log."""
 
 import contextlib
@@ -12,7 +12,7 @@ from terminal_app.session import BrokerSession
 from terminal_app.workspace.layout import LayoutStore
 from ui.main_window import MainWindow
 
-APP_LOGGERS = ("qt", "asyncio", "terminal_app.tasks", "ui.main")
+APP_LOGGERS = ("qt", "asyncio", "terminal_app.tasks", "ui.app")
 
 
 def window_in(tmp_path: Path, session: BrokerSession | None = None) -> MainWindow:

@@ -13,7 +13,8 @@ from terminal_app.session.state import Phase
 from tests.sim_fixtures import running_gateway, sim_config
 from tests.waiting import wait_until
 from tests.workspace.app_run import noisy, window_in
-from ui.main import main, profile_from_options, run_app
+from ui.app import run_app
+from ui.main import main, profile_from_options
 from ui.self_test import run_self_test
 
 

@@ -12,7 +12,7 @@ from terminal_app.session.profiles import ProfileKind, make_profile
 from terminal_app.session.state import Phase
 from terminal_app.workspace.layout import LayoutStore
 from tests.sim_fixtures import running_gateway, sim_config
-from ui.main import run_app
+from ui.app import run_app
 from ui.main_window import MainWindow
 from ui.self_test import run_self_test
 
