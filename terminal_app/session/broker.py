@@ -8,7 +8,6 @@ order gate verdict), `error_routing` (IB's codes to the part that acts on them),
 
 import asyncio
 import logging
-import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -30,7 +29,8 @@ from ib_async import (
 from PySide6.QtCore import QObject, Signal
 
 from terminal_app.ib_errors import Severity
-from terminal_app.session import contracts, ib_internals
+from terminal_app.session import contracts
+from terminal_app.session.contract_directory import ContractDirectory
 from terminal_app.session.error_routing import ErrorRouter
 from terminal_app.session.history import HistoryRequest, HistoryScheduler
 from terminal_app.session.lane import BulkLane
@@ -58,8 +58,6 @@ from terminal_app.session.supervisor import ConnectionSupervisor
 from terminal_app.tasks import TaskOwner
 
 __all__ = ["BrokerSession", "OrderRefused", "SessionSettings"]
-
-CANDIDATE_TTL_S = 30.0
 
 
 class BrokerSession(QObject):
@@ -92,10 +90,9 @@ class BrokerSession(QObject):
             on_change=self.historyQueueChanged.emit,
         )
         self.history_scheduler.pause()  # until connected
-        self._details: dict[int, ContractDetails] = {}  # by conId, from qualify()
-        self._market_rules: dict[int, list[PriceIncrement]] = {}  # by rule id
-        # by conId: (when, details) of an ambiguous answer's candidates, for a second qualify()
-        self._candidates: dict[int, tuple[float, ContractDetails]] = {}
+        self._contracts = ContractDirectory(
+            ib, lambda: self.settings.request_timeout, self.lane.slot, self._require_connection
+        )
         self._tasks = TaskOwner("session", on_error=self.report_error)
         self._supervisor = ConnectionSupervisor(
             ib,
@@ -296,61 +293,19 @@ class BrokerSession(QObject):
 
     # ------------------------------------------------------------------ contracts
     async def qualify(self, contract: Contract) -> contracts.Contract:
-        """A completed copy of `contract`; `contracts.ContractError` says why when not unique.
-        Its details are kept: `details(conId)` answers from them without asking IB again.
-
-        A candidate of an ambiguous answer of the last `CANDIDATE_TTL_S` (a futures root's
-        front month) is completed from that answer, not asked again: a first start's watchlist
-        fits its lookups and subscriptions in one second of IB's message budget."""
-        self._require_connection()
-        now = time.monotonic()
-        recent = self._candidates.pop(contract.conId, None) if contract.conId else None
-        if recent is not None and now - recent[0] < CANDIDATE_TTL_S:
-            details = recent[1]
-            assert details.contract is not None
-            qualified = contracts.completed(contract, details.contract)
-        else:
-            try:
-                qualified, details = await contracts.qualify(
-                    self.ib, contract, self.settings.request_timeout, self.lane.slot
-                )
-            except contracts.ContractError as exc:
-                self._keep_candidates(exc.details, now)
-                raise
-        self._details[qualified.conId] = details
-        return qualified
-
-    def _keep_candidates(self, details: list[ContractDetails], now: float) -> None:
-        fresh = {k: v for k, v in self._candidates.items() if now - v[0] < CANDIDATE_TTL_S}
-        fresh.update((d.contract.conId, (now, d)) for d in details if d.contract is not None)
-        self._candidates = fresh
+        """A completed copy of `contract`; `contracts.ContractError` says why when not unique."""
+        return await self._contracts.qualify(contract)
 
     def details(self, con_id: int) -> ContractDetails | None:
         """Contract details (minTick, longName, trading hours) of a contract qualified before."""
-        return self._details.get(con_id)
+        return self._contracts.details(con_id)
 
     async def market_rule(self, rule_id: int) -> list[PriceIncrement]:
-        """A market rule's price increments by price level (reqMarketRule, on an id from the
-        contract details' marketRuleIds); empty when IB does not answer in time. Kept: a rule
-        does not change within a session."""
-        self._require_connection()
-        increments = self._market_rules.get(rule_id)
-        if increments is None:
-            await self.lane.slot()
-            try:
-                async with asyncio.timeout(self.settings.request_timeout):
-                    increments = list(await ib_internals.request_market_rule(self.ib, rule_id))
-            except TimeoutError:
-                return []
-            if increments:
-                self._market_rules[rule_id] = increments
-        return increments
+        """A market rule's price increments by price level; empty when IB does not answer."""
+        return await self._contracts.market_rule(rule_id)
 
     async def search_symbols(self, pattern: str) -> list[contracts.SymbolMatch]:
-        self._require_connection()
-        return await contracts.search_symbols(
-            self.ib, pattern, self.settings.request_timeout, self.lane.slot
-        )
+        return await self._contracts.search_symbols(pattern)
 
     def _require_connection(self) -> None:
         if not self.ib.isConnected():

@@ -50,7 +50,7 @@ async def test_a_candidate_of_an_ambiguous_answer_is_completed_without_asking_ag
     assert qualified.conId == front.conId and qualified.lastTradeDateOrContractMonth
     details = connected.details(front.conId)
     assert details is not None and details.minTick > 0
-    monkeypatch.setattr("terminal_app.session.broker.CANDIDATE_TTL_S", 0.0)
+    monkeypatch.setattr("terminal_app.session.contract_directory.CANDIDATE_TTL_S", 0.0)
     with pytest.raises(ContractError):
         await connected.qualify(Future("ES", exchange="CME"))
     await connected.qualify(err.value.candidates[1])  # older than the TTL: asked again
