@@ -270,17 +270,22 @@ def live_quote(term: Terminal) -> Quote:
     return quote
 
 
+def resting_buy(term: Terminal, quantity: int, tif: Tif = Tif.GTC) -> OrderIntent:
+    """A buy limit 3% under the bid: it rests (within the 5% precaution, so no question)."""
+    bid = live_quote(term).bid
+    assert bid is not None
+    price = (bid * Decimal("0.97")).quantize(Decimal("0.01"))
+    return OrderIntent(Side.BUY, Decimal(quantity), OrderType.LMT, limit_price=price, tif=tif)
+
+
 async def seed_account(term: Terminal) -> Seeded:
     """A filled market order and a GTC limit far below the market, through the order service
     (as every panel sends them)."""
     service = order_service(term.session)
     contract = red_contract(term)
     quote = live_quote(term)
-    assert quote.bid is not None
     [filled] = service.submit(contract, OrderIntent(Side.BUY, Decimal(10), OrderType.MKT), quote)
-    low = (quote.bid * Decimal("0.96")).quantize(Decimal("0.01"))
-    resting_intent = OrderIntent(Side.BUY, Decimal(1), OrderType.LMT, limit_price=low, tif=Tif.GTC)
-    [resting] = service.submit(contract, resting_intent, quote)
+    [resting] = service.submit(contract, resting_buy(term, 1), quote)
     await wait_until(lambda: filled.orderStatus.status == "Filled" and filled.fills, 10)
     await wait_until(lambda: resting.orderStatus.status == "Submitted", 10)
     await wait_until(lambda: _position(term, contract.conId) == 10, 10)

@@ -48,10 +48,12 @@ async def test_gateway_restarted_keeps_the_account(terminal: Terminal) -> None:
     disk. The resting GTC order, the fill and the position come back from its record."""
     seeded = await seed_account(terminal)
     sent = order_requests(terminal.count.names)
-    await terminal.host.stop()
+    host = terminal.host
+    assert host is not None
+    await host.stop()
     await state_leaves_connected(terminal)
     await wait_until(lambda: terminal.session.state.attempt >= 2, 10)
-    await terminal.host.restart()
+    await host.restart()
     await terminal.wait_restored()
     await wait_resynced(terminal, seeded)
     assert order_requests(terminal.count.names) == sent == 2  # nothing re-sent to the new process

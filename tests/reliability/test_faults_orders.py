@@ -1,24 +1,19 @@
 """Orders caught by a fault: after the reconnect the terminal shows each order's true state from
 the gateway's record, never a guess, and no order is sent again by itself."""
 
-from decimal import Decimal
-
 import pytest
 
 from terminal_app.orders import order_service
-from terminal_app.orders.intent import OrderIntent, OrderType, Side, Tif
 from terminal_app.orders.states import OrderRecord, State
-from tests.reliability.terminal_under_test import Terminal, live_quote, red_contract
+from tests.reliability.terminal_under_test import (
+    Terminal,
+    live_quote,
+    red_contract,
+    resting_buy,
+)
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
-
-
-def resting_buy(term: Terminal) -> OrderIntent:
-    quote = live_quote(term)
-    assert quote.bid is not None
-    low = (quote.bid * Decimal("0.97")).quantize(Decimal("0.01"))
-    return OrderIntent(Side.BUY, Decimal(3), OrderType.LMT, limit_price=low, tif=Tif.GTC)
 
 
 def record_of(term: Terminal, order_id: int) -> OrderRecord:
@@ -38,7 +33,7 @@ async def test_order_lost_with_the_connection_is_not_shown_as_working(
     After the reconnect its record says so (not working, with the reason), and it is not
     sent again by itself."""
     service = order_service(terminal.session)
-    [trade] = service.submit(red_contract(terminal), resting_buy(terminal), live_quote(terminal))
+    [trade] = service.submit(red_contract(terminal), resting_buy(terminal, 3), live_quote(terminal))
     order_id = trade.order.orderId
     terminal.gateway.control.drop_clients()  # before the gateway read the placeOrder
     await terminal.wait_restored()
@@ -60,7 +55,7 @@ async def test_order_accepted_while_the_connection_drops_is_shown_from_the_gatew
     control = terminal.gateway.control
     control.set_latency(0.5)
     service = order_service(terminal.session)
-    [trade] = service.submit(red_contract(terminal), resting_buy(terminal), live_quote(terminal))
+    [trade] = service.submit(red_contract(terminal), resting_buy(terminal, 3), live_quote(terminal))
     order_id = trade.order.orderId
     await wait_until(lambda: gateway_knows(terminal, order_id), 5)
     assert trade.orderStatus.status == "PendingSubmit"  # its answer is still on the way
