@@ -46,6 +46,12 @@ def messages_received(ib: IB) -> int:
     return int(ib.client._numMsgRecv)
 
 
+def unread_bytes(ib: IB) -> int:
+    """Bytes received from the socket and not yet decoded (bounded by one read and one
+    message: a measure of how far behind the client is)."""
+    return len(ib.client._data)
+
+
 # Bytes one socket read may hand ib_async. `Client._onSocketHasData` re-slices its whole buffer
 # after every message it decodes, so one read costs the square of its size: a loop that falls
 # behind reads the event loop's default 256 KB at once, which takes hundreds of ms to decode and
