@@ -27,7 +27,13 @@ from PySide6.QtWidgets import QApplication
 from terminal_app.orders import order_service
 from terminal_app.orders.intent import OrderIntent, OrderType, Side, Tif
 from terminal_app.orders.prices import Quote
-from terminal_app.session import BrokerSession, Phase, ProfileKind, make_profile
+from terminal_app.session import (
+    BrokerSession,
+    ConnectionProfile,
+    Phase,
+    ProfileKind,
+    make_profile,
+)
 from terminal_app.session.subscriptions import Kind
 from terminal_app.simulator.connection import Connection
 from terminal_app.simulator.gateway import SimulatedGateway
@@ -203,12 +209,16 @@ def default_window(tmp_path: Path) -> Iterator[MainWindow]:
         window.deleteLater()
 
 
+def custom(port: int, **changes: object) -> ConnectionProfile:
+    """The tests' profile: a custom endpoint as clientId `CLIENT_ID`."""
+    return make_profile(ProfileKind.CUSTOM, port=port, client_id=CLIENT_ID, **changes)
+
+
 async def connect_terminal(
-    window: MainWindow, port: int, link: Contract = AAPL, **profile: object
+    window: MainWindow, profile: ConnectionProfile, link: Contract = AAPL
 ) -> None:
-    window.request_connect(
-        make_profile(ProfileKind.CUSTOM, port=port, client_id=CLIENT_ID, **profile)
-    )
+    """Connect as the user would, then show `link` on the red link group (chart, DOM, ticket)."""
+    window.request_connect(profile)
     await wait_until(
         lambda: window.session.state.phase is Phase.CONNECTED,
         CONNECT_TIMEOUT,
@@ -235,7 +245,7 @@ async def terminal(
 ) -> AsyncIterator[Terminal]:
     with default_window(tmp_path) as window:
         try:
-            await connect_terminal(window, fault_gateway.gateway.port)
+            await connect_terminal(window, custom(fault_gateway.gateway.port))
             term = Terminal(window, fault_gateway)
             await term.settle(lambda: term.lines_in_session()[AT_GATEWAY[Kind.DEPTH]] > 0)
             yield term
@@ -252,6 +262,8 @@ class Seeded:
     filled_id: int
     exec_id: str
     position: float
+    # Filled, resting: what IB knows them by (completed orders come back without an orderId).
+    perm_ids: tuple[int, int]
 
 
 def red_contract(term: Terminal) -> Contract:
@@ -291,7 +303,11 @@ async def seed_account(term: Terminal) -> Seeded:
     await wait_until(lambda: _position(term, contract.conId) == 10, 10)
     await term.settle()  # the portfolio's position line joins the baseline
     return Seeded(
-        resting.order.orderId, filled.order.orderId, filled.fills[0].execution.execId, 10.0
+        resting.order.orderId,
+        filled.order.orderId,
+        filled.fills[0].execution.execId,
+        10.0,
+        (filled.order.permId, resting.order.permId),
     )
 
 

@@ -15,6 +15,7 @@ from tests.reliability.gateway_process import gateway_process
 from tests.reliability.terminal_under_test import (
     Terminal,
     connect_terminal,
+    custom,
     default_window,
     seed_account,
     wait_resynced,
@@ -38,7 +39,7 @@ async def test_gateway_process_killed_and_restarted(qapp: QApplication, tmp_path
     async with gateway_process(tmp_path / "gateway") as gateway, WireTap(gateway.port) as tap:
         with default_window(tmp_path) as window:
             try:
-                await connect_terminal(window, tap.port)
+                await connect_terminal(window, custom(tap.port))
                 term = Terminal(window, None)
                 await term.settle()
                 seeded = await seed_account(term)
