@@ -239,19 +239,29 @@ async def fault_gateway(tmp_path: Path) -> AsyncIterator[GatewayHost]:
         await host.stop()
 
 
-@pytest_asyncio.fixture
-async def terminal(
-    qapp: QApplication, tmp_path: Path, fault_gateway: GatewayHost
+@contextlib.asynccontextmanager
+async def running_terminal(
+    tmp_path: Path, host: GatewayHost, **profile: object
 ) -> AsyncIterator[Terminal]:
+    """The default window connected to `host`'s gateway (profile `custom(port, **profile)`),
+    every panel up."""
     with default_window(tmp_path) as window:
         try:
-            await connect_terminal(window, custom(fault_gateway.gateway.port))
-            term = Terminal(window, fault_gateway)
+            await connect_terminal(window, custom(host.gateway.port, **profile))
+            term = Terminal(window, host)
             await term.settle(lambda: term.lines_in_session()[AT_GATEWAY[Kind.DEPTH]] > 0)
             yield term
         finally:
             await window.tasks.cancel_all()
             await window.session.close()
+
+
+@pytest_asyncio.fixture
+async def terminal(
+    qapp: QApplication, tmp_path: Path, fault_gateway: GatewayHost
+) -> AsyncIterator[Terminal]:
+    async with running_terminal(tmp_path, fault_gateway) as term:
+        yield term
 
 
 @dataclass(frozen=True)

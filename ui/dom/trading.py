@@ -110,8 +110,12 @@ class LadderTrading(QObject):
             self.notice.emit(str(exc))
 
     def _cancel(self, trades: list[Trade]) -> int:
-        for trade in trades:
-            self._service.cancel(trade)
+        try:
+            for trade in trades:
+                self._service.cancel(trade)
+        except OrderRefused as exc:  # read-only, disconnected: say so (it escaped the slot)
+            self.notice.emit(f"Not cancelled: {exc}")
+            return 0
         if not trades:
             self.notice.emit("No working orders there")
         return len(trades)
