@@ -89,7 +89,9 @@ async def test_global_cancel_sends_one_global_cancel(terminal: Terminal) -> None
     ours = await working_orders(terminal)
     async with connected_ib(terminal.gateway, client_id=OTHER_CLIENT) as other:
         aapl = await qualified(other, red_contract(terminal))
-        theirs = other.placeOrder(aapl, LimitOrder("BUY", 1, float(ours[0].order.lmtPrice)))
+        price = ours[0].order.lmtPrice
+        assert isinstance(price, float)
+        theirs = other.placeOrder(aapl, LimitOrder("BUY", 1, price))
         await wait_until(lambda: theirs.orderStatus.status == "Submitted", 10)
         mark = dict(terminal.count.names)
         box = terminal.window.confirm_cancel_all()
@@ -120,6 +122,7 @@ async def test_flatten_sends_exactly_the_listed_orders(terminal: Terminal) -> No
     panel = portfolio(terminal)
     panel.flatten(cancel_all=True)
     box = panel.confirmation
+    assert box is not None
     listed = [line.removeprefix("• ") for line in box.text().splitlines() if line.startswith("• ")]
     assert listed == [
         "Cancel every working order of every account (global cancel)",

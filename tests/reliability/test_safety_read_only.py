@@ -54,7 +54,7 @@ async def read_only(
 ) -> AsyncIterator[Terminal]:
     await account_with_an_order_and_a_position(fault_gateway.gateway)
     async with running_terminal(tmp_path, fault_gateway, read_only=True) as term:
-        await term.settle(lambda: term.session.positions() and term.session.open_trades())
+        await term.settle(lambda: bool(term.session.positions() and term.session.open_trades()))
         yield term
 
 
@@ -160,6 +160,7 @@ async def test_no_panel_or_hotkey_sends_on_a_read_only_connection(read_only: Ter
     ):
         before = len(term.session.messages)
         act()
+        assert portfolio.confirmation is not None
         accept(portfolio.confirmation)
         said = [m.text for m in list(term.session.messages)[before:]]
         assert any(READ_ONLY in text for text in said), said
