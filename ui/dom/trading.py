@@ -97,7 +97,8 @@ class LadderTrading(QObject):
 
     def _ask(self, intent: OrderIntent, text: str) -> None:
         self.pending = intent
-        self.confirmNeeded.emit(text)
+        live = self._service.live_warning
+        self.confirmNeeded.emit(f"{live}: {text}" if live else text)
 
     def _send(self, intent: OrderIntent, confirmed: bool) -> None:
         feed = self.feed
