@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest_asyncio
 from ib_async import Contract, Stock
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from terminal_app.orders import order_service
 from terminal_app.orders.intent import OrderIntent, OrderType, Side, Tif
@@ -41,6 +41,7 @@ from terminal_app.simulator.protocol.codec import Request
 from terminal_app.workspace.layout import LayoutStore
 from tests.sim_fixtures import FAST_SESSION, sim_config
 from tests.waiting import wait_until
+from ui.dom.panel import DomPanel
 from ui.main_window import MainWindow
 
 CLIENT_ID = 21
@@ -179,6 +180,19 @@ class Terminal:
             await wait_until(condition, timeout)
         except AssertionError:
             raise AssertionError(f"{what}: {self.restored_text()}") from None
+
+    def panel(self, kind: str) -> QWidget:
+        """The one open panel of `kind` (the default workspace has one of each)."""
+        [dock] = self.window.docks.docks(kind)
+        return dock.widget()
+
+    async def ladder_and_bid(self) -> tuple[DomPanel, int]:
+        """The DOM ladder, once its book has a best bid (its grid index)."""
+        dom = self.panel("dom")
+        assert isinstance(dom, DomPanel)
+        await wait_until(lambda: dom.feed is not None and dom.feed.book.best_bid is not None, 10)
+        assert dom.feed is not None and dom.feed.book.best_bid is not None
+        return dom, dom.feed.book.best_bid
 
     def messages(self) -> list[str]:
         return [m.text for m in self.session.messages]

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from tests.reliability.terminal_under_test import (
+    Seeded,
     Terminal,
     seed_account,
     wait_resynced,
@@ -79,16 +80,22 @@ async def test_unreachable_for_30_simulated_seconds(terminal: Terminal) -> None:
     assert order_requests(terminal.count.names) == sent
 
 
-async def test_1100_then_1102_keeps_every_line(terminal: Terminal) -> None:
-    """1102 ("data maintained"): nothing to request again, and nothing is."""
+async def ib_link_lost(terminal: Terminal) -> tuple[Seeded, Counter[str]]:
+    """1100: TWS lost IB's servers. Shown at once, order entry closed; the account as it was
+    and the requests so far."""
     seeded = await seed_account(terminal)
     before = +terminal.count.names
-    control = terminal.gateway.control
-    control.connectivity_lost()
+    terminal.gateway.control.connectivity_lost()
     await state_leaves_connected(terminal)
     assert "(1100)" in terminal.window.status.state.toolTip()
     assert not terminal.session.trading_allowed
-    control.connectivity_restored(data_lost=False)
+    return seeded, before
+
+
+async def test_1100_then_1102_keeps_every_line(terminal: Terminal) -> None:
+    """1102 ("data maintained"): nothing to request again, and nothing is."""
+    seeded, before = await ib_link_lost(terminal)
+    terminal.gateway.control.connectivity_restored(data_lost=False)
     await terminal.wait(lambda: terminal.session.trading_allowed, 5, "1102 not seen")
     await terminal.wait_restored()
     for name in ("reqMktData", "reqMktDepth", "reqTickByTickData", "reqHistoricalData"):
@@ -99,12 +106,8 @@ async def test_1100_then_1102_keeps_every_line(terminal: Terminal) -> None:
 
 async def test_1100_then_1101_requests_every_line_again(terminal: Terminal) -> None:
     """1101 ("data lost"): the gateway ended every stream; the terminal asks for each again."""
-    seeded = await seed_account(terminal)
-    before = +terminal.count.names
-    control = terminal.gateway.control
-    control.connectivity_lost()
-    await state_leaves_connected(terminal)
-    control.connectivity_restored(data_lost=True)
+    seeded, before = await ib_link_lost(terminal)
+    terminal.gateway.control.connectivity_restored(data_lost=True)
     await terminal.wait_restored()
     lines = terminal.baseline
     assert terminal.count.names["reqMktData"] - before["reqMktData"] == lines["mktData"]

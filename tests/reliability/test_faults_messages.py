@@ -29,7 +29,7 @@ pytestmark = pytest.mark.asyncio
 
 
 def watchlist(term: Terminal) -> WatchlistPanel:
-    [panel] = [d.widget() for d in term.window.docks.docks("watchlist")]
+    panel = term.panel("watchlist")
     assert isinstance(panel, WatchlistPanel)
     return panel
 

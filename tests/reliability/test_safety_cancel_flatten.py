@@ -66,8 +66,7 @@ def held(term: Terminal) -> dict[str, float]:
 
 
 def portfolio(term: Terminal) -> PortfolioPanel:
-    [dock] = term.window.docks.docks("portfolio")
-    widget = dock.widget()
+    widget = term.panel("portfolio")
     assert isinstance(widget, PortfolioPanel)
     return widget
 

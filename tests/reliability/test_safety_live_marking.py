@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.reliability.terminal_under_test import (
     GatewayHost,
@@ -19,7 +19,6 @@ from tests.reliability.terminal_under_test import (
 )
 from tests.waiting import wait_until
 from ui.dom.cells import Col
-from ui.dom.panel import DomPanel
 from ui.order_ticket.panel import OrderTicketPanel
 from ui.portfolio.panel import PortfolioPanel
 
@@ -35,11 +34,6 @@ async def live(
         yield term
 
 
-def panel(term: Terminal, kind: str) -> QWidget:
-    [dock] = term.window.docks.docks(kind)
-    return dock.widget()
-
-
 def marked(term: Terminal) -> bool:
     window = term.window
     return not window.status.live_badge.isHidden() and LIVE in window.windowTitle()
@@ -51,7 +45,7 @@ async def test_every_confirmation_names_the_live_account(live: Terminal) -> None
     sent = len(term.count.orders)
     assert marked(term)
 
-    ticket = panel(term, "order_ticket")
+    ticket = term.panel("order_ticket")
     assert isinstance(ticket, OrderTicketPanel)
     await wait_until(lambda: ticket.form.limit.decimal() is not None, 10)
     ticket.submit()
@@ -63,16 +57,12 @@ async def test_every_confirmation_names_the_live_account(live: Terminal) -> None
     assert ticket._dialog is not None and LIVE in ticket._dialog.live.text()
     ticket._dialog.reject()
 
-    dom = panel(term, "dom")
-    assert isinstance(dom, DomPanel) and dom.feed is not None
-    await wait_until(lambda: dom.feed is not None and dom.feed.book.best_bid is not None, 10)
-    bid = dom.feed.book.best_bid
-    assert bid is not None
+    dom, bid = await term.ladder_and_bid()
     dom.ladder.cellClicked.emit(int(Col.BID), bid - 5, False, False)
     assert dom.confirm_bar.isVisibleTo(dom) and LIVE in dom.confirm_bar.text.text()
     dom.confirm_bar.cancel.click()
 
-    portfolio = panel(term, "portfolio")
+    portfolio = term.panel("portfolio")
     assert isinstance(portfolio, PortfolioPanel)
     await wait_until(lambda: portfolio.model.holding_rows(), 10)
     for cancel_all in (False, True):

@@ -15,7 +15,7 @@ import pytest_asyncio
 from ib_async import LimitOrder, MarketOrder, Stock
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from terminal_app.simulator.gateway import SimulatedGateway
 from tests.reliability.terminal_under_test import GatewayHost, Terminal, running_terminal
@@ -23,7 +23,6 @@ from tests.sim_fixtures import connected_ib, qualified
 from tests.waiting import wait_until
 from ui.blotter.panel import BlotterPanel
 from ui.dom.cells import Col
-from ui.dom.panel import DomPanel
 from ui.order_ticket.panel import OrderTicketPanel
 from ui.portfolio.panel import PortfolioPanel
 from ui.watchlist.panel import WatchlistPanel
@@ -58,11 +57,6 @@ async def read_only(
         yield term
 
 
-def panel(term: Terminal, kind: str) -> QWidget:
-    [dock] = term.window.docks.docks(kind)
-    return dock.widget()
-
-
 def order_requests(term: Terminal) -> int:
     return sum(term.count.names[name] for name in ORDER_REQUESTS)
 
@@ -83,11 +77,7 @@ async def test_no_panel_or_hotkey_sends_on_a_read_only_connection(read_only: Ter
     assert not window.status.readonly_badge.isHidden()
 
     # DOM: a click that asks, a one-click click, the B / Shift+S keys, a right-click cancel.
-    dom = panel(term, "dom")
-    assert isinstance(dom, DomPanel) and dom.feed is not None
-    await wait_until(lambda: dom.feed is not None and dom.feed.book.best_bid is not None, 10)
-    bid = dom.feed.book.best_bid
-    assert bid is not None
+    dom, bid = await term.ladder_and_bid()
     dom.ladder.cellClicked.emit(int(Col.BID), bid - 5, False, False)
     assert dom.confirm_bar.isVisibleTo(dom)  # one-click off: it asks first
     dom.confirm_bar.send.click()
@@ -103,14 +93,13 @@ async def test_no_panel_or_hotkey_sends_on_a_read_only_connection(read_only: Ter
         dom.notice.clear()
         QTest.keyClick(dom, key, modifier)
         assert READ_ONLY in dom.notice.text(), key
-    working = dom.feed.working_at(None)
-    assert working, "the other client's order is not on the ladder"
+    assert dom.feed is not None and dom.feed.working_at(None), "no working order on the ladder"
     dom.notice.clear()
     dom.trading.cancel_all()
     assert READ_ONLY in dom.notice.text()
 
     # Ticket: its button, Enter, and the same through the watchlist's "Trade…".
-    ticket = panel(term, "order_ticket")
+    ticket = term.panel("order_ticket")
     assert isinstance(ticket, OrderTicketPanel)
     assert not ticket.submit_button.isEnabled()
     ticket.submit()
@@ -120,7 +109,7 @@ async def test_no_panel_or_hotkey_sends_on_a_read_only_connection(read_only: Ter
     ticket.form.quantity.setFocus()
     QTest.keyClick(ticket.form.quantity, Qt.Key.Key_Return)
     assert READ_ONLY in ticket.status.text()
-    watchlist = panel(term, "watchlist")
+    watchlist = term.panel("watchlist")
     assert isinstance(watchlist, WatchlistPanel)
     tab = watchlist.lists()[0]
     menu = watchlist.row_menu(tab, tab.model.index(0, 0))
@@ -131,7 +120,7 @@ async def test_no_panel_or_hotkey_sends_on_a_read_only_connection(read_only: Ter
     assert READ_ONLY in ticket.status.text()
 
     # Blotter: modify (the ticket, pre-filled), cancel, cancel all, global cancel.
-    blotter = panel(term, "blotter")
+    blotter = term.panel("blotter")
     assert isinstance(blotter, BlotterPanel)
     await wait_until(lambda: blotter.working.rowCount() >= 1, 10)
     blotter.working_view.selectRow(0)
@@ -150,7 +139,7 @@ async def test_no_panel_or_hotkey_sends_on_a_read_only_connection(read_only: Ter
     assert READ_ONLY in blotter.status.text()
 
     # Portfolio: close the position, flatten, cancel all + flatten.
-    portfolio = panel(term, "portfolio")
+    portfolio = term.panel("portfolio")
     assert isinstance(portfolio, PortfolioPanel)
     [holding] = [r.holding for r in portfolio.model.holding_rows() if r.holding is not None]
     for act in (
