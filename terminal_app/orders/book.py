@@ -8,11 +8,17 @@ from decimal import Decimal
 from ib_async import Fill, Position, Trade
 from PySide6.QtCore import QObject, Signal
 
-from terminal_app.orders.states import OrderRecord, size
+from terminal_app.orders.states import OrderRecord, State, size
+from terminal_app.orders.summary import order_line
 from terminal_app.session.broker import BrokerSession
 from terminal_app.session.messages import Message
 
 OrderKey = tuple[int, int]  # (clientId, orderId), or (0, permId) for orders placed in TWS
+UNACKNOWLEDGED = frozenset({State.PENDING_SUBMIT, State.API_PENDING})
+NEVER_ARRIVED = (
+    "not at the gateway after the reconnect: the connection dropped before the order arrived; "
+    "it was not sent again"
+)
 
 
 def order_key(trade: Trade) -> OrderKey:
@@ -66,8 +72,11 @@ class OrderBook(QObject):
 
     def resync(self) -> None:
         """ib_async rebuilt its Trade/Position objects (reconnect): read them all again."""
-        for trade in self._session.trades():
+        trades = self._session.trades()
+        for trade in trades:
             self._on_trade(trade)
+        if self._session.is_connected:
+            self._settle_unsent({order_key(t) for t in trades})
         for position in self._session.positions():
             self._on_position(position)
         self._fills_from(self._session.fills())
@@ -88,6 +97,23 @@ class OrderBook(QObject):
             self.transitioned.emit(record, transition)
         self.order_updated.emit(record)
         self.changed.emit(con_id)
+
+    def _settle_unsent(self, known: set[OrderKey]) -> None:
+        """Orders still waiting for the gateway's first word when the connection dropped, and
+        not among the orders it listed on the reconnect: it never got them. They are shown as
+        not working, with the reason, instead of pending forever (nothing sends them again)."""
+        for book in self._books.values():
+            for key, record in book.orders.items():
+                if key in known or record.state not in UNACKNOWLEDGED:
+                    continue
+                transition = record.lost(NEVER_ARRIVED)
+                what = order_line(record.trade.contract, record.trade.order)
+                self._session.messages.add_app(
+                    f"Order {record.order_id} ({what}) is {NEVER_ARRIVED}"
+                )
+                self.transitioned.emit(record, transition)
+                self.order_updated.emit(record)
+                self.changed.emit(book.con_id)
 
     def _client_id(self) -> int:
         profile = self._session.profile

@@ -75,6 +75,15 @@ class OrderService(QObject):
         self._clock = clock
         self.book = OrderBook(session, self)
 
+    @property
+    def live_warning(self) -> str:
+        """What every confirmation says first while the account is a live (real-money) one;
+        "" otherwise."""
+        profile = self._session.profile
+        if profile is None or not profile.is_live:
+            return ""
+        return f"LIVE ACCOUNT ({profile.name}): this order uses real money"
+
     def rules(self, contract: Contract) -> ContractRules:
         return ContractRules.from_details(self._session.details(contract.conId))
 

@@ -97,6 +97,10 @@ class OrderRecord:
             return self.history[-1]
         return self._record(self.state, code, text)
 
+    def lost(self, reason: str) -> Transition:
+        """The gateway does not know this order (it never arrived): not working any more."""
+        return self._record(State.INACTIVE, 0, reason)
+
     def _record(self, state: State, code: int, reason: str) -> Transition:
         before = self.state if self.history else None
         transition = Transition(datetime.now(UTC), before, state, code, reason)

@@ -8,6 +8,8 @@ ib_async upgrade that changes them breaks that one test instead of the session.
 """
 
 import asyncio
+import struct
+from collections.abc import Callable
 
 from ib_async import IB, PriceIncrement, Ticker
 
@@ -54,6 +56,42 @@ def connecting(ib: IB) -> bool:
 def messages_received(ib: IB) -> int:
     """Messages the client decoded since it connected (benchmarks' message rate)."""
     return int(ib.client._numMsgRecv)
+
+
+# The longest message TWS sends (ibapi's MAX_MSG_LEN, 16 MB - 1): a longer length prefix can only
+# be a corrupt frame, after which ib_async would buffer the rest of the stream for ever.
+MAX_MESSAGE_BYTES = 0xFFFFFF
+
+
+def watch_socket(
+    ib: IB,
+    read: Callable[[bytes], None],
+    unreadable: Callable[[Exception], None],
+    closed: Callable[[str], None],
+) -> None:
+    """Socket events ib_async does not pass on: `read(data)` after each read, once ib_async has
+    decoded what it could; `unreadable(error)` when its own reading of the bytes raised (eventkit
+    catches and logs that, and the connection stays open: garbage during the handshake then
+    hangs the connect until its timeout); `closed(reason)` on every socket close, also during
+    the handshake, where ib_async says nothing of a clean close. ib_async's events hold bound
+    methods weakly: keep their object alive."""
+    conn = ib.client.conn
+    conn.hasData += read
+    conn.hasData.error_event += lambda _event, error: unreadable(error)
+    conn.disconnected += closed
+
+
+def message_being_read(ib: IB) -> int:
+    """The length the server announced for the message ib_async is waiting to complete (0 when
+    it waits for none)."""
+    data = ib.client._data
+    return int(struct.unpack(">I", data[:4])[0]) if len(data) >= 4 else 0
+
+
+def unread_bytes(ib: IB) -> int:
+    """Bytes received from the socket and not yet decoded (bounded by one read and one
+    message: a measure of how far behind the client is)."""
+    return len(ib.client._data)
 
 
 # Bytes one socket read may hand ib_async. `Client._onSocketHasData` re-slices its whole buffer

@@ -70,6 +70,8 @@ class ConnectionSupervisor:
         self._simulator: EmbeddedSimulator | None = None
         ib.disconnectedEvent += self._on_ib_disconnected
         ib.client.apiError += self._on_api_error
+        self._lost_reason = ""  # why the socket went during the handshake, when known
+        ib_internals.watch_socket(ib, self._check_frame, self._on_unreadable, self._on_closed)
 
     # ------------------------------------------------------------------ state
     @property
@@ -228,6 +230,7 @@ class ConnectionSupervisor:
         host, port = self._endpoint()
         self._duplicate_id.clear()
         self._handshake_lost.clear()
+        self._lost_reason = ""
         # A new TWS session reports its own farm and IB-link state during the handshake.
         self._on_attempt()
         self._ib_link_down = False
@@ -265,7 +268,10 @@ class ConnectionSupervisor:
                 fatal=True,
             )
         if connect.cancelled():  # aborted: the socket closed (ib_async would wait its timeout)
-            raise SessionError(f"{host}:{port} closed the connection during the API handshake")
+            raise SessionError(
+                f"{host}:{port} {self._lost_reason or 'closed the connection'} during the API "
+                "handshake"
+            )
         exc = connect.exception()
         if exc is None:
             ib_internals.cap_socket_reads(self._ib)
@@ -342,6 +348,30 @@ class ConnectionSupervisor:
         self._ib_link_down = False
         if self._state.phase is Phase.RECONNECTING and self._ib.isConnected():
             self.set_connected()
+
+    def _check_frame(self, _data: bytes) -> None:
+        """A length prefix beyond any TWS message: ib_async would wait for it for ever, silent
+        and buffering everything after it. Drop the connection (the reconnect starts clean)."""
+        size = ib_internals.message_being_read(self._ib)
+        if size > ib_internals.MAX_MESSAGE_BYTES:
+            limit = ib_internals.MAX_MESSAGE_BYTES
+            self._unreadable(f"a message of {size:,} bytes (TWS sends at most {limit:,})")
+
+    def _on_unreadable(self, error: Exception) -> None:
+        self._unreadable(f"data ib_async cannot read ({type(error).__name__}: {error})")
+
+    def _unreadable(self, what: str) -> None:
+        """The byte stream is broken: nothing after this can be trusted to decode."""
+        if self._connecting:
+            self._lost_reason = f"sent {what}"
+            self._handshake_lost.set()
+        elif self._ib.client.isReady():
+            self._messages.add_app(f"The gateway sent {what}; dropping the connection")
+            self._ib.disconnect()
+
+    def _on_closed(self, _reason: str) -> None:
+        if self._connecting:  # ib_async reports no clean close before the API is ready
+            self._handshake_lost.set()
 
     def _on_api_error(self, text: str) -> None:
         if "CancelledError" in text:

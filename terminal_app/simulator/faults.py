@@ -81,6 +81,18 @@ class GatewayControl:
             conn.error(req_id, code, text)
         log.warning("fault: injected error %d for reqId %d: %s", code, req_id, text)
 
+    def end_stream(self, client_id: int, req_id: int, code: int, text: str) -> bool:
+        """End one client's live subscription with an IB error, as TWS does mid-stream when a
+        competing live session takes the market data (10197) or a data subscription lapses
+        (354); False when the client has no such subscription."""
+        ended = False
+        for conn in self._clients(client_id):
+            if conn.unsubscribe(req_id):
+                conn.error(req_id, code, text)
+                ended = True
+        log.warning("fault: ended reqId %d of client %d with %d", req_id, client_id, code)
+        return ended
+
     def connectivity_lost(self) -> None:
         self.inject_error(*CONNECTIVITY_LOST)
 

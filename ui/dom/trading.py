@@ -135,7 +135,8 @@ class LadderTrading(QObject):
 
     def _ask(self, pending: list[Pending], text: str) -> None:
         self.pending = pending
-        self.confirmNeeded.emit(text)
+        live = self._service.live_warning
+        self.confirmNeeded.emit(f"{live}: {text}" if live else text)
 
     def _send(self, pending: list[Pending], confirmed: bool) -> None:
         feed = self.feed
@@ -157,8 +158,12 @@ class LadderTrading(QObject):
         if not self._session.trading_allowed:
             self.notice.emit(self._session.trading_reason)
             return 0
-        for trade in trades:
-            self._service.cancel(trade)
+        try:
+            for trade in trades:
+                self._service.cancel(trade)
+        except OrderRefused as exc:  # refused by the gate between checks: say so
+            self.notice.emit(f"Not cancelled: {exc}")
+            return 0
         if not trades:
             self.notice.emit("No working orders there")
         return len(trades)

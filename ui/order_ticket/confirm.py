@@ -9,11 +9,21 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 class ConfirmDialog(QDialog):
     confirmed = Signal()
 
-    def __init__(self, lines: list[str], reasons: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        lines: list[str],
+        reasons: list[str],
+        parent: QWidget | None = None,
+        live_warning: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Confirm order")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
+        self.live = QLabel(live_warning)  # a live account: said first, in red
+        self.live.setStyleSheet("color: #e04040; font-weight: bold;")
+        self.live.setVisible(bool(live_warning))
+        layout.addWidget(self.live)
         self.summary = QLabel("\n".join(lines))
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)

@@ -243,7 +243,9 @@ class OrderTicketPanel(QWidget):
         if not (self.service.settings.confirm_orders or review.needs_confirmation):
             self._send(contract, intent, confirmed=False)
             return
-        self._dialog = dialog = ConfirmDialog(review.lines, review.reasons, self)
+        self._dialog = dialog = ConfirmDialog(
+            review.lines, review.reasons, self, self.service.live_warning
+        )
         dialog.confirmed.connect(lambda: self._send(contract, intent, confirmed=True))
         dialog.open()
 
@@ -281,7 +283,7 @@ class OrderTicketPanel(QWidget):
         reviews = [self.service.review(c, i, q) for c, i, q in self.staging.entries()]
         lines = [f"One OCA group, type {oca_type}:"] + [line for r in reviews for line in r.lines]
         reasons = [reason for r in reviews for reason in r.reasons]
-        self._dialog = dialog = ConfirmDialog(lines, reasons, self)
+        self._dialog = dialog = ConfirmDialog(lines, reasons, self, self.service.live_warning)
         dialog.confirmed.connect(lambda: self._send_group(oca_type))
         dialog.open()
 

@@ -9,7 +9,11 @@ from terminal_app.portfolio.flatten import ClosePlan
 
 
 def confirm_plan(
-    parent: QWidget, title: str, plan: ClosePlan, accepted: Callable[[], None]
+    parent: QWidget,
+    title: str,
+    plan: ClosePlan,
+    accepted: Callable[[], None],
+    live_warning: str = "",
 ) -> QMessageBox:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
@@ -21,7 +25,10 @@ def confirm_plan(
         box.setText("There is nothing to close: no open positions.")
         box.setStandardButtons(QMessageBox.StandardButton.Close)
     else:
-        box.setText("This sends exactly:\n\n" + "\n".join(f"• {line}" for line in plan.lines))
+        live = f"{live_warning}.\n\n" if live_warning else ""
+        box.setText(
+            f"{live}This sends exactly:\n\n" + "\n".join(f"• {line}" for line in plan.lines)
+        )
         box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.accepted.connect(accepted)

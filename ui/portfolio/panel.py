@@ -96,7 +96,8 @@ class PortfolioPanel(QWidget):
             except OrderRefused as refused:
                 self._session.report_error(f"{title}: {refused}")
 
-        self.confirmation = confirm_plan(self, title, plan, accepted)
+        warning = self._service.live_warning
+        self.confirmation = confirm_plan(self, title, plan, accepted, warning)
 
     # -- row menu -----------------------------------------------------------------------------
 
