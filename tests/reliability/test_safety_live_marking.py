@@ -58,7 +58,7 @@ async def test_every_confirmation_names_the_live_account(live: Terminal) -> None
     ticket._dialog.reject()
 
     dom, bid = await term.ladder_and_bid()
-    dom.ladder.cellClicked.emit(int(Col.BID), bid - 5, False, False)
+    dom.ladder.cellClicked.emit(int(Col.BID), bid - 5, False)
     assert dom.confirm_bar.isVisibleTo(dom) and LIVE in dom.confirm_bar.text.text()
     dom.confirm_bar.cancel.click()
 

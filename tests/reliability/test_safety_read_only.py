@@ -76,15 +76,14 @@ async def test_no_panel_or_hotkey_sends_on_a_read_only_connection(read_only: Ter
     sent_before = order_requests(term)
     assert not window.status.readonly_badge.isHidden()
 
-    # DOM: a click that asks, a one-click click, the B / Shift+S keys, a right-click cancel.
+    # DOM: a click (one-click off), a one-click click, the B / Shift+S keys, a right-click cancel.
     dom, bid = await term.ladder_and_bid()
-    dom.ladder.cellClicked.emit(int(Col.BID), bid - 5, False, False)
-    assert dom.confirm_bar.isVisibleTo(dom)  # one-click off: it asks first
-    dom.confirm_bar.send.click()
+    dom.ladder.cellClicked.emit(int(Col.BID), bid - 5, False)
+    assert not dom.confirm_bar.isVisibleTo(dom)  # read-only is said before anything is asked
     assert READ_ONLY in dom.notice.text()
     dom.trading.one_click = True
     dom.notice.clear()
-    dom.ladder.cellClicked.emit(int(Col.ASK), bid + 5, False, False)
+    dom.ladder.cellClicked.emit(int(Col.ASK), bid + 5, False)
     assert READ_ONLY in dom.notice.text()
     for key, modifier in (
         (Qt.Key.Key_B, Qt.KeyboardModifier.NoModifier),
