@@ -1,5 +1,6 @@
 """What the chart draws for a 1,000,000-bar series: only the visible range, folded to the view's
-width when zoomed out, and only the last bar on a live update (asserted on what is drawn)."""
+width when zoomed out, and only the last bar on a live update (asserted on what is drawn); and
+when it rebuilds what it caches (counted, never timed)."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from terminal_app.chart.indicators import IndicatorSpec
 from terminal_app.chart.series import BarSeries
@@ -37,15 +39,15 @@ def view(qapp: QApplication, million: BarSeries) -> Iterator[ChartView]:
 
 
 def counting(layer: Layer) -> list[tuple[int, int, int]]:
-    """Record every draw of `layer` (lo, hi, step)."""
+    """Record every build of `layer`'s primitives (lo, hi, step)."""
     calls: list[tuple[int, int, int]] = []
-    draw = layer.draw
+    build = layer.build
 
-    def recorded(p: Any, lo: int, hi: int, step: int) -> None:
+    def recorded(lo: int, hi: int, step: int) -> Any:
         calls.append((lo, hi, step))
-        draw(p, lo, hi, step)
+        return build(lo, hi, step)
 
-    layer.draw = recorded  # type: ignore[method-assign]
+    layer.build = recorded  # type: ignore[method-assign]
     return calls
 
 
@@ -80,17 +82,92 @@ def test_y_range_fits_the_visible_bars_not_the_history(view: ChartView, million:
     assert (y1 - y0) < 1.2 * (high - low)
 
 
-def test_a_live_update_redraws_only_the_last_bar(view: ChartView, million: BarSeries) -> None:
-    n = len(million)
-    history = counting(view.price_layer)
-    view.grab()
-    t, o, h, low, c, v = million.bar(n - 1)
-    million.upsert(t, o, h + 0.5, low, c + 0.25, v + 100)
+def tick(view: ChartView, series: BarSeries, qtbot: QtBot, **change: float) -> None:
+    """Revise the live bar as the panel does, and let Qt repaint what that dirtied."""
+    n = len(series)
+    t, o, h, low, c, v = series.bar(n - 1)
+    bar = {"h": h, "low": low, "c": c, "v": v}
+    bar.update({k: bar[k] + change.get(k, 0.0) for k in bar})
+    series.upsert(t, o, bar["h"], bar["low"], bar["c"], bar["v"])
+    live = view.price.visuals[0].live
+    live.drawn = Drawn(0, 0, 1)
     view.bar_ticked(appended=False)
-    history.clear()
+    qtbot.waitUntil(lambda: live.drawn != Drawn(0, 0, 1))
+
+
+def test_a_live_update_redraws_only_the_last_bar(
+    view: ChartView, million: BarSeries, qtbot: QtBot
+) -> None:
+    n = len(million)
     view.grab()
-    assert history == [(n - 1, n, 1)]  # the live item, one bar; the history is replayed as is
+    QApplication.processEvents()
+    history = view.price.visuals[0].history
+    builds = history.builds
+    layouts = [pane.plot.getAxis("right").layouts for pane in view.panes.values()]
+    built = counting(view.price_layer)
+    live_rect = view.price.visuals[0].live.boundingRect()
+    tick(view, million, qtbot, c=0.25)
+    assert built == [(n - 1, n, 1)]  # the live item, one bar; the history's window is kept
+    assert history.builds == builds
     assert view.price.visuals[0].live.drawn == Drawn(n - 1, n, 1)
+    # history painted only the few bars whose drawing reaches into the repainted pixels (the
+    # live bar's rectangle plus Qt's margin), not the ~150 visible
+    assert history.drawn.lo >= n - 5 and history.drawn.marks <= 4
+    # a tick inside the bar's range moves nothing else: same rectangle, same axes
+    assert view.price.visuals[0].live.boundingRect() == live_rect
+    assert [pane.plot.getAxis("right").layouts for pane in view.panes.values()] == layouts
+
+
+def test_a_pan_inside_the_built_window_does_not_rebuild_it(view: ChartView) -> None:
+    history = view.price.visuals[0].history
+    show(view, 500_000, 500_200)
+    builds = history.builds
+    for shift in (50, 100, 150, -150):  # the window is the visible range plus 200 bars a side
+        drawn = show(view, 500_000 + shift, 500_200 + shift)
+        assert drawn.lo <= 500_000 + shift and drawn.hi >= 500_200 + shift
+        assert drawn.marks <= 220  # still only the visible part is drawn
+    assert history.builds == builds
+
+
+def test_a_pan_past_the_built_window_or_a_zoom_rebuilds_it_once(view: ChartView) -> None:
+    history = view.price.visuals[0].history
+    show(view, 500_000, 500_200)
+    builds = history.builds
+    show(view, 500_300, 500_500)
+    assert history.builds == builds + 1
+    show(view, 500_300, 500_500)
+    assert history.builds == builds + 1
+    show(view, 400_000, 600_000)  # zoomed out: another fold step
+    assert history.builds == builds + 2
+
+
+def test_a_new_bar_rebuilds_the_history_once(
+    view: ChartView, million: BarSeries, qtbot: QtBot
+) -> None:
+    history = view.price.visuals[0].history
+    view.grab()
+    builds = history.builds
+    t, *_ = million.bar(len(million) - 1)
+    million.upsert(t + 60, 1, 1, 1, 1, 1)
+    view.bar_ticked(appended=True)
+    view.grab()
+    assert history.builds == builds + 1
+    assert history.drawn.hi == len(million) - 1  # the finished bar is history now
+    tick(view, million, qtbot, v=5)
+    assert history.builds == builds + 1
+
+
+def test_axes_lay_out_once_per_range_change_and_reuse_label_texts(view: ChartView) -> None:
+    axis = view.volume.plot.getAxis("bottom")
+    show(view, 500_000, 500_200)
+    layouts = axis.layouts
+    view.grab()
+    assert axis.layouts == layouts  # a repaint without a range change reuses the layout
+    show(view, 500_010, 500_210)
+    assert axis.layouts == layouts + 1
+    texts = dict(axis._texts)
+    show(view, 500_000, 500_200)
+    assert all(axis._texts[k] is v for k, v in texts.items())  # shaped once, reused
 
 
 def test_following_live_moves_with_a_new_bar_and_pauses_when_scrolled_back(

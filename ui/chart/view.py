@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 
 from terminal_app.chart.indicators import SHOWN, Indicator
 from terminal_app.chart.series import BarSeries
-from ui.chart.axis import TimeAxis
+from ui.chart.axis import FastAxis, TimeAxis
 from ui.chart.layers import BarsLayer, LineLayer, PriceLayer
 from ui.chart.panes import Pane
 
@@ -31,6 +31,8 @@ class ChartView(pg.GraphicsLayoutWidget):
 
     def __init__(self, series: Callable[[], BarSeries], parent: Any = None) -> None:
         super().__init__(parent)
+        # a solid background: filling it costs less than blitting pyqtgraph's cached pixmap
+        self.setCacheMode(self.CacheModeFlag.CacheNone)
         self._series = series
         self.zone: Any = None
         self.bar_seconds = 60
@@ -56,11 +58,15 @@ class ChartView(pg.GraphicsLayoutWidget):
 
     def _add_pane(self, name: str, stretch: int) -> Pane:
         axis = TimeAxis(lambda: self._series().time)
-        plot = self.addPlot(row=len(self.panes) + 1, col=0, axisItems={"bottom": axis})
+        plot = self.addPlot(
+            row=len(self.panes) + 1, col=0, axisItems={"bottom": axis, "right": FastAxis("right")}
+        )
         self.ci.layout.setRowStretchFactor(len(self.panes) + 1, stretch)
         plot.setLabel("right", "")
         plot.showAxis("right")
         plot.hideAxis("left")
+        for hidden in ("left", "top"):  # never shown: not worth a relayout per range change
+            plot.getAxis(hidden).unlinkFromView()
         for pane in self.panes.values():
             pane.plot.hideAxis("bottom")  # one time axis, under the lowest pane
         if self.panes:
@@ -131,6 +137,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         n = len(self._series())
         for pane in self.panes.values():
             pane.invalidate()
+            pane.plot.getAxis("bottom").relabel()
         self.following = True
         self.price.view.setXRange(max(0, n - INITIAL_BARS), n + 2, padding=0)
         self._fit_all()
@@ -146,7 +153,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         """The live bar changed: redraw it alone; on a new bar shift the view when following."""
         if appended:
             for pane in self.panes.values():
-                pane.invalidate()
+                pane.invalidate(appended=True)
             if self.following:
                 (x0, x1), _ = self.price.view.viewRange()
                 self.price.view.setXRange(x0 + 1, x1 + 1, padding=0)
