@@ -82,8 +82,9 @@ def test_y_range_fits_the_visible_bars_not_the_history(view: ChartView, million:
     assert (y1 - y0) < 1.2 * (high - low)
 
 
-def tick(view: ChartView, series: BarSeries, qtbot: QtBot, **change: float) -> None:
-    """Revise the live bar as the panel does, and let Qt repaint what that dirtied."""
+def tick(view: ChartView, series: BarSeries, qtbot: QtBot | None, **change: float) -> None:
+    """Revise the live bar as the panel does, and (with `qtbot`) wait until Qt has repainted
+    what that dirtied."""
     n = len(series)
     t, o, h, low, c, v = series.bar(n - 1)
     bar = {"h": h, "low": low, "c": c, "v": v}
@@ -92,7 +93,8 @@ def tick(view: ChartView, series: BarSeries, qtbot: QtBot, **change: float) -> N
     live = view.price.visuals[0].live
     live.drawn = Drawn(0, 0, 1)
     view.bar_ticked(appended=False)
-    qtbot.waitUntil(lambda: live.drawn != Drawn(0, 0, 1))
+    if qtbot is not None:
+        qtbot.waitUntil(lambda: live.drawn != Drawn(0, 0, 1))
 
 
 def test_a_live_update_redraws_only_the_last_bar(
@@ -116,6 +118,31 @@ def test_a_live_update_redraws_only_the_last_bar(
     # a tick inside the bar's range moves nothing else: same rectangle, same axes
     assert view.price.visuals[0].live.boundingRect() == live_rect
     assert [pane.plot.getAxis("right").layouts for pane in view.panes.values()] == layouts
+
+
+def test_a_live_bar_growing_inside_the_shown_range_does_not_refit_the_pane(
+    view: ChartView, million: BarSeries, qtbot: QtBot
+) -> None:
+    """Volume grows on every tick; while the bar stays inside the fitted margin the pane keeps
+    its range (no whole-pane repaint per tick); past it, one refit; scrolled back, none."""
+    view.grab()
+    refits: list[object] = []
+    view.volume.view.sigYRangeChanged.connect(lambda *args: refits.append(args))
+    (_, _), (_, top) = view.volume.view.viewRange()
+    n = len(million)
+    bar_volume = million.volume[n - 1]
+    tick(view, million, qtbot, v=float(top - bar_volume) * 0.9)  # just under the top
+    for _ in range(3):
+        tick(view, million, qtbot, v=float(top - bar_volume) * 0.02)
+    assert refits == []
+    tick(view, million, qtbot, v=float(top))  # past the top: one refit, the bar in range
+    assert len(refits) == 1
+    assert view.volume.view.viewRange()[1][1] >= million.volume[n - 1]
+    view.price.view.setXRange(n - 5000, n - 4800, padding=0)
+    view.grab()
+    ranges = view.price.view.viewRange()[1], view.volume.view.viewRange()[1]
+    tick(view, million, None, h=1000.0, v=1e9)  # far out of range, but out of view
+    assert (view.price.view.viewRange()[1], view.volume.view.viewRange()[1]) == ranges
 
 
 def test_a_pan_inside_the_built_window_does_not_rebuild_it(view: ChartView) -> None:

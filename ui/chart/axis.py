@@ -95,7 +95,7 @@ class FastAxis(pg.AxisItem):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(self.pen())
         p.drawLine(self._line)
-        paint_runs(p, self._ticks, -math.inf, math.inf, 0.0)
+        paint_runs(p, self._ticks, -math.inf, math.inf, float)
         p.setPen(self.textPen())
         p.setFont(self._font)
         for point, text in self._labels:
@@ -129,8 +129,8 @@ class FastAxis(pg.AxisItem):
             reach = np.full_like(x, edge + self.style["tickLength"] / (i * 0.5 + 1.0))
             base = np.full_like(x, edge)
             quads = (base, x, reach, x) if vertical else (x, base, x, reach)
-            self._ticks.append(Run("lines", color, np.arange(len(x), dtype=np.float64),
-                                   np.ascontiguousarray(np.column_stack(quads))))  # fmt: skip
+            keys = np.arange(len(x), dtype=np.float64)
+            self._ticks.append(Run("lines", color, keys, np.column_stack(quads)))
         if self.style["showValues"]:
             self._place_labels(levels, length, edge, vertical)
 

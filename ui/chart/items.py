@@ -122,7 +122,7 @@ class HistoryItem(_LayerItem):
         if b <= a:
             return
         window = self._window_for(lo, hi, step, count)
-        paint_runs(painter, window.runs, a, b, _floor(view))
+        paint_runs(painter, window.runs, a, b, lambda: _floor(view))
 
 
 class LiveItem(_LayerItem):
@@ -138,5 +138,5 @@ class LiveItem(_LayerItem):
         if count == 0 or view is None:
             return
         lo = max(0, count - 1 - self.lead)
-        paint_runs(painter, self.layer.build(lo, count, 1), lo, count, _floor(view))
+        paint_runs(painter, self.layer.build(lo, count, 1), lo, count, lambda: _floor(view))
         self.drawn = Drawn(lo, count, 1)

@@ -11,7 +11,7 @@ their extremes, lines keep their peaks), so what is built is bounded by the view
 """
 
 from collections.abc import Callable
-from typing import NamedTuple, TypeVar, cast
+from typing import TypeVar, cast
 
 import numpy as np
 import pyqtgraph as pg
@@ -26,19 +26,26 @@ DOWN_DIM = QColor("#9c3a38")
 AREA = QColor(UP)
 AREA.setAlpha(60)
 BODY = 0.7  # body width, in bars
+PRIMITIVE_BYTES = 32  # four float64
 T = TypeVar("T")
 
 
-class Run(NamedTuple):
+class Run:
     """Primitives of one kind and colour, ordered by `keys` (the first bar of each one's bucket).
 
     kind: "rects" (x, y, w, h), "lines" (x0, y0, x1, y1) or "area" (x, y, -, -: the top of an
-    area filled down to `floor`)."""
+    area filled down to a floor). The pen or brush and the array's address are made once here,
+    not per paint."""
 
-    kind: str
-    color: QColor
-    keys: np.ndarray
-    prims: np.ndarray
+    __slots__ = ("address", "brush", "keys", "kind", "pen", "prims")
+
+    def __init__(self, kind: str, color: QColor, keys: np.ndarray, prims: np.ndarray) -> None:
+        self.kind = kind
+        self.keys = keys
+        self.prims = np.ascontiguousarray(prims, dtype=np.float64).reshape(-1, 4)
+        self.address: int = self.prims.ctypes.data
+        self.pen = _pen(color)
+        self.brush = QBrush(color)
 
 
 def fold(x: np.ndarray, lo: int, hi: int, step: int, how: np.ufunc) -> np.ndarray:
@@ -59,8 +66,8 @@ def lasts(x: np.ndarray, lo: int, hi: int, step: int) -> np.ndarray:
 
 
 def _quads(*columns: np.ndarray) -> np.ndarray:
-    """Rows of C-contiguous float64, four per primitive: the memory layout of QRectF / QLineF."""
-    return np.ascontiguousarray(np.column_stack(columns), dtype=np.float64)
+    """Rows of float64, four per primitive: the memory layout of QRectF / QLineF."""
+    return np.column_stack(columns)
 
 
 def rects(keys: np.ndarray, color: QColor, x0: np.ndarray, x1: np.ndarray, y0: np.ndarray,
@@ -80,7 +87,7 @@ def polyline(keys: np.ndarray, color: QColor, x: np.ndarray, y: np.ndarray) -> R
         return Run("lines", color, keys[:0], np.empty((0, 4)))
     seg = _quads(x[:-1], y[:-1], x[1:], y[1:])
     finite = np.isfinite(seg).all(axis=1)
-    return Run("lines", color, keys[:-1][finite], np.ascontiguousarray(seg[finite]))
+    return Run("lines", color, keys[:-1][finite], seg[finite])
 
 
 def _pen(color: QColor) -> QPen:
@@ -91,35 +98,36 @@ def _pen(color: QColor) -> QPen:
     return pen
 
 
-def _first(prims: np.ndarray, kind: type[T]) -> T:
-    """The first primitive of `prims` as a `kind` that points into the array: QPainter's
-    (pointer, count) overloads then read the whole slice in C++."""
-    return cast(T, wrapInstance(prims.ctypes.data, kind))
+def _at(address: int, kind: type[T]) -> T:
+    """A `kind` that points into a primitive array: QPainter's (pointer, count) overloads then
+    read the whole slice in C++."""
+    return cast(T, wrapInstance(address, kind))
 
 
-def paint_runs(p: QPainter, runs: list[Run], lo: float, hi: float, floor: float) -> int:
-    """Paint the primitives keyed in [lo, hi), areas down to `floor` (the view's bottom: the same
-    for any slice, so a partial repaint matches the rest); returns how many."""
+def paint_runs(
+    p: QPainter, runs: list[Run], lo: float, hi: float, floor: Callable[[], float]
+) -> int:
+    """Paint the primitives keyed in [lo, hi), areas down to `floor()` (the view's bottom: the
+    same for any slice, so a partial repaint matches the rest); returns how many."""
     painted = 0
     for run in runs:
-        i0, i1 = np.searchsorted(run.keys, (lo, hi))
-        count = int(i1 - i0)
+        i0, i1 = run.keys.searchsorted((lo, hi)).tolist()
+        count = i1 - i0
         if count <= 0:
             continue
         painted += count
-        part = run.prims[i0:i1]
         if run.kind == "rects":
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QBrush(run.color))
-            p.drawRects(_first(part, QRectF), count)
+            p.setBrush(run.brush)
+            p.drawRects(_at(run.address + i0 * PRIMITIVE_BYTES, QRectF), count)
         elif run.kind == "lines":
-            p.setPen(_pen(run.color))
-            p.drawLines(_first(part, QLineF), count)
+            p.setPen(run.pen)
+            p.drawLines(_at(run.address + i0 * PRIMITIVE_BYTES, QLineF), count)
         else:
-            x, y = part[:, 0], part[:, 1]
-            base = np.full_like(y, floor)
+            x, y = run.prims[i0:i1, 0], run.prims[i0:i1, 1]
+            base = np.full_like(y, floor())
             outline = pg.arrayToQPath(np.r_[x, x[::-1]], np.r_[y, base], connect="finite")
-            p.fillPath(outline, QBrush(run.color))
+            p.fillPath(outline, run.brush)
     return painted
 
 
@@ -191,7 +199,7 @@ class PriceLayer(Layer):
             if self.style == "candles":
                 runs.append(rects(k, color, xm - half, xm + half, om, cm))
             else:  # the open's tick left, the close's right, after each bar's stick
-                ticks = _quads(xm - half, om, xm, om, xm, cm, xm + half, cm).reshape(-1, 4)
+                ticks = _quads(xm - half, om, xm, om, xm, cm, xm + half, cm)
                 runs.append(Run("lines", color, np.repeat(k, 2), ticks))
         return runs
 

@@ -26,8 +26,6 @@ class Pane:
         self.name = name
         self.plot = plot
         self.visuals: list[Visual] = []
-        self._low = math.nan
-        self._high = math.nan
         vb = plot.getViewBox()
         vb.setMouseEnabled(x=True, y=False)
         vb.disableAutoRange()
@@ -74,14 +72,20 @@ class Pane:
             self._live_extent(visual)
 
     def tick(self) -> None:
-        """The live bar changed: repaint it, widen the y range if it left it."""
+        """The live bar changed: repaint it; refit y only when the bar is in view and reaches
+        past the shown range (the fit's margin absorbs a bar that grows tick by tick, as
+        volume does, instead of a whole-pane repaint on every tick)."""
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        refit = False
         for visual in self.visuals:
             self._live_extent(visual)
             visual.live.update()
             count = visual.layer.count()
-            low, high = visual.layer.bounds(count - 1, count)
-            if not math.isnan(low) and (low < self._low or high > self._high):
-                self.fit_range(*self._range_of_view())
+            if x0 <= count - 1 <= x1:
+                low, high = visual.layer.bounds(count - 1, count)
+                refit = refit or low < y0 or high > y1  # NaN: False
+        if refit:
+            self.fit_range(*self._range_of_view())
 
     def _live_extent(self, visual: Visual) -> None:
         """The live item's rectangle: from the middle between the previous bar and this one (the
@@ -114,6 +118,6 @@ class Pane:
                 highs.append(b)
         if not lows:
             return
-        self._low, self._high = min(lows), max(highs)
-        span = self._high - self._low or max(abs(self._high) * 0.01, 1.0)
-        self.view.setYRange(self._low - span * 0.05, self._high + span * 0.05, padding=0)
+        low, high = min(lows), max(highs)
+        span = high - low or max(abs(high) * 0.01, 1.0)
+        self.view.setYRange(low - span * 0.05, high + span * 0.05, padding=0)
