@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -101,8 +102,7 @@ def test_a_live_update_redraws_only_the_last_bar(
     view: ChartView, million: BarSeries, qtbot: QtBot
 ) -> None:
     n = len(million)
-    view.grab()
-    QApplication.processEvents()
+    tick(view, million, qtbot)  # the first paint after showing repaints everything
     history = view.price.visuals[0].history
     builds = history.builds
     layouts = [pane.plot.getAxis("right").layouts for pane in view.panes.values()]
@@ -242,3 +242,16 @@ def test_oscillators_get_their_own_panes_and_removing_the_last_one_drops_it(
     assert len(view.price.visuals) == 1
     shown = [name for name, pane in view.panes.items() if pane.plot.getAxis("bottom").isVisible()]
     assert shown == ["MACD"]  # one time axis, under the lowest pane
+
+
+def test_the_crosshair_follows_the_mouse_over_any_pane(view: ChartView) -> None:
+    show(view, 500_000, 500_200)
+    lines = view._cross
+    assert not any(line.isVisible() for line in lines)  # nothing drawn until the mouse comes
+    pos = view.volume.view.mapViewToScene(QPointF(500_100.2, 1.0))
+    view.scene().sigMouseMoved.emit(pos)
+    assert all(line.isVisible() and line.pos().x() == 500_100 for line in lines)
+    assert view.readout(500_100) in view._readout.text
+    view.grab()
+    assert all(line.boundingRect().contains(QPointF(0, line.boundingRect().center().y()))
+               for line in lines)  # fmt: skip

@@ -15,8 +15,8 @@ import math
 from typing import Any, NamedTuple
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from ui.chart.layers import Layer, Run, paint_runs
@@ -140,3 +140,41 @@ class LiveItem(_LayerItem):
         lo = max(0, count - 1 - self.lead)
         paint_runs(painter, self.layer.build(lo, count, 1), lo, count, lambda: _floor(view))
         self.drawn = Drawn(lo, count, 1)
+
+
+class CrossLine(pg.GraphicsObject):
+    """The crosshair's vertical line in one pane, hidden until the mouse is over the chart.
+
+    pyqtgraph's InfiniteLine sizes its bounding rectangle on every range change by mapping pixel
+    vectors in Python (about 8% of a pan frame for two panes); this one spans the view's y range
+    two pixels wide, from numbers the view already has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rect = QRectF()
+        self._pen = QPen(QColor("#888"), 1.0)
+        self._pen.setCosmetic(True)
+        self.hide()
+
+    def show_at(self, x: float) -> None:
+        self.setPos(x, 0)
+        self.show()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def viewTransformChanged(self) -> None:
+        super().viewTransformChanged()
+        view = self.getViewBox()
+        if not isinstance(view, pg.ViewBox):  # not in a plot yet (or no longer)
+            return
+        (x0, x1), (y0, y1) = view.viewRange()
+        half = 2 * (x1 - x0) / max(1.0, view.width())
+        rect = QRectF(-half, y0, 2 * half, y1 - y0)
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+
+    def paint(self, painter: QPainter, *_args: Any) -> None:
+        painter.setPen(self._pen)
+        painter.drawLine(QLineF(0, self._rect.top(), 0, self._rect.bottom()))

@@ -11,10 +11,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene
 
 from terminal_app.chart.indicators import SHOWN, Indicator
 from terminal_app.chart.series import BarSeries
 from ui.chart.axis import FastAxis, TimeAxis
+from ui.chart.items import CrossLine
 from ui.chart.layers import BarsLayer, LineLayer, PriceLayer
 from ui.chart.panes import Pane
 
@@ -33,6 +35,9 @@ class ChartView(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         # a solid background: filling it costs less than blitting pyqtgraph's cached pixmap
         self.setCacheMode(self.CacheModeFlag.CacheNone)
+        # every item moves on a pan: a BSP index would be rebuilt each frame (Qt's advice for
+        # dynamic scenes); a few dozen items are found faster by a walk
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._series = series
         self.zone: Any = None
         self.bar_seconds = 60
@@ -40,7 +45,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         self._readout = pg.LabelItem(justify="left", size="9pt")
         self.addItem(self._readout, row=0, col=0)
         self.panes: dict[str, Pane] = {}
-        self._cross: list[pg.InfiniteLine] = []
+        self._cross: list[CrossLine] = []
         self.price_layer = PriceLayer(lambda: self._ohlc())
         self.price = self._add_pane("price", stretch=4)
         self.price.add(self.price_layer)
@@ -72,7 +77,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         if self.panes:
             plot.setXLink(self.price.plot)
         pane = self.panes[name] = Pane(name, plot)
-        line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=0))
+        line = CrossLine()
         plot.addItem(line, ignoreBounds=True)
         self._cross.append(line)
         self._apply_axis(axis)
@@ -199,7 +204,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         x = self.price.view.mapSceneToView(pos).x()
         i = round(x)
         for line in self._cross:
-            line.setPos(i)
+            line.show_at(i)
         self._readout.setText(self.readout(i))
 
     def readout(self, i: int) -> str:
