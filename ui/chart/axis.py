@@ -95,7 +95,7 @@ class FastAxis(pg.AxisItem):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(self.pen())
         p.drawLine(self._line)
-        paint_runs(p, self._ticks, -math.inf, math.inf, float)
+        paint_runs(p, self._ticks, -math.inf, math.inf, lambda: 0.0)
         p.setPen(self.textPen())
         p.setFont(self._font)
         for point, text in self._labels:
@@ -116,6 +116,7 @@ class FastAxis(pg.AxisItem):
         if length <= 0 or hi == lo:
             return
         levels = []
+        tick_color = self.tickPen().color()
         for i, (spacing, values) in enumerate(self.tickValues(lo, hi, length)):
             v = np.asarray(values, dtype=np.float64)
             x = (v - lo) * (length / (hi - lo))
@@ -124,7 +125,7 @@ class FastAxis(pg.AxisItem):
             keep = (x >= 0) & (x <= length)
             v, x = v[keep], x[keep]
             levels.append((spacing, v, x))
-            color = QColor(self.tickPen().color())
+            color = QColor(tick_color)
             color.setAlpha(int(255 / (i + 1)))
             reach = np.full_like(x, edge + self.style["tickLength"] / (i * 0.5 + 1.0))
             base = np.full_like(x, edge)
@@ -137,7 +138,7 @@ class FastAxis(pg.AxisItem):
     def _place_labels(self, levels: list[Any], length: float, edge: float, vertical: bool) -> None:
         """pyqtgraph's density rule: the top level always, finer levels while the text fills
         less than `textFillLimits` of the axis. A finer level that would overfill at the labels'
-        average size so far is not even formatted (the finest level has ~50 ticks per frame)."""
+        average size so far is not even formatted (the minor level has tens of ticks a frame)."""
         offset = max(0, self.style["tickLength"]) + self.style["tickTextOffset"][int(not vertical)]
         limits = self.style["textFillLimits"]
         along = across = 0.0
