@@ -1,22 +1,51 @@
-"""What a chart item draws, over an index range only, as one vectorised QPainterPath per colour.
+"""What a chart item draws: bars turned into arrays of Qt primitives (rectangles, line segments),
+built once for a window of bars and painted a slice at a time.
 
-Per-bar Python calls are the cost in Qt drawing, so every layer turns the numpy slice of the
-visible range into paths with `pyqtgraph.arrayToQPath` in a handful of calls. When more bars are
-visible than pixel columns, bars are folded `step` at a time first (min/max: candles keep their
-extremes, lines keep their peaks), so what is drawn is bounded by the view's width, not the data.
+Per-bar Python calls are the cost in Qt drawing, and so is replaying a recorded QPicture (about
+4x drawing the same primitives directly). A layer therefore builds, with numpy, one `Run` per
+colour and primitive kind: a (n, 4) float64 array laid out as QRectF / QLineF, keyed by the bar
+each primitive belongs to. Painting hands QPainter a pointer into that array (`drawRects(ptr,
+count)`), so drawing any range of bars is one C++ call per run with no Python per bar. When more
+bars are visible than pixel columns, bars are folded `step` at a time first (min/max: candles keep
+their extremes, lines keep their peaks), so what is built is bounded by the view's width.
 """
 
 from collections.abc import Callable
+from typing import TypeVar, cast
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from shiboken6 import wrapInstance
 
 UP = QColor("#26a69a")
 DOWN = QColor("#ef5350")
 UP_DIM = QColor("#1d6e67")  # opaque: blending a translucent colour costs ~5x per pixel
 DOWN_DIM = QColor("#9c3a38")
+AREA = QColor(UP)
+AREA.setAlpha(60)
 BODY = 0.7  # body width, in bars
+PRIMITIVE_BYTES = 32  # four float64
+T = TypeVar("T")
+
+
+class Run:
+    """Primitives of one kind and colour, ordered by `keys` (the first bar of each one's bucket).
+
+    kind: "rects" (x, y, w, h), "lines" (x0, y0, x1, y1) or "area" (x, y, -, -: the top of an
+    area filled down to a floor). The pen or brush and the array's address are made once here,
+    not per paint."""
+
+    __slots__ = ("address", "brush", "keys", "kind", "pen", "prims")
+
+    def __init__(self, kind: str, color: QColor, keys: np.ndarray, prims: np.ndarray) -> None:
+        self.kind = kind
+        self.keys = keys
+        self.prims = np.ascontiguousarray(prims, dtype=np.float64).reshape(-1, 4)
+        self.address: int = self.prims.ctypes.data
+        self.pen = _pen(color)
+        self.brush = QBrush(color)
 
 
 def fold(x: np.ndarray, lo: int, hi: int, step: int, how: np.ufunc) -> np.ndarray:
@@ -36,29 +65,79 @@ def lasts(x: np.ndarray, lo: int, hi: int, step: int) -> np.ndarray:
     return x[ends]
 
 
-def boxes(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> QPainterPath:
-    """Closed rectangles, one path."""
-    n = len(x0)
-    xs = np.column_stack([x0, x1, x1, x0, x0]).ravel()
-    ys = np.column_stack([y0, y0, y1, y1, y0]).ravel()
-    connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), n)
-    return pg.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+def _quads(*columns: np.ndarray) -> np.ndarray:
+    """Rows of float64, four per primitive: the memory layout of QRectF / QLineF."""
+    return np.column_stack(columns)
 
 
-def sticks(x: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> QPainterPath:
-    """Vertical segments, one path."""
-    return pg.arrayToQPath(
-        np.repeat(x, 2), np.column_stack([y0, y1]).ravel(), connect="pairs", finiteCheck=False
-    )
+def rects(keys: np.ndarray, color: QColor, x0: np.ndarray, x1: np.ndarray, y0: np.ndarray,
+          y1: np.ndarray) -> Run:  # fmt: skip
+    return Run("rects", color, keys, _quads(x0, np.minimum(y0, y1), x1 - x0, np.abs(y1 - y0)))
+
+
+def sticks(keys: np.ndarray, color: QColor, x: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> Run:
+    """Vertical segments."""
+    return Run("lines", color, keys, _quads(x, y0, x, y1))
+
+
+def polyline(keys: np.ndarray, color: QColor, x: np.ndarray, y: np.ndarray) -> Run:
+    """Segments between consecutive points, each keyed by its first point; segments touching a
+    NaN are left out (a gap, as `connect='finite'`)."""
+    if len(x) < 2:
+        return Run("lines", color, keys[:0], np.empty((0, 4)))
+    seg = _quads(x[:-1], y[:-1], x[1:], y[1:])
+    finite = np.isfinite(seg).all(axis=1)
+    return Run("lines", color, keys[:-1][finite], seg[finite])
+
+
+def _pen(color: QColor) -> QPen:
+    """A one-pixel cosmetic pen: Qt draws it without stroking (wider pens cost ~100x when the
+    path zigzags across the whole height, as folded series do)."""
+    pen = QPen(color, 1.0)
+    pen.setCosmetic(True)
+    return pen
+
+
+def _at(address: int, kind: type[T]) -> T:
+    """A `kind` that points into a primitive array: QPainter's (pointer, count) overloads then
+    read the whole slice in C++."""
+    return cast(T, wrapInstance(address, kind))
+
+
+def paint_runs(
+    p: QPainter, runs: list[Run], lo: float, hi: float, floor: Callable[[], float]
+) -> int:
+    """Paint the primitives keyed in [lo, hi), areas down to `floor()` (the view's bottom: the
+    same for any slice, so a partial repaint matches the rest); returns how many."""
+    painted = 0
+    for run in runs:
+        i0, i1 = run.keys.searchsorted((lo, hi)).tolist()
+        count = i1 - i0
+        if count <= 0:
+            continue
+        painted += count
+        if run.kind == "rects":
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(run.brush)
+            p.drawRects(_at(run.address + i0 * PRIMITIVE_BYTES, QRectF), count)
+        elif run.kind == "lines":
+            p.setPen(run.pen)
+            p.drawLines(_at(run.address + i0 * PRIMITIVE_BYTES, QLineF), count)
+        else:
+            x, y = run.prims[i0:i1, 0], run.prims[i0:i1, 1]
+            base = np.full_like(y, floor())
+            outline = pg.arrayToQPath(np.r_[x, x[::-1]], np.r_[y, base], connect="finite")
+            p.fillPath(outline, run.brush)
+    return painted
 
 
 class Layer:
-    """Draws bars [lo, hi) folded `step` at a time; `count` bars exist."""
+    """Builds bars [lo, hi) folded `step` at a time; `count` bars exist."""
 
     def count(self) -> int:
         raise NotImplementedError
 
-    def draw(self, p: QPainter, lo: int, hi: int, step: int) -> None:
+    def build(self, lo: int, hi: int, step: int) -> list[Run]:
         raise NotImplementedError
 
     def bounds(self, lo: int, hi: int) -> tuple[float, float]:
@@ -76,12 +155,10 @@ def _minmax(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
     return float(np.fmin.reduce(low)), float(np.fmax.reduce(high))
 
 
-def _pen(color: QColor) -> QPen:
-    """A one-pixel cosmetic pen: Qt draws it without stroking (wider pens cost ~100x when the
-    path zigzags across the whole height, as folded series do)."""
-    pen = QPen(color, 1.0)
-    pen.setCosmetic(True)
-    return pen
+def _buckets(lo: int, hi: int, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each bucket's first bar (the key) and its centre (where it is drawn)."""
+    keys = np.arange(lo, hi, step, dtype=np.float64)
+    return keys, keys + (step - 1) / 2
 
 
 class PriceLayer(Layer):
@@ -102,38 +179,29 @@ class PriceLayer(Layer):
             return _minmax(c[lo:hi], c[lo:hi])
         return _minmax(low[lo:hi], h[lo:hi])
 
-    def draw(self, p: QPainter, lo: int, hi: int, step: int) -> None:
+    def build(self, lo: int, hi: int, step: int) -> list[Run]:
         o, h, low, c = self.columns()
-        x = np.arange(lo, hi, step, dtype=np.float64) + (step - 1) / 2
+        keys, x = _buckets(lo, hi, step)
         if self.style in ("line", "area"):
             close = lasts(c, lo, hi, step)
-            if self.style == "area":
-                floor = np.full_like(close, float(np.nanmin(close)) if len(close) else 0.0)
-                fill = QColor(UP)
-                fill.setAlpha(60)
-                area = pg.arrayToQPath(
-                    np.r_[x, x[::-1]], np.r_[close, floor[::-1]], finiteCheck=False
-                )
-                p.fillPath(area, QBrush(fill))
-            p.setPen(_pen(UP))
-            p.drawPath(pg.arrayToQPath(x, close, connect="finite"))
-            return
+            line = polyline(keys, UP, x, close)
+            if self.style == "line":
+                return [line]
+            area = Run("area", AREA, keys, _quads(x, close, x, close))
+            return [area, line]
         fo, fc = firsts(o, lo, hi, step), lasts(c, lo, hi, step)
         fh, fl = fold(h, lo, hi, step, np.maximum), fold(low, lo, hi, step, np.minimum)
         half = BODY * step / 2
-        for rising, color in ((True, UP), (False, DOWN)):
-            m = (fc >= fo) if rising else (fc < fo)
-            if not m.any():
-                continue
-            p.setPen(_pen(color))
-            p.drawPath(sticks(x[m], fl[m], fh[m]))
+        runs = []
+        for m, color in ((fc >= fo, UP), (fc < fo, DOWN)):
+            k, xm, om, cm = keys[m], x[m], fo[m], fc[m]
+            runs.append(sticks(k, color, xm, fl[m], fh[m]))
             if self.style == "candles":
-                p.fillPath(boxes(x[m] - half, x[m] + half, fo[m], fc[m]), QBrush(color))
-            else:
-                xm, om, cm = x[m], fo[m], fc[m]
-                xs = np.column_stack([xm - half, xm, xm, xm + half]).ravel()
-                ys = np.column_stack([om, om, cm, cm]).ravel()
-                p.drawPath(pg.arrayToQPath(xs, ys, connect="pairs", finiteCheck=False))
+                runs.append(rects(k, color, xm - half, xm + half, om, cm))
+            else:  # the open's tick left, the close's right, after each bar's stick
+                ticks = _quads(xm - half, om, xm, om, xm, cm, xm + half, cm)
+                runs.append(Run("lines", color, np.repeat(k, 2), ticks))
+        return runs
 
 
 class BarsLayer(Layer):
@@ -152,29 +220,28 @@ class BarsLayer(Layer):
         low, high = _minmax(v, v)
         return min(low, 0.0), max(high, 0.0)
 
-    def draw(self, p: QPainter, lo: int, hi: int, step: int) -> None:
+    def build(self, lo: int, hi: int, step: int) -> list[Run]:
         v = self.values()
         # folded by magnitude: the tallest bar of a bucket, with its sign
         top = fold(v, lo, hi, step, np.maximum)
         bottom = fold(v, lo, hi, step, np.minimum)
         value = np.where(np.abs(bottom) > np.abs(top), bottom, top)
-        if self.candles is not None:  # only the drawn slice: never a whole-history comparison
+        if self.candles is not None:  # only the built slice: never a whole-history comparison
             o, c = self.candles()
             up = lasts(c, lo, hi, step) >= firsts(o, lo, hi, step)
         else:
             up = value >= 0
-        x = np.arange(lo, hi, step, dtype=np.float64) + (step - 1) / 2
+        keys, x = _buckets(lo, hi, step)
         half = BODY * step / 2
+        runs = []
         for mask, fill in ((up, UP_DIM), (~up, DOWN_DIM)):
             m = mask & np.isfinite(value)
-            if not m.any():
-                continue
             zero = np.zeros(int(m.sum()))
-            if step > 1:  # a pixel wide: hairlines take Qt's fast path, filled paths do not
-                p.setPen(_pen(fill))
-                p.drawPath(sticks(x[m], zero, value[m]))
+            if step > 1:  # a pixel wide: hairlines take Qt's fast path
+                runs.append(sticks(keys[m], fill, x[m], zero, value[m]))
             else:
-                p.fillPath(boxes(x[m] - half, x[m] + half, zero, value[m]), QBrush(fill))
+                runs.append(rects(keys[m], fill, x[m] - half, x[m] + half, zero, value[m]))
+        return runs
 
 
 class LineLayer(Layer):
@@ -191,16 +258,15 @@ class LineLayer(Layer):
         v = self.values()[lo:hi]
         return _minmax(v, v)
 
-    def draw(self, p: QPainter, lo: int, hi: int, step: int) -> None:
+    def build(self, lo: int, hi: int, step: int) -> list[Run]:
         v = self.values()
         if step == 1:
-            x, y = np.arange(lo, hi, dtype=np.float64), v[lo:hi]
-        else:
-            starts = np.arange(lo, hi, step, dtype=np.float64)
-            with np.errstate(all="ignore"):
-                y = np.column_stack(
-                    [fold(v, lo, hi, step, np.fmin), fold(v, lo, hi, step, np.fmax)]
-                ).ravel()
-            x = np.column_stack([starts, starts + step / 2]).ravel()
-        p.setPen(_pen(self.color))
-        p.drawPath(pg.arrayToQPath(x, y, connect="finite"))
+            keys = np.arange(lo, hi, dtype=np.float64)
+            return [polyline(keys, self.color, keys, v[lo:hi])]
+        starts = np.arange(lo, hi, step, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            y = np.column_stack(
+                [fold(v, lo, hi, step, np.fmin), fold(v, lo, hi, step, np.fmax)]
+            ).ravel()
+        x = np.column_stack([starts, starts + step / 2]).ravel()
+        return [polyline(np.repeat(starts, 2), self.color, x, y)]

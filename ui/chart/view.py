@@ -11,10 +11,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene
 
 from terminal_app.chart.indicators import SHOWN, Indicator
 from terminal_app.chart.series import BarSeries
-from ui.chart.axis import TimeAxis
+from ui.chart.axis import FastAxis, TimeAxis
+from ui.chart.items import CrossLine
 from ui.chart.layers import BarsLayer, LineLayer, PriceLayer
 from ui.chart.panes import Pane
 
@@ -31,6 +33,11 @@ class ChartView(pg.GraphicsLayoutWidget):
 
     def __init__(self, series: Callable[[], BarSeries], parent: Any = None) -> None:
         super().__init__(parent)
+        # a solid background: filling it costs less than blitting pyqtgraph's cached pixmap
+        self.setCacheMode(self.CacheModeFlag.CacheNone)
+        # every item moves on a pan: a BSP index would be rebuilt each frame (Qt's advice for
+        # dynamic scenes); a few dozen items are found faster by a walk
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self._series = series
         self.zone: Any = None
         self.bar_seconds = 60
@@ -38,7 +45,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         self._readout = pg.LabelItem(justify="left", size="9pt")
         self.addItem(self._readout, row=0, col=0)
         self.panes: dict[str, Pane] = {}
-        self._cross: list[pg.InfiniteLine] = []
+        self._cross: list[CrossLine] = []
         self.price_layer = PriceLayer(lambda: self._ohlc())
         self.price = self._add_pane("price", stretch=4)
         self.price.add(self.price_layer)
@@ -56,17 +63,21 @@ class ChartView(pg.GraphicsLayoutWidget):
 
     def _add_pane(self, name: str, stretch: int) -> Pane:
         axis = TimeAxis(lambda: self._series().time)
-        plot = self.addPlot(row=len(self.panes) + 1, col=0, axisItems={"bottom": axis})
+        plot = self.addPlot(
+            row=len(self.panes) + 1, col=0, axisItems={"bottom": axis, "right": FastAxis("right")}
+        )
         self.ci.layout.setRowStretchFactor(len(self.panes) + 1, stretch)
         plot.setLabel("right", "")
         plot.showAxis("right")
         plot.hideAxis("left")
+        for hidden in ("left", "top"):  # never shown: not worth a relayout per range change
+            plot.getAxis(hidden).unlinkFromView()
         for pane in self.panes.values():
             pane.plot.hideAxis("bottom")  # one time axis, under the lowest pane
         if self.panes:
             plot.setXLink(self.price.plot)
         pane = self.panes[name] = Pane(name, plot)
-        line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888", width=0))
+        line = CrossLine()
         plot.addItem(line, ignoreBounds=True)
         self._cross.append(line)
         self._apply_axis(axis)
@@ -131,6 +142,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         n = len(self._series())
         for pane in self.panes.values():
             pane.invalidate()
+            pane.plot.getAxis("bottom").relabel()
         self.following = True
         self.price.view.setXRange(max(0, n - INITIAL_BARS), n + 2, padding=0)
         self._fit_all()
@@ -146,7 +158,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         """The live bar changed: redraw it alone; on a new bar shift the view when following."""
         if appended:
             for pane in self.panes.values():
-                pane.invalidate()
+                pane.invalidate(appended=True)
             if self.following:
                 (x0, x1), _ = self.price.view.viewRange()
                 self.price.view.setXRange(x0 + 1, x1 + 1, padding=0)
@@ -192,7 +204,7 @@ class ChartView(pg.GraphicsLayoutWidget):
         x = self.price.view.mapSceneToView(pos).x()
         i = round(x)
         for line in self._cross:
-            line.setPos(i)
+            line.show_at(i)
         self._readout.setText(self.readout(i))
 
     def readout(self, i: int) -> str:
