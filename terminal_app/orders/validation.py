@@ -46,7 +46,7 @@ def validate(
         problems += _trail(intent.trail, rules, intent.order_type is OrderType.TRAIL_LIMIT, "trail")
     problems += _market_side(intent, quote)
     if intent.algo is not None:
-        problems += _algo(intent)
+        problems += _algo(intent, now)
     if intent.bracket is not None and not errors(problems):  # a warning is no excuse to skip
         problems += _bracket(intent, intent.bracket, rules, quote)
     return problems
@@ -201,11 +201,11 @@ def _market_side(intent: OrderIntent, quote: Quote) -> list[Problem]:
     return []
 
 
-def _algo(intent: OrderIntent) -> list[Problem]:
+def _algo(intent: OrderIntent, now: datetime) -> list[Problem]:
     assert intent.algo is not None
     problems = [
         Problem(f"algo.{tag}" if tag else "algo", message)
-        for tag, message in algos.check_params(intent.algo.strategy, intent.algo.params)
+        for tag, message in algos.check_params(intent.algo.strategy, intent.algo.params, now)
     ]
     if intent.order_type not in ALGO_TYPES:
         problems.append(Problem("order_type", "IB algos take MKT or LMT orders"))
