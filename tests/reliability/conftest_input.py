@@ -22,6 +22,7 @@ from tests.orders.conftest import Desk, open_desk
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
 from tests.sim_fixtures import running_gateway, sim_config
+from tests.waiting import wait_until
 
 settings.register_profile(
     "ci",
@@ -56,11 +57,15 @@ async def tapped_desk(session: BrokerSession) -> AsyncIterator[Desk]:
     gateway), an AAPL quote, and an order service whose clock is the simulator's."""
     async with running_gateway(sim_config(speed=20.0)) as gateway, WireTap(gateway.port) as tap:
         desk = await open_desk(session, tap)
-        desk.service = OrderService(session, clock=lambda: SIM_NOW)
-        await desk.live_quote()
-        yield desk
-        desk.handle.release()
-        await session.close_connection()
+        try:
+            desk.service = OrderService(session, clock=lambda: SIM_NOW)
+            quote = desk.quote
+            # The first quote of a fresh gateway can take a while on a loaded machine.
+            await wait_until(lambda: None not in (quote().bid, quote().ask), timeout=20)
+            yield desk
+        finally:
+            desk.handle.release()
+            await session.close_connection()  # before the gateway goes: no reconnect attempts
 
 
 async def placed_so_far(desk: Desk) -> int:
