@@ -202,7 +202,7 @@ async def test_the_gateway_survives_any_bytes_and_serves_others(
             client.writer.write(payload)
             client.send(49, 1)  # reqCurrentTime: answered if the junk was refused, not fatal
             try:
-                await client.read_until("49", timeout=3)
+                await client.read_until("49", timeout=1)
                 answered += 1
             except (asyncio.IncompleteReadError, ConnectionError):
                 closed += 1  # a framing error closes this client, as TWS does
