@@ -5,6 +5,8 @@ the window asks for the remote-host acknowledgement (`ask_remote_acknowledgement
 connection request alike, from this dialog or the command line.
 """
 
+import ipaddress
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -91,6 +93,10 @@ class ConnectionDialog(QDialog):
         self.live_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.remote_note = QLabel("This host is not this computer: you will be asked to confirm.")
         self.remote_note.setWordWrap(True)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("fieldHint")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         form = QFormLayout()
         form.addRow("Profile", self.profile_box)
         form.addRow("Host", self.host)
@@ -106,6 +112,7 @@ class ConnectionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.live_note)
         layout.addWidget(self.remote_note)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.profile_box.currentIndexChanged.connect(self._profile_picked)
         self.host.textChanged.connect(self._update_notes)
@@ -166,7 +173,43 @@ class ConnectionDialog(QDialog):
         self.live_note.setVisible(profile.is_live)
         self.remote_note.setVisible(profile.needs_host_warning)
 
+    def why_not(self) -> str:
+        """Why the fields cannot be connected with, as a sentence; "" when they can. A spin box
+        left empty or half-typed still holds its previous value(): refuse, do not use that."""
+        if not self.client_id.hasAcceptableInput():
+            return f"Client id must be a whole number from 0 to {CLIENT_ID_MAX}"
+        if self._kind() is ProfileKind.SIMULATED:
+            return ""
+        host = self.host.text().strip()
+        if host and not is_host(host):
+            return f"{host[:60]!r} is not a host name or IP address"
+        if not self.port.hasAcceptableInput() or self.port.value() == 0:
+            return "Port must be a number from 1 to 65535 (TWS: 7497 paper, 7496 live)"
+        return ""
+
     def _submit(self) -> None:
+        problem = self.why_not()
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        if problem:
+            return
         profile = self.profile()
         self.accept()
         self.connect_requested.emit(profile)
+
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def is_host(text: str) -> bool:
+    """An IP address or a DNS name (RFC 1123 labels): anything else cannot be connected to,
+    and would only fail later, after the remote-host warning, as a resolver error."""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        pass
+    labels = text.rstrip(".").split(".")
+    if labels[-1].isdigit():  # "256.1.1.1", "1234": no name, and no address either
+        return False
+    return len(text) <= 253 and all(_LABEL.fullmatch(label) for label in labels)

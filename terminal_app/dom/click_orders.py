@@ -29,7 +29,9 @@ class BracketTicks:
 
 
 def _ticks(count: int) -> Level | None:
-    return Level(Decimal(count), OffsetUnit.TICKS) if count > 0 else None
+    """0 is "no leg"; a negative distance goes to validation to be refused, not dropped
+    (dropping it would send the entry without the stop the user asked for)."""
+    return Level(Decimal(count), OffsetUnit.TICKS) if count else None
 
 
 def click_intent(

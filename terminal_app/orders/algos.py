@@ -6,8 +6,9 @@ given); an empty start/end means "now" / "the close".
 """
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ib_async import TagValue
 
@@ -142,8 +143,38 @@ def parse_clock(text: str) -> time | None:
     return time(hour, minute, second)
 
 
-def check_params(strategy: str, params: dict[str, str]) -> list[tuple[str, str]]:
-    """(tag, message) for every parameter that IB would refuse or that makes no sense."""
+EXCHANGE_ZONE = ZoneInfo("America/New_York")
+_ZONE_ALIASES = {"EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York"}
+
+
+def clock_zone(text: str) -> ZoneInfo | None:
+    """The zone after the clock (New York when none); None when it names no zone."""
+    _clock, _, name = text.strip().partition(" ")
+    name = name.strip()
+    if not name:
+        return EXCHANGE_ZONE
+    try:
+        return ZoneInfo(_ZONE_ALIASES.get(name.upper(), name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _past_end(title: str, end_text: str, now: datetime) -> list[tuple[str, str]]:
+    """An end time already past today (in its zone): IB refuses the order, so say it first."""
+    end, zone = parse_clock(end_text), clock_zone(end_text)
+    if end is None or zone is None:
+        return []
+    local_now = now.astimezone(zone)
+    if local_now.time() < end:
+        return []
+    return [("endTime", f"{title} ends at {end} {zone.key}, which is past (now {local_now:%H:%M})")]
+
+
+def check_params(
+    strategy: str, params: dict[str, str], now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """(tag, message) for every parameter that IB would refuse or that makes no sense; with
+    `now`, also a window that has already ended."""
     algo = ALGOS.get(strategy)
     if algo is None:
         return [("", f"unknown algo {strategy!r}")]
@@ -159,6 +190,8 @@ def check_params(strategy: str, params: dict[str, str]) -> list[tuple[str, str]]
     start, end = parse_clock(params.get("startTime", "")), parse_clock(params.get("endTime", ""))
     if start is not None and end is not None and end <= start:
         problems.append(("endTime", f"{algo.title} ends at {end} before it starts at {start}"))
+    elif now is not None and params.get("endTime", "").strip() and not problems:
+        problems += _past_end(algo.title, params["endTime"], now)
     return problems
 
 
@@ -169,6 +202,8 @@ def _check_value(param: AlgoParam, value: str) -> str:
         return f"{param.label} must be on or off"
     if param.kind is ParamKind.TIME and parse_clock(value) is None:
         return f"{param.label} must be a time like 10:30 (HH:MM)"
+    if param.kind is ParamKind.TIME and clock_zone(value) is None:
+        return f"{param.label} names no time zone IB knows: {value.partition(' ')[2]!r}"
     if param.kind is ParamKind.PERCENT:
         try:
             share = float(value)

@@ -9,7 +9,7 @@ that went beyond a precaution only when `confirmed`.
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from ib_async import Contract, Order, Trade
@@ -24,6 +24,7 @@ from terminal_app.orders.settings import OrderSettings
 from terminal_app.orders.summary import order_line
 from terminal_app.orders.validation import Problem, errors, validate
 from terminal_app.session.broker import BrokerSession, OrderRefused
+from terminal_app.tasks import TaskOwner
 
 
 class NeedsConfirmation(OrderRefused):
@@ -66,14 +67,35 @@ class OrderService(QObject):
         self,
         session: BrokerSession,
         settings: OrderSettings | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or session)
         self._session = session
         self.settings = settings or OrderSettings()
-        self._clock = clock
+        self._clock = clock or self._gateway_now
+        self._gateway_offset = timedelta(0)
+        self._tasks = TaskOwner("order-service", on_error=session.report_error)
         self.book = OrderBook(session, self)
+        if clock is None:
+            session.synced.connect(self._read_gateway_clock)
+            if session.is_connected:
+                self._read_gateway_clock()
+
+    def _gateway_now(self) -> datetime:
+        """The gateway's time, for "is this GTD or algo window past": IB's is the wall clock,
+        the embedded simulator's starts where its configuration says and may run faster."""
+        return datetime.now(UTC) + self._gateway_offset
+
+    def _read_gateway_clock(self) -> None:
+        self._tasks.spawn(self._set_gateway_offset(), name="order-service gateway clock")
+
+    async def _set_gateway_offset(self) -> None:
+        try:
+            server = await self._session.server_time()
+        except (ConnectionError, TimeoutError):
+            return  # keep the last offset; the next (re)connect reads it again
+        self._gateway_offset = server - datetime.now(UTC)
 
     @property
     def live_warning(self) -> str:
@@ -88,6 +110,9 @@ class OrderService(QObject):
         return ContractRules.from_details(self._session.details(contract.conId))
 
     def review(self, contract: Contract, intent: OrderIntent, quote: Quote) -> Review:
+        if not contract.conId:  # IB would refuse it (200): say so before anything is sent
+            name = contract.localSymbol or contract.symbol or "No symbol"
+            return Review([Problem("symbol", f"{name!r} is not a looked-up contract")], [], [], [])
         rules = self.rules(contract)
         problems = validate(intent, rules, quote, self._clock())
         if errors(problems):

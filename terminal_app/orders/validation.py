@@ -21,7 +21,7 @@ from terminal_app.orders.intent import (
     Trail,
 )
 from terminal_app.orders.levels import entry_price, exit_price
-from terminal_app.orders.prices import ContractRules, Quote
+from terminal_app.orders.prices import ABSURD, ContractRules, Quote
 
 ALGO_TYPES = frozenset({OrderType.MKT, OrderType.LMT})
 
@@ -36,21 +36,66 @@ class Problem:
 def validate(
     intent: OrderIntent, rules: ContractRules, quote: Quote, now: datetime
 ) -> list[Problem]:
+    unusable = _unusable_numbers(intent)
+    if unusable:  # NaN, infinity or 1e30 would make every check below raise, not answer
+        return unusable
     problems = _quantity(intent.quantity, rules, "quantity", "Quantity")
     problems += _prices(intent, rules)
     problems += _tif(intent, now)
     if intent.order_type.trails:
-        problems += _trail(intent.trail, intent.order_type is OrderType.TRAIL_LIMIT, "trail")
+        problems += _trail(intent.trail, rules, intent.order_type is OrderType.TRAIL_LIMIT, "trail")
     problems += _market_side(intent, quote)
     if intent.algo is not None:
-        problems += _algo(intent)
-    if intent.bracket is not None and not problems:
+        problems += _algo(intent, now)
+    if intent.bracket is not None and not errors(problems):  # a warning is no excuse to skip
         problems += _bracket(intent, intent.bracket, rules, quote)
     return problems
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not p.warning]
+
+
+def _numbers(intent: OrderIntent) -> list[tuple[str, str, Decimal | None]]:
+    """Every number of the intent as (field, name, value), for the plausibility check."""
+    found = [
+        ("quantity", "Quantity", intent.quantity),
+        ("limit", "Limit price", intent.limit_price),
+        ("stop", "Stop price", intent.stop_price),
+    ]
+    trails = [("trail", intent.trail)]
+    bracket = intent.bracket
+    if bracket is not None:
+        for field, name, level in (
+            ("take_profit", "Take-profit", bracket.take_profit),
+            ("stop_loss", "Stop-loss", bracket.stop_loss),
+            ("take_profit_2", "Second take-profit", bracket.take_profit_2),
+        ):
+            found.append((field, name, level.value if level is not None else None))
+        found.append(("scale_quantity", "Scale-out quantity", bracket.scale_quantity))
+        trails.append(("stop_loss", bracket.trail))
+    for field, trail in trails:
+        if trail is not None:
+            found += [
+                (field, "Trail amount", trail.amount),
+                (field, "Trail percent", trail.percent),
+                (field, "Initial trail stop", trail.stop_price),
+                (field, "Trail limit offset", trail.limit_offset),
+            ]
+    return found
+
+
+def _unusable_numbers(intent: OrderIntent) -> list[Problem]:
+    """What a panel may hand over that no order can carry: NaN, infinity, absurd sizes."""
+    problems = []
+    for field, name, value in _numbers(intent):
+        if value is None:
+            continue
+        if not value.is_finite():
+            problems.append(Problem(field, f"{name} must be a number, not {value}"))
+        elif abs(value) >= ABSURD:
+            problems.append(Problem(field, f"{name} {value:,.0f} is not a plausible value"))
+    return problems
 
 
 def _quantity(quantity: Decimal, rules: ContractRules, field: str, name: str) -> list[Problem]:
@@ -118,7 +163,9 @@ def _tif(intent: OrderIntent, now: datetime) -> list[Problem]:
     return []
 
 
-def _trail(trail: Trail | None, needs_limit: bool, field: str) -> list[Problem]:
+def _trail(
+    trail: Trail | None, rules: ContractRules, needs_limit: bool, field: str
+) -> list[Problem]:
     if trail is None or (trail.amount is None) == (trail.percent is None):
         return [Problem(field, "A trailing stop needs a trail amount or a trail percent")]
     if trail.amount is not None and trail.amount <= 0:
@@ -127,6 +174,8 @@ def _trail(trail: Trail | None, needs_limit: bool, field: str) -> list[Problem]:
         return [Problem(field, "Trail percent must be between 0 and 100")]
     if needs_limit and trail.limit_offset is None:
         return [Problem(field, "A trailing stop limit needs a limit offset")]
+    if trail.stop_price is not None:
+        return _price(trail.stop_price, rules, field, "Initial trail stop")
     return []
 
 
@@ -152,11 +201,11 @@ def _market_side(intent: OrderIntent, quote: Quote) -> list[Problem]:
     return []
 
 
-def _algo(intent: OrderIntent) -> list[Problem]:
+def _algo(intent: OrderIntent, now: datetime) -> list[Problem]:
     assert intent.algo is not None
     problems = [
         Problem(f"algo.{tag}" if tag else "algo", message)
-        for tag, message in algos.check_params(intent.algo.strategy, intent.algo.params)
+        for tag, message in algos.check_params(intent.algo.strategy, intent.algo.params, now)
     ]
     if intent.order_type not in ALGO_TYPES:
         problems.append(Problem("order_type", "IB algos take MKT or LMT orders"))
@@ -175,7 +224,9 @@ def _bracket(
     if bracket.take_profit is None and bracket.stop_loss is None and bracket.trail is None:
         problems.append(Problem("take_profit", "A bracket needs a take-profit or a stop-loss"))
     if bracket.trail is not None:
-        problems += _trail(bracket.trail, False, "stop_loss")
+        problems += _trail(bracket.trail, rules, False, "stop_loss")
+    if bracket.take_profit_2 is not None and bracket.take_profit is None:
+        problems.append(Problem("take_profit_2", "A second take-profit needs a first one"))
     if bracket.take_profit_2 is not None:
         scale = bracket.scale_quantity or Decimal(0)
         problems += _quantity(scale, rules, "scale_quantity", "Scale-out quantity")
@@ -197,7 +248,9 @@ def _bracket(
             continue
         price = exit_price(level, entry, intent.side.sign if favour else -intent.side.sign, rules)
         wrong = (price <= entry) if (favour == buy) else (price >= entry)
-        if wrong:
+        if price <= 0:  # a distance wider than the entry price itself
+            problems.append(Problem(field, f"{name} {price} must be more than 0"))
+        elif wrong:
             where = above if favour else below
             problems.append(
                 Problem(

@@ -215,10 +215,10 @@ class OrderForm(QWidget):
         """Prices from the live quote where none is entered: a buy rests on the bid, a sell on
         the ask, stops and triggers start at the last price."""
         passive = quote.bid if self.side is Side.BUY else quote.ask
-        if self.limit.decimal() is None and passive is not None:
+        if self.limit.is_unset() and passive is not None:
             self.limit.set_decimal(self._rules.nearest(passive))
         kind: OrderType = self.type.currentData()
-        if self.aux.decimal() is None and kind.needs_stop and quote.reference is not None:
+        if self.aux.is_unset() and kind.needs_stop and quote.reference is not None:
             self.aux.set_decimal(self._rules.nearest(quote.reference))
 
     def clear_prices(self) -> None:

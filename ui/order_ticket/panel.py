@@ -57,7 +57,9 @@ class OrderTicketPanel(QWidget):
         self.quote_label = QLabel("no quote")
         self.quote_label.setObjectName("ticketQuote")
         self.form = OrderForm()
-        self.presets = PresetBar(self.service.settings, self.form.values, self.form.set_values)
+        self.presets = PresetBar(
+            self.service.settings, self.form.values, self.form.set_values, self._say
+        )
         self.staging = StagingList()
         self.stage = QPushButton("Stage for OCA")
         self.what_if = QPushButton("What if?")

@@ -16,12 +16,14 @@ class PresetBar(QWidget):
         settings: OrderSettings,
         current: Callable[[], dict[str, Any]],
         apply: Callable[[dict[str, Any]], None],
+        say: Callable[[str], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._current = current
         self._apply = apply
+        self._say = say
         self.combo = QComboBox()
         self.save = QPushButton("Save…")
         self.delete = QPushButton("Delete")
@@ -40,7 +42,7 @@ class PresetBar(QWidget):
         if not name:
             return
         self._settings.presets[name] = self._current()
-        save_order_settings(self._settings)
+        self._save(f"Preset {name}")
         self._fill(name)
 
     def choose(self, name: str) -> None:
@@ -62,9 +64,17 @@ class PresetBar(QWidget):
 
     def _delete(self) -> None:
         if self.combo.currentIndex() > 0:
-            self._settings.presets.pop(self.combo.currentText(), None)
-            save_order_settings(self._settings)
+            name = self.combo.currentText()
+            self._settings.presets.pop(name, None)
+            self._save(f"Deleting preset {name}")
             self._fill()
+
+    def _save(self, what: str) -> None:
+        """Write the presets; a folder that cannot be written keeps them for this session."""
+        try:
+            save_order_settings(self._settings)
+        except OSError as exc:
+            self._say(f"{what} is kept until you quit: the order settings cannot be saved ({exc})")
 
     def _fill(self, selected: str = "") -> None:
         self.combo.clear()

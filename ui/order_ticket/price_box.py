@@ -31,11 +31,16 @@ class DecimalSpinBox(QDoubleSpinBox):
         self.setSingleStep(float(step))
 
     def decimal(self) -> Decimal | None:
-        """The value, or None while it shows "not set"."""
-        value = self.value()
-        if value == self.minimum():
+        """The value as shown, or None while it shows "not set" or a half-typed text (Qt's
+        value() then still holds the previous number: the field would read empty and send
+        that)."""
+        if self.is_unset() or not self.hasAcceptableInput():
             return None
-        return Decimal(self.textFromValue(value).replace(",", ""))
+        return Decimal(self.textFromValue(self.value()).replace(",", ""))
+
+    def is_unset(self) -> bool:
+        """Showing "not set" (not merely being edited): what a pre-fill may fill in."""
+        return self.value() == self.minimum()
 
     def set_decimal(self, value: Decimal | None) -> None:
         self.setValue(float(value) if value is not None else self.minimum())

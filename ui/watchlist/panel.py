@@ -41,6 +41,18 @@ from ui.watchlist.row_menu import row_menu
 from ui.watchlist.table_view import WatchlistView
 
 MAX_ROWS = 500
+NOTICE_LINES = 5
+
+
+def not_added_notice(reasons: list[str]) -> str:
+    """What a list says about symbols it did not add, in a few lines: one line per symbol of a
+    1,000-line paste made the panel 12,000 pixels tall and squeezed its table away."""
+    if len(reasons) <= NOTICE_LINES:
+        return "\n".join(reasons)
+    rest = len(reasons) - NOTICE_LINES
+    return "\n".join(
+        [f"{len(reasons)} symbols not added:", *reasons[:NOTICE_LINES], f"… and {rest} more"]
+    )
 
 
 def default_lists(path: Path | None = None) -> list[dict[str, Any]]:
@@ -199,7 +211,7 @@ class WatchlistPanel(QWidget):
             self._cache.record(answers)
             for tab in self.lists():
                 if id(tab) in problems:
-                    self._say("\n".join(problems[id(tab)]), tab)
+                    self._say(not_added_notice(problems[id(tab)]), tab)
 
     def _settle(self, tab: WatchlistTab, token: str, contract: Contract | None) -> None:
         """IB's answer for a pending symbol: its row from the symbol cache stays if IB agrees,
