@@ -25,8 +25,10 @@ from typing import Any
 
 import qasync
 
-from benchmarks.busy_day import Setup, app, baseline, busy_day, copied, fresh_home, gateway_child
+from benchmarks.bare_client import baseline, copied
+from benchmarks.busy_day import Setup, busy_day
 from benchmarks.measure import Window, latency_figures, machine
+from benchmarks.terminal_run import app, fresh_home, gateway_child
 from terminal_app.paths import data_dir
 
 KINDS = ("watchlist", "dom", "chart", "portfolio", "blotter")

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import qasync
 
-from benchmarks.busy_day import app, fresh_home, running_terminal
 from benchmarks.measure import Window
+from benchmarks.terminal_run import app, fresh_home, running_terminal
 
 
 async def measure(seconds: float) -> dict[str, float | None]:

@@ -25,9 +25,10 @@ from typing import Any
 
 import qasync
 
-from benchmarks.busy_day import app, baseline, copied, fresh_home, running_terminal
+from benchmarks.bare_client import baseline, copied
 from benchmarks.gateway_process import flooding_gateway
 from benchmarks.measure import Window, machine
+from benchmarks.terminal_run import app, fresh_home, running_terminal
 
 TERMINAL_CLIENT_ID, BARE_CLIENT_ID = 7, 8
 SETTLE_S = 2.0  # from the flood's start to the measured window

@@ -23,8 +23,9 @@ from typing import Any
 
 import qasync
 
-from benchmarks.busy_day import Setup, app, busy_day, fresh_home
+from benchmarks.busy_day import Setup, busy_day
 from benchmarks.measure import Window, machine, rss_mb
+from benchmarks.terminal_run import app, fresh_home
 
 WARM_UP_S, SNAPSHOT_S = 60.0, 120.0
 

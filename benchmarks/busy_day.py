@@ -1,16 +1,12 @@
 """A busy trading day in the terminal, set up the same way for every benchmark that needs one.
 
-- `running_terminal(argv)`: the whole app (`ui.main.run_app`, offscreen) in this process, in a
-  fresh user dir (IB_TERMINAL_HOME), first-run default workspace; with no `argv` it starts its
-  embedded gateway as a child process, as `ib-terminal` does.
 - `seed_account(...)`: positions and working orders made at the gateway by a separate ib_async
   client before the terminal starts (never through the UI), kept in the gateway's state dir.
 - `BusyDay`: the default workspace plus a watchlist of `symbols` rows (about 5 updates/s each on
   the simulator's own cadence), DOM ladders on ES, NQ and CL (depth every 125 ms), two 1-minute
   charts with live bars, the portfolio and the blotter; `probe()` hooks tick-to-screen
   instruments to every panel kind.
-- `replay_lines(...)`: the terminal's subscriptions sent again by a bare ib_async client, the
-  baseline of what the same lines cost without a terminal.
+- `busy_day(home, setup)`: all of it, on the terminal's embedded gateway (`terminal_run`).
 """
 
 from __future__ import annotations
@@ -18,40 +14,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import os
-import tempfile
-import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from ib_async import IB, BarDataList, Contract, LimitOrder, MarketOrder, Ticker, Trade
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
-from benchmarks.measure import TableLatency, WidgetLatency, Window
-from terminal_app.cli import parse_args
+from benchmarks.measure import TableLatency, WidgetLatency
+from benchmarks.terminal_run import gateway_child, running_terminal, until
 from terminal_app.paths import data_dir
 from terminal_app.session import BrokerSession
-from terminal_app.session.line_kinds import LINE_KINDS, Wire
 from terminal_app.session.profiles import default_profile
-from terminal_app.session.simulated import EmbeddedSimulator
-from terminal_app.session.state import Phase
-from terminal_app.session.subscriptions import Kind, Line
 from terminal_app.simulator.market.instruments import Universe
-from terminal_app.workspace.layout import LayoutStore
 from ui.blotter.panel import BlotterPanel
 from ui.chart.panel import ChartPanel
 from ui.dom.panel import DomPanel
-from ui.main import run_app
 from ui.main_window import MainWindow
 from ui.portfolio.panel import PortfolioPanel
 from ui.watchlist.panel import WatchlistPanel
 
-START_TIMEOUT_S = 120.0  # a loaded machine subscribing 100 rows through the paced bulk lane
 LADDERS = ("ES", "NQ", "CL")
 MAIN_SIZE = (1920, 1080)
 WATCHLIST_SIZE = (900, 1000)  # about 45 of its rows in view
@@ -63,72 +47,11 @@ SETTLE_S = 2.0  # from every panel streaming to the measured window (first paint
 SEED_CLIENT_ID = default_profile().client_id
 
 
-def app() -> QApplication:
-    """The one QApplication; closing the window ends `run_app`, not the application."""
-    instance = QApplication.instance() or QApplication(["ib-terminal-bench"])
-    assert isinstance(instance, QApplication)
-    instance.setQuitOnLastWindowClosed(False)
-    return instance
-
-
-async def until(
-    condition: Callable[[], object], what: str, timeout: float = START_TIMEOUT_S
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} within {timeout:g}s")
-        await asyncio.sleep(0.05)
-
-
-@contextlib.contextmanager
-def fresh_home() -> Any:
-    """Every user dir below a new temporary folder for the duration (a first run)."""
-    old = os.environ.get("IB_TERMINAL_HOME")
-    with tempfile.TemporaryDirectory(prefix="ib-terminal-bench-") as home:
-        os.environ["IB_TERMINAL_HOME"] = home
-        try:
-            yield Path(home)
-        finally:
-            if old is None:
-                os.environ.pop("IB_TERMINAL_HOME", None)
-            else:
-                os.environ["IB_TERMINAL_HOME"] = old
-
-
-@contextlib.asynccontextmanager
-async def running_terminal(home: Path, argv: Sequence[str] = ()) -> AsyncIterator[MainWindow]:
-    """The app connected and its default panels live; closed (and its gateway stopped) after."""
-    window = MainWindow(store=LayoutStore(home / "ws"), settings_path=home / "ui.json")
-    run = asyncio.ensure_future(run_app(parse_args(list(argv)), window))
-    try:
-        session = window.session
-        await until(lambda: session.state.phase is Phase.CONNECTED or run.done(), "not connected")
-        if run.done():
-            run.result()  # raises what stopped it
-        await until(window.panels_live, "default panels not live")
-        yield window
-    finally:
-        window.close()
-        await asyncio.wait_for(run, 60)
-
-
-@contextlib.asynccontextmanager
-async def gateway_child(state_dir: Path) -> AsyncIterator[EmbeddedSimulator]:
-    """The terminal's own gateway program on `state_dir`, outside any terminal."""
-    simulator = EmbeddedSimulator(state_dir)
-    await simulator.start()
-    try:
-        yield simulator
-    finally:
-        await simulator.stop()
-
-
-def stocks(count: int, skip: set[str] = frozenset()) -> list[Contract]:  # type: ignore[assignment]
+def stocks(count: int, skip: Collection[str] = ()) -> list[Contract]:
     """`count` of the simulator's stocks, most traded first, leaving out `skip` symbols."""
     listed = sorted(
         (i for i in Universe.load().instruments if i.secType == "STK" and i.symbol not in skip),
-        key=lambda i: -getattr(i, "adv", 0),
+        key=lambda i: -i.adv,
     )
     return [i.contract() for i in listed[:count]]
 
@@ -344,60 +267,3 @@ async def busy_day(home: Path, setup: Setup) -> AsyncIterator[BusyDay]:
         day = BusyDay(window, setup.symbols)
         await day.build(setup.positions, setup.orders)
         yield day
-
-
-def copied(lines: Sequence[Line]) -> list[Line]:
-    """Fresh lines with the same kind, contract and parameters (nothing live attached)."""
-    return [Line(line.key, line.kind, line.contract, dict(line.params)) for line in lines]
-
-
-async def replay_lines(ib: IB, lines: Sequence[Line]) -> None:
-    """Send `lines` the way the session does (its own request code per kind); history lines as
-    one keepUpToDate request each."""
-    accounts = ib.managedAccounts()
-    wire = Wire(ib, lambda: accounts[0] if accounts else "")
-    for line in lines:
-        if line.kind is Kind.BARS:
-            spec = line.params["spec"]
-            assert line.contract is not None
-            await ib.reqHistoricalDataAsync(
-                line.contract,
-                "",
-                spec.duration,
-                spec.bar_size,
-                spec.what_to_show,
-                spec.use_rth,
-                keepUpToDate=True,
-            )
-            continue
-        request = LINE_KINDS[line.kind].request
-        if request is not None:
-            request(wire, line)
-
-
-async def baseline(
-    port: int, lines: Sequence[Line], seconds: float, client_id: int
-) -> dict[str, Any]:
-    """A bare ib_async client on the same lines, counting updates only."""
-    ib = IB()
-    await ib.connectAsync("127.0.0.1", port, clientId=client_id, timeout=30)
-    updates = 0
-
-    def count(*args: Any) -> None:
-        nonlocal updates
-        updates += len(args[0]) if isinstance(args[0], set) else 1
-
-    try:
-        await replay_lines(ib, lines)
-        await asyncio.sleep(5.0)  # ib_async paces requests at ~45/s: let them all reach it
-        ib.pendingTickersEvent += count
-        ib.barUpdateEvent += count
-        ib.pnlSingleEvent += count
-        window = Window(ib)
-        await asyncio.sleep(seconds)
-        figures = window.close()
-        figures["updates_per_s"] = round(updates / window.elapsed)
-        figures["lines"] = len(lines)
-        return figures
-    finally:
-        ib.disconnect()
