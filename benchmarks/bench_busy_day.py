@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ import qasync
 
 from benchmarks.bare_client import baseline, copied
 from benchmarks.busy_day import Setup, busy_day
-from benchmarks.measure import Window, latency_figures, machine
+from benchmarks.measure import Window, latency_figures, machine, print_result, print_versus
 from benchmarks.terminal_run import app, fresh_home, gateway_child
 from terminal_app.paths import data_dir
 
@@ -77,11 +76,9 @@ def print_report(result: dict[str, Any]) -> None:
             f"{kind:<12}{f['p50_ms']:>9}{f['p95_ms']:>9}{f['p99_ms']:>9}{f['max_ms']:>9}{f['n']:>9}"
         )
     bare = result["baseline"]
-    print(f"{'':<24}{'terminal':>12}{'bare ib_async':>15}")
-    for key in ("cpu_s_per_s", "lag_p50_ms", "lag_p99_ms", "lag_max_ms", "messages_per_s"):
-        print(f"{key:<24}{result.get(key, ''):>12}{bare.get(key, ''):>15}")
+    keys = ("cpu_s_per_s", "lag_p50_ms", "lag_p99_ms", "lag_max_ms", "messages_per_s")
+    print_versus(keys, result, bare)
     print(f"gateway process CPU (s per s): {result.get('gateway_cpu_s_per_s')}")
-    print(f"cores {result['cores']}, load average {result['load_avg']}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app())) as runner:
         result = runner.run(measure(setup, args.seconds, bare_s))
     print_report(result)
-    print(json.dumps(result))
+    print_result(result)
     return 0
 
 

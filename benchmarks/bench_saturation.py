@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +26,7 @@ import qasync
 
 from benchmarks.bare_client import baseline, copied
 from benchmarks.gateway_process import flooding_gateway
-from benchmarks.measure import Window, machine
+from benchmarks.measure import Window, machine, print_result, print_versus
 from benchmarks.terminal_run import app, fresh_home, running_terminal
 
 TERMINAL_CLIENT_ID, BARE_CLIENT_ID = 7, 8
@@ -73,13 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app())) as runner:
         result = runner.run(measure(args.rate, args.seconds))
     terminal, bare = result["terminal"], result["baseline"]
-    print(f"{'':<20}{'terminal':>12}{'bare ib_async':>15}")
-    for key in ("messages_per_s", "cpu_s_per_s", "lag_p50_ms", "lag_p99_ms", "lag_max_ms"):
-        print(f"{key:<20}{terminal.get(key, ''):>12}{bare.get(key, ''):>15}")
+    keys = ("messages_per_s", "cpu_s_per_s", "lag_p50_ms", "lag_p99_ms", "lag_max_ms")
+    print_versus(keys, terminal, bare)
     print(f"terminal / bare: {result['ratio']} (target >= 0.8) on {result['lines']} lines")
     print(f"gateway process CPU (s per s, both runs): {result['gateway_cpu_s_per_s']}")
-    print(f"cores {result['cores']}, load average {result['load_avg']}")
-    print(json.dumps(result))
+    print_result(result)
     return 0
 
 

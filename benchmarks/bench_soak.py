@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import time
 import tracemalloc
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ from typing import Any
 import qasync
 
 from benchmarks.busy_day import Setup, busy_day
-from benchmarks.measure import Window, machine, rss_mb
+from benchmarks.measure import Window, machine, print_result, rss_mb
 from benchmarks.terminal_run import app, fresh_home
 
 WARM_UP_S, SNAPSHOT_S = 60.0, 120.0
@@ -124,8 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"allocation sites that grew most (snapshot at {result['snapshot_s']:g} s -> end):")
     for site in result["top_growth"]:
         print(f"  {site['size_diff_kb']:>10} KiB {site['count_diff']:>8} blocks  {site['where']}")
-    print(f"cores {result['cores']}, load average {result['load_avg']}")
-    print(json.dumps(result))
+    print_result(result)
     return 0
 
 

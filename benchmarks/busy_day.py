@@ -21,7 +21,7 @@ from typing import Any
 
 from ib_async import IB, BarDataList, Contract, LimitOrder, MarketOrder, Ticker, Trade
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget
 
 from benchmarks.measure import TableLatency, WidgetLatency
 from benchmarks.terminal_run import gateway_child, running_terminal, until
@@ -234,9 +234,7 @@ class BusyDay:
 
     @staticmethod
     def _probe_chart(chart: ChartPanel, ib: IB, samples: list[float], probes: Probes) -> None:
-        widget: QWidget = chart.view
-        latency = WidgetLatency(widget)
-        latency.samples = samples
+        latency = WidgetLatency(chart.view, samples)
         contract = chart.shown_contract()
         con_id = contract.conId if contract is not None else 0
 

@@ -9,9 +9,10 @@ change (what the user waited for).
 
 from __future__ import annotations
 
+import json
 import os
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,19 @@ def machine() -> dict[str, Any]:
     """Core count and load average: the machine these figures came from, as it was."""
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     return {"cores": os.cpu_count(), "load_avg": [round(v, 2) for v in load]}
+
+
+def print_versus(keys: Sequence[str], terminal: dict[str, Any], bare: dict[str, Any]) -> None:
+    """The terminal's figures beside the bare client's, one row per key."""
+    print(f"{'':<24}{'terminal':>12}{'bare ib_async':>15}")
+    for key in keys:
+        print(f"{key:<24}{terminal.get(key, ''):>12}{bare.get(key, ''):>15}")
+
+
+def print_result(result: dict[str, Any]) -> None:
+    """The closing lines of every report: the machine as it was, then the JSON line."""
+    print(f"cores {result['cores']}, load average {result['load_avg']}")
+    print(json.dumps(result))
 
 
 class Window:
@@ -155,8 +169,8 @@ class WidgetLatency:
     """Tick-to-screen of a widget that repaints whole (a chart): `arrived()` on a message for
     it, and the end of its next paint closes every change since the previous paint."""
 
-    def __init__(self, widget: QWidget) -> None:
-        self.samples: list[float] = []
+    def __init__(self, widget: QWidget, samples: list[float] | None = None) -> None:
+        self.samples = samples if samples is not None else []
         self._since: float | None = None
         paint = widget.paintEvent
 
