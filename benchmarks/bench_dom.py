@@ -28,7 +28,7 @@ from ib_async import Contract
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.gateway_process import flooding_gateway
-from terminal_app.loop_lag import LoopLagProbe, percentile
+from benchmarks.measure import Window, ms
 from terminal_app.session import BrokerSession, ProfileKind, make_profile
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.tasks import TaskOwner
@@ -50,10 +50,6 @@ def front_months(symbols: Sequence[str] = SYMBOLS) -> list[Contract]:
         if listed:
             chosen.append(listed[0].contract())
     return chosen
-
-
-def _ms(values: list[float], q: float) -> float:
-    return round(percentile(values, q) * 1000, 2)
 
 
 async def _measure(port: int, seconds: float) -> dict[str, Any]:
@@ -96,26 +92,23 @@ async def _measure(port: int, seconds: float) -> dict[str, Any]:
                 paints.append(time.perf_counter() - started)
 
             view.paintEvent = timed  # type: ignore[method-assign]
-        probe = LoopLagProbe(window=10_000)
-        probe.start()
-        wall, cpu = time.perf_counter(), time.process_time()
+        window = Window()
         await asyncio.sleep(seconds)
-        elapsed, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        probe.stop()
-        lags = probe.samples()
+        figures = window.close()
+        elapsed = window.elapsed
         return {
             "ladders": len(panels),
-            "cpu_s_per_s": round(cpu / elapsed, 2),
+            "cpu_s_per_s": figures["cpu_s_per_s"],
             "depth_updates_per_s": round(depth_updates / elapsed),
-            "lag_p50_ms": _ms(lags, 50),
-            "lag_p99_ms": _ms(lags, 99),
-            "lag_max_ms": round(max(lags, default=0.0) * 1000, 2),
-            "msg_to_row_p50_ms": _ms(latencies, 50),
-            "msg_to_row_p99_ms": _ms(latencies, 99),
+            "lag_p50_ms": figures["lag_p50_ms"],
+            "lag_p99_ms": figures["lag_p99_ms"],
+            "lag_max_ms": figures["lag_max_ms"],
+            "msg_to_row_p50_ms": ms(latencies, 50),
+            "msg_to_row_p99_ms": ms(latencies, 99),
             "rows_painted_per_s": round(len(latencies) / elapsed),
             "paints_per_s": round(len(paints) / elapsed, 1),
-            "repaint_p50_ms": _ms(paints, 50),
-            "repaint_p99_ms": _ms(paints, 99),
+            "repaint_p50_ms": ms(paints, 50),
+            "repaint_p99_ms": ms(paints, 99),
         }
     finally:
         for panel in panels:

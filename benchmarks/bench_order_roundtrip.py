@@ -13,7 +13,8 @@ filled, one market order at a time, alternating buy and sell.
   Trade's own status events.
 
 p50/p99 in ms of submit → Submitted (or straight to Filled when IB skips it) and submit →
-Filled. Prints a table and one JSON line. `python -m benchmarks bench_order_roundtrip`.
+Filled. Prints a table and one JSON line.
+`python -m benchmarks bench_order_roundtrip [--orders 200] [--seconds S]`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
+import os
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
 from ib_async import IB, Contract, MarketOrder, Stock, Trade
@@ -81,6 +86,15 @@ class Stopwatch:
         await asyncio.wait_for(self.filled, TIMEOUT)
 
 
+def order_numbers(orders: int, seconds: float) -> Iterator[int]:
+    """0, 1, ... up to `orders`, or fewer when `seconds` have passed (a short run)."""
+    deadline = time.monotonic() + seconds
+    for n in range(orders):
+        if n >= 2 and time.monotonic() > deadline:  # two at least: a percentile needs them
+            return
+        yield n
+
+
 def _summary(run: str, watch: Stopwatch) -> dict[str, Any]:
     def pct(values: list[float], q: int) -> float:
         return round(statistics.quantiles(values, n=100)[q - 1], 2)
@@ -95,7 +109,7 @@ def _summary(run: str, watch: Stopwatch) -> dict[str, Any]:
     }
 
 
-async def _terminal(port: int, orders: int) -> dict[str, Any]:
+async def _terminal(port: int, orders: int, seconds: float) -> dict[str, Any]:
     session = BrokerSession(SessionSettings())
     try:
         profile = make_profile(ProfileKind.CUSTOM, port=port, client_id=31)
@@ -109,7 +123,7 @@ async def _terminal(port: int, orders: int) -> dict[str, Any]:
             watch.status(transition.after in ACKNOWLEDGED, transition.after is State.FILLED)
 
         service.book.transitioned.connect(on_transition)
-        for n in range(orders):
+        for n in order_numbers(orders, seconds):
             side = Side.BUY if n % 2 == 0 else Side.SELL
             intent = OrderIntent(side, Decimal(1), OrderType.MKT)
             quote = Quote.of(handle)
@@ -141,7 +155,7 @@ async def _live_quote(ticket: OrderTicketPanel) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _blotter(port: int, orders: int) -> dict[str, Any]:
+async def _blotter(port: int, orders: int, seconds: float) -> dict[str, Any]:
     session = BrokerSession(SessionSettings())
     window = QWidget()
     try:
@@ -179,7 +193,7 @@ async def _blotter(port: int, orders: int) -> dict[str, Any]:
         working.painted.connect(on_working)
         completed.painted.connect(on_completed)
         ticket.sent.connect(sent)
-        for n in range(orders):
+        for n in order_numbers(orders, seconds):
             (ticket.form.buy if n % 2 == 0 else ticket.form.sell).setChecked(True)
             await watch.one(ticket.submit)
         blotter.release_panel()
@@ -191,7 +205,7 @@ async def _blotter(port: int, orders: int) -> dict[str, Any]:
         await session.close()
 
 
-async def _baseline(port: int, orders: int) -> dict[str, Any]:
+async def _baseline(port: int, orders: int, seconds: float) -> dict[str, Any]:
     ib = IB()
     await ib.connectAsync("127.0.0.1", port, clientId=32, timeout=10)
     try:
@@ -203,7 +217,7 @@ async def _baseline(port: int, orders: int) -> dict[str, Any]:
             status = trade.orderStatus.status
             watch.status(status in ("PreSubmitted", "Submitted", "Filled"), status == "Filled")
 
-        for n in range(orders):
+        for n in order_numbers(orders, seconds):
             order = MarketOrder("BUY" if n % 2 == 0 else "SELL", 1)
 
             def send(o: Any = order) -> None:
@@ -216,11 +230,11 @@ async def _baseline(port: int, orders: int) -> dict[str, Any]:
         ib.disconnect()
 
 
-async def _both(orders: int) -> list[dict[str, Any]]:
+async def _both(orders: int, seconds: float) -> list[dict[str, Any]]:
     with flooding_gateway(0) as gateway:
-        baseline = await _baseline(gateway.port, orders)
-        terminal = await _terminal(gateway.port, orders)
-        painted = await _blotter(gateway.port, orders)
+        baseline = await _baseline(gateway.port, orders, seconds)
+        terminal = await _terminal(gateway.port, orders, seconds)
+        painted = await _blotter(gateway.port, orders, seconds)
         gateway.server_cpu()
     return [baseline, terminal, painted]
 
@@ -228,10 +242,13 @@ async def _both(orders: int) -> list[dict[str, Any]]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench_order_roundtrip", description=__doc__)
     parser.add_argument("--orders", type=int, default=200, help="orders per run")
+    parser.add_argument(
+        "--seconds", type=float, default=math.inf, help="per run: stop sooner after this long"
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     app = QApplication.instance() or QApplication(["bench_order_roundtrip"])
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        rows = runner.run(_both(args.orders))
+        rows = runner.run(_both(args.orders, args.seconds))
     keys = ["orders", "submitted_p50_ms", "submitted_p99_ms", "filled_p50_ms", "filled_p99_ms"]
     print(f"{'metric':<20}" + "".join(f"{r['run']:>24}" for r in rows))
     for key in keys:

@@ -19,7 +19,13 @@ START = "2026-11-24 10:00"  # a Tuesday in regular trading hours, New York
 
 
 def _serve(
-    rate: float, start: str, port_q: Any, measure: EventType, stop: EventType, result_q: Any
+    rate: float,
+    start: str,
+    flood_from_window: bool,
+    port_q: Any,
+    measure: EventType,
+    stop: EventType,
+    result_q: Any,
 ) -> None:
     from terminal_app.simulator.config import SimConfig
     from terminal_app.simulator.gateway import SimulatedGateway
@@ -28,9 +34,11 @@ def _serve(
         # Room for a few hundred streams per client (an IB account with quote booster packs).
         gateway = SimulatedGateway(SimConfig(start=start, speed=1.0, max_market_data_lines=500))
         port = await gateway.start("127.0.0.1", 0)
-        gateway.control.flood(rate)
+        if not flood_from_window:
+            gateway.control.flood(rate)
         port_q.put(port)
         await asyncio.to_thread(measure.wait)
+        gateway.control.flood(rate)
         cpu0, wall0 = time.process_time(), time.perf_counter()
         await asyncio.to_thread(stop.wait)
         result_q.put((time.process_time() - cpu0) / (time.perf_counter() - wall0))
@@ -57,13 +65,19 @@ class GatewayProcess:
 
 
 @contextlib.contextmanager
-def flooding_gateway(rate: float, start: str = START) -> Iterator[GatewayProcess]:
-    """A started gateway process flooding `rate` extra quote changes per second."""
+def flooding_gateway(
+    rate: float, start: str = START, flood_from_window: bool = False
+) -> Iterator[GatewayProcess]:
+    """A started gateway process flooding `rate` extra quote changes per second (from
+    `start_window()` on with `flood_from_window`: a client starting up under a flood is not
+    what is measured, and one that stalls long enough is dropped as not reading)."""
     ctx = mp.get_context("spawn")
     port_q, result_q = ctx.Queue(), ctx.Queue()
     measure, stop = ctx.Event(), ctx.Event()
     proc = ctx.Process(
-        target=_serve, args=(rate, start, port_q, measure, stop, result_q), daemon=True
+        target=_serve,
+        args=(rate, start, flood_from_window, port_q, measure, stop, result_q),
+        daemon=True,
     )
     proc.start()
     try:

@@ -424,6 +424,10 @@ class BrokerSession(QObject):
         """Subscriptions currently registered (each is one line at IB when connected)."""
         return self._lines.count(kind)
 
+    def lines(self) -> list[Line]:
+        """The subscriptions registered now (the benchmarks replay them on a bare client)."""
+        return self._lines.lines()
+
     def _account_key(self, account: str) -> str:
         """ "" and the default account name are one subscription."""
         return "" if account and account == self._supervisor.default_account() else account

@@ -85,6 +85,9 @@ class LineRegistry:
     def count(self, kind: Kind | None = None) -> int:
         return sum(1 for line in self._lines.values() if kind is None or line.kind is kind)
 
+    def lines(self) -> list[Line]:
+        return list(self._lines.values())
+
     def detach_all(self) -> None:
         """The session is closing: no more signals into closing panels."""
         for line in self._lines.values():

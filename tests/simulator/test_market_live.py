@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from terminal_app.simulator.clock import SimClock
-from terminal_app.simulator.market import DepthChange, Market, MarketEvent, QuoteChange, Trade
+from terminal_app.simulator.market import DepthChange, Market, MarketEvent, QuoteChange, Trade, live
 from terminal_app.simulator.market.book import (
     ASK_SIDE,
     BID_SIDE,
@@ -218,6 +218,32 @@ def test_pause_resume_and_flood(universe):
     assert events[0].time == market.clock.epoch() - 2  # resumed from "now", nothing replayed
     daily = market.bars(AAPL, None, "1 D", "1 day", "TRADES", False)
     assert market.quote(AAPL).volume == daily[-1].volume  # session figures caught up
+
+
+def test_flood_owes_no_burst_for_idle_or_stalled_time(universe, monkeypatch):
+    """Credit for time with nobody subscribed (between two clients), or for a step that came
+    late, came out as one burst: 10 s idle at 1000/s was 10,000 ticks in one step, which stalls
+    the gateway's loop for seconds (and at a high rate for good)."""
+    real = [1000.0]
+    monkeypatch.setattr(live.time, "monotonic", lambda: real[0])
+    market = make_market(universe)
+    market.flood(1000)
+    events: list[MarketEvent] = []
+    unsubscribe = market.subscribe(AAPL, events.append)
+    market.step()
+    unsubscribe()
+    real[0] += 10  # nobody subscribed for 10 s
+    market.step()
+    market.subscribe(AAPL, events.append)
+    events.clear()
+    real[0] += 0.05
+    market.step()
+    market.step()
+    assert len(events) <= 50
+    real[0] += 5  # a step 5 s late owes at most MAX_FLOOD_CATCH_UP_S of ticks
+    events.clear()
+    market.step()
+    assert len(events) <= 1000 * live.MAX_FLOOD_CATCH_UP_S + 1
 
 
 @pytest.mark.asyncio

@@ -39,6 +39,9 @@ from terminal_app.simulator.market.stats import SessionStats, new_session_stats,
 log = logging.getLogger(__name__)
 
 MAX_CATCH_UP_SECONDS = 30  # per step; a faster clock skips the rest (stats stay exact)
+# A flood step owes at most this many real seconds of ticks: a gateway that falls behind its flood
+# rate sends what it can instead of ever larger catch-up bursts that stall its loop for good.
+MAX_FLOOD_CATCH_UP_S = 0.1
 _STEP, _PRINT = 0, 1  # schedule entry kinds; a step sorts before a print at the same time
 
 
@@ -301,12 +304,14 @@ class Feed:
 
     def _flood(self, t: float) -> int:
         if not self.flooding:
+            self._last_real = None  # nobody subscribed: no credit builds up meanwhile
             return 0
         real = time.monotonic()
         if self._last_real is None:
             self._last_real = real
             return 0
-        self._flood_credit += (real - self._last_real) * self._flood_rate
+        owed = min(real - self._last_real, MAX_FLOOD_CATCH_UP_S)
+        self._flood_credit += owed * self._flood_rate
         self._last_real = real
         n = int(self._flood_credit)
         self._flood_credit -= n
