@@ -187,7 +187,10 @@ class GridPainter:
 
 def _selected_rows(view: QTableView) -> set[int]:
     rows: set[int] = set()
-    selection = view.selectionModel().selection()
+    model = view.selectionModel()
+    if not model.hasSelection():  # the usual case, without copying the selection out
+        return rows
+    selection = model.selection()
     for i in range(selection.count()):
         selected = selection.at(i)
         rows.update(range(selected.top(), selected.bottom() + 1))

@@ -293,12 +293,13 @@ class LiveTableModel(QAbstractTableModel):
         for i, row in enumerate(self._rows):
             if id(row) not in dirty:
                 continue
-            dirty_rows.append(i)
             if row.outdated:  # built when a view shows it (`cells`): no texts for hidden rows
                 step = _next_flash_step(row, now)
+                dirty_rows.append(i)
             elif row.next_step <= now:  # a flash steps: new colours, same texts
                 step = self._refresh(row, now)
-            else:
+                dirty_rows.append(i)
+            else:  # fading, its next step not due: nothing to show this frame
                 step = row.next_step
             if step < math.inf:
                 fading.add(id(row))
