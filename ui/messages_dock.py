@@ -1,21 +1,17 @@
 """The Messages dock: every IB error/warning/notice and app problem, filterable, errors highlighted.
 
-`MessagesModel` is a table over the session's Qt-free `MessageLog`. New messages are collected and
-inserted once per frame, so an error storm costs one `rowsInserted` per ~16 ms, not one per message.
+`MessagesModel` is a live table (`ui.live_table`) over the session's Qt-free `MessageLog`: new
+messages are collected and inserted once per frame, so an error storm costs one `rowsInserted` per
+frame, not one per message, and the view paints only the cells that changed.
 """
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import shiboken6
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,30 +27,61 @@ from PySide6.QtWidgets import (
 from terminal_app.ib_errors import Severity
 from terminal_app.session.messages import Message, MessageLog
 from ui.app_meanings import app_meaning
-from ui.table_model import ColumnsModel, ModelIndex
+from ui.live_table.columns import LiveRow
+from ui.live_table.filtered import FilteredLiveTableModel
+from ui.live_table.frames import FrameScheduler
+from ui.live_table.text_column import TextColumn
+from ui.live_table.view import LiveTableView
 
-COLUMNS = ("Time", "Severity", "Code", "Id", "Contract", "Message", "Meaning")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 SEVERITY_FILTERS = (("All messages", 0), ("Warnings and errors", 1), ("Errors only", 2))
 _ERROR_BG = QColor(198, 40, 40, 60)
-# (dark theme, light theme): readable on either background
+# Severity colours (dark theme, light theme): readable on either background
 _WARNING_FG = (QColor("#e0a100"), QColor("#9a6700"))
 _ERROR_FG = (QColor("#ff6b6b"), QColor("#b42318"))
-FRAME_MS = 16
+_SEVERITY = 1  # the column coloured by severity
+_FOREGROUND = {Severity.WARNING: 1, Severity.ERROR: 3}  # + 1 on a light theme
 
 
-class MessagesModel(ColumnsModel):
-    columns = COLUMNS
+@dataclass(eq=False, kw_only=True)
+class MessageRow(LiveRow):
+    message: Message
+
+
+def _meaning(m: Message) -> str:
+    return m.explanation or (app_meaning(m.text) if m.source == "app" else "")
+
+
+def _column(header: str, text: Callable[[Message], str], right: bool = False) -> TextColumn:
+    return TextColumn(header.lower(), header, lambda row: text(row.message), align_right=right)
+
+
+MESSAGE_COLUMNS = (
+    _column("Time", lambda m: m.time.astimezone().strftime("%H:%M:%S")),
+    _column("Severity", lambda m: m.severity.value.capitalize()),
+    _column("Code", lambda m: str(m.code) if m.code else "", right=True),
+    _column("Id", lambda m: str(m.req_id) if m.req_id >= 0 else "", right=True),
+    _column("Contract", lambda m: m.contract_text),
+    _column("Message", lambda m: m.text if m.source == "IB" else f"[app] {m.text}"),
+    _column("Meaning", _meaning),
+)
+COLUMNS = tuple(column.header for column in MESSAGE_COLUMNS)
+
+
+class MessagesModel(FilteredLiveTableModel):
+    """The log's messages as rows; a minimum severity and a text filter choose the ones shown."""
+
+    foreground_colors: ClassVar[list[QColor | None]] = [None, *_WARNING_FG, *_ERROR_FG]
+    background_colors: ClassVar[list[QColor | None]] = [None, _ERROR_BG]
 
     def __init__(self, log: MessageLog, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(MESSAGE_COLUMNS, parent)
         self._log = log
-        self._rows = len(log)
         self._dropped_seen = log.dropped
-        self._flush = QTimer(self)
-        self._flush.setSingleShot(True)
-        self._flush.setInterval(FRAME_MS)
-        self._flush.timeout.connect(self.sync)
+        self._min_rank = 0
+        self._needle = ""
+        self._arrivals = FrameScheduler(self.sync, self)
+        self.sync()
         self._unsubscribe: Callable[[], None] | None = log.subscribe(self._on_message)
 
     def detach(self) -> None:
@@ -63,134 +89,93 @@ class MessagesModel(ColumnsModel):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        if shiboken6.isValid(self._flush):
-            self._flush.stop()
+        if shiboken6.isValid(self):
+            self._arrivals.stop()
+            super().detach()
 
     def _on_message(self, _message: Message) -> None:
-        if not shiboken6.isValid(self._flush):  # deleted without release_panel(): stop listening
+        if not shiboken6.isValid(self):  # deleted without release_panel(): stop listening
             self.detach()
             return
-        if not self._flush.isActive():
-            self._flush.start()
+        if not self._arrivals.is_active():
+            self._arrivals.request()
 
     def sync(self) -> None:
-        """Bring the rows in step with the log: drop the ones it let go, append the new ones."""
-        dropped = min(self._log.dropped - self._dropped_seen, self._rows)
+        """Bring the rows in step with the log: drop the ones it let go, append the new ones.
+        Row i of `all_rows()` is always the log's entry i."""
+        self._arrivals.ran()  # the next batch waits for the next frame
+        dropped = min(self._log.dropped - self._dropped_seen, self.total_rows())
         self._dropped_seen = self._log.dropped
         if dropped > 0:
-            self.beginRemoveRows(QModelIndex(), 0, dropped - 1)
-            self._rows -= dropped
-            self.endRemoveRows()
-        total = len(self._log)
-        if total < self._rows:  # the log was cleared
-            self.beginResetModel()
-            self._rows = total
-            self.endResetModel()
-        elif total > self._rows:
-            self.beginInsertRows(QModelIndex(), self._rows, total - 1)
-            self._rows = total
-            self.endInsertRows()
+            self.remove_rows(self._all[:dropped])
+        taken, total = self.total_rows(), len(self._log)
+        if total < taken:  # the log was cleared
+            self.reset_rows([MessageRow(message=self._log[i]) for i in range(total)])
+        elif total > taken:
+            self.extend([MessageRow(message=self._log[i]) for i in range(taken, total)])
 
     def message(self, row: int) -> Message:
-        return self._log[row]
-
-    def row_count(self) -> int:
-        return self._rows
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= min(self._rows, len(self._log)):
-            return None
-        m = self._log[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _text(m, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{m.text}\n\n{m.explanation}" if m.explanation else m.text
-        if role == Qt.ItemDataRole.UserRole:
-            return _RANK[m.severity]
-        if role == Qt.ItemDataRole.BackgroundRole and m.severity is Severity.ERROR:
-            return QBrush(_ERROR_BG)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            light = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() > 128
-            if m.severity is Severity.ERROR:
-                return QBrush(_ERROR_FG[light])
-            if m.severity is Severity.WARNING:
-                return QBrush(_WARNING_FG[light])
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-def _text(m: Message, col: int) -> str:
-    if col == 0:
-        return m.time.astimezone().strftime("%H:%M:%S")
-    if col == 1:
-        return m.severity.value.capitalize()
-    if col == 2:
-        return str(m.code) if m.code else ""
-    if col == 3:
-        return str(m.req_id) if m.req_id >= 0 else ""
-    if col == 4:
-        return m.contract_text
-    if col == 5:
-        return m.text if m.source == "IB" else f"[app] {m.text}"
-    return m.explanation or (app_meaning(m.text) if m.source == "app" else "")
-
-
-class MessagesFilter(QSortFilterProxyModel):
-    """Minimum severity plus a case-insensitive text match on any column."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._min_rank = 0
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(-1)
+        """The message the shown row `row` holds."""
+        return self.row(row).message
 
     def set_min_severity(self, rank: int) -> None:
-        self.beginFilterChange()
         self._min_rank = rank
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.set_filter(self._accepted)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        model = self.sourceModel()
-        rank = model.index(source_row, 0, source_parent).data(Qt.ItemDataRole.UserRole)
-        if rank is not None and rank < self._min_rank:
+    def set_text_filter(self, text: str) -> None:
+        """Show the messages with `text` in any column, in any case."""
+        self._needle = text.casefold()
+        self.set_filter(self._accepted)
+
+    def _accepted(self, row: MessageRow) -> bool:
+        if _RANK[row.message.severity] < self._min_rank:
             return False
-        return super().filterAcceptsRow(source_row, source_parent)
+        needle = self._needle
+        return not needle or any(needle in text.casefold() for text in self.cells(row)[0])
+
+    def build(self, row: MessageRow) -> tuple[list[str], list[int]]:
+        colors = [0] * len(MESSAGE_COLUMNS)
+        severity = _FOREGROUND.get(row.message.severity)
+        if severity is not None:
+            light = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() > 128
+            colors[_SEVERITY] = severity + light
+        return self.format_row(row), colors
+
+    def background(self, row: MessageRow) -> int:
+        return 1 if row.message.severity is Severity.ERROR else 0
+
+    def tooltip(self, row: MessageRow) -> str | None:
+        m = row.message
+        return f"{m.text}\n\n{m.explanation}" if m.explanation else m.text
 
 
 class MessagesPanel(QWidget):
     def __init__(self, log: MessageLog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = MessagesModel(log, self)
-        self.proxy = MessagesFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Filter messages (text, code, symbol)…")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.model.set_text_filter)
         self.severity = QComboBox(self)
         for label, rank in SEVERITY_FILTERS:
             self.severity.addItem(label, rank)
         self.severity.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_min_severity(int(self.severity.currentData()))
+            lambda _i: self.model.set_min_severity(int(self.severity.currentData()))
         )
         self.count = QLabel(self)
         clear = QPushButton("Clear", self)
         clear.setToolTip("Remove all messages from the list")
         clear.clicked.connect(lambda: self._clear(log))
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
+        self.table = LiveTableView(self.model, self, sortable=False)  # a log keeps its order
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
+        self.table.setAlternatingRowColors(False)
         copy = QAction("&Copy", self.table)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         copy.triggered.connect(self.copy_selection)
         self.table.addAction(copy)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(20)
         header = self.table.horizontalHeader()
         for col, width in enumerate((64, 64, 48, 48, 140, 380)):
             header.resizeSection(col, width)
@@ -207,18 +192,18 @@ class MessagesPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(bar)
         layout.addWidget(self.table)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             signal.connect(self._update_count)
         self._at_bottom = True
-        self.proxy.rowsAboutToBeInserted.connect(self._note_scroll)
-        self.proxy.rowsInserted.connect(self._follow_new_rows)
+        self.model.rowsAboutToBeInserted.connect(self._note_scroll)
+        self.model.rowsInserted.connect(self._follow_new_rows)
         self._update_count()
 
     def copy_selection(self) -> str:
         """Selected messages as tab-separated lines (with their meaning) on the clipboard."""
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         lines = [
-            "\t".join(self.proxy.index(r, c).data() or "" for c in range(len(COLUMNS)))
+            "\t".join(self.model.index(r, c).data() or "" for c in range(len(COLUMNS)))
             for r in rows
         ]
         text = "\n".join(lines)
@@ -230,7 +215,7 @@ class MessagesPanel(QWidget):
         self.model.sync()
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.rowCount(), self.model.total_rows()
         self.count.setText(f"{shown}" if shown == total else f"{shown} of {total}")
 
     def _note_scroll(self) -> None:

@@ -58,19 +58,24 @@ def test_burst_of_updates_in_one_frame_gives_one_range(qapp: QApplication, qtbot
     assert emitted == []  # nothing repaints before the frame
     with qtbot.waitSignal(model.frame_flushed, timeout=1000) as blocker:
         pass
-    assert blocker.args == [1]
+    assert blocker.args == [200]
     assert emitted == [(0, 199)]
 
 
-def test_dirty_rows_become_contiguous_ranges(qapp: QApplication) -> None:
+def test_a_frame_is_one_range_and_names_its_changed_rows(qapp: QApplication) -> None:
     model, tickers = _model_with(10)
     model.flush()
-    emitted: list[tuple[int, int]] = []
-    model.dataChanged.connect(lambda a, b, _roles=(): emitted.append((a.row(), b.row())))
+    emitted: list[tuple[int, int, list[int]]] = []
+
+    def changed(a: QModelIndex, b: QModelIndex, _roles: object = ()) -> None:
+        emitted.append((a.row(), b.row(), list(model.frame_rows(a.row(), b.row()))))
+
+    model.dataChanged.connect(changed)
     for i in (1, 2, 3, 7, 9):
         tickers[i].updateEvent.emit(tickers[i])
-    assert model.flush() == 3
-    assert emitted == [(1, 3), (7, 7), (9, 9)]
+    assert model.flush() == 5
+    assert emitted == [(1, 9, [1, 2, 3, 7, 9])]
+    assert list(model.frame_rows(2, 4)) == [2, 3, 4]  # outside a frame: the whole range
     assert model.flush() == 0
 
 

@@ -10,8 +10,8 @@ from ui.messages_dock import MessagesPanel
 
 
 def _texts(panel: MessagesPanel, column: int = 5) -> list[str]:
-    proxy = panel.proxy
-    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+    model = panel.model
+    return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
 def test_messages_show_explanations_and_filter(qtbot: QtBot) -> None:
@@ -26,9 +26,9 @@ def test_messages_show_explanations_and_filter(qtbot: QtBot) -> None:
     assert _texts(panel, 4)[0] == "ZZZZ STK SMART USD"
     assert _texts(panel)[2] == "[app] workspace file corrupt"
     assert _texts(panel, 6)[0]  # code 200 is explained in plain language
-    error_row = panel.proxy.index(0, 5)
+    error_row = panel.model.index(0, 5)
     assert error_row.data(Qt.ItemDataRole.BackgroundRole) is not None
-    assert panel.proxy.index(1, 5).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert panel.model.index(1, 5).data(Qt.ItemDataRole.BackgroundRole) is None
 
     panel.severity.setCurrentIndex(panel.severity.findData(2))
     assert _texts(panel, 2) == ["200"]
@@ -73,3 +73,37 @@ def test_a_deleted_panel_stops_listening(qtbot: QtBot) -> None:
     shiboken6.delete(panel)
     log.add_app("after the panel is gone")  # must not raise into the session
     assert model._unsubscribe is None
+
+
+def test_the_dock_paints_errors_highlighted_and_follows_new_messages(qtbot: QtBot) -> None:
+    log = MessageLog()
+    panel = MessagesPanel(log)
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    log.add_ib(-1, 2104, "Market data farm connection is OK:usfarm")
+    log.add_ib(7, 200, "No security definition has been found")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+    table = panel.table
+    qtbot.waitUntil(lambda: not panel.model.frame_pending())
+    image = table.viewport().grab().toImage()
+    x = table.columnViewportPosition(3) + 2  # the Id column's left edge: no text there
+    error, notice = (image.pixelColor(x, table.rowViewportPosition(r) + 2) for r in (1, 0))
+    assert error != notice and error.red() > error.green()
+    severity = panel.model.index(1, 1).data(Qt.ItemDataRole.ForegroundRole)
+    assert severity is not None and severity.red() > severity.green()
+    assert panel.model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole) is None
+
+    for i in range(100):
+        log.add_app(f"problem {i}", Severity.WARNING)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 102)
+    bar = table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    bar.setValue(0)  # the user scrolls up to read: new messages leave the view there
+    log.add_app("one more")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 103)
+    assert bar.value() == 0
+    assert panel.count.text() == "103"
+    panel.severity.setCurrentIndex(panel.severity.findData(2))
+    assert panel.count.text() == "2 of 103"  # the 200 and "one more" (an app error)

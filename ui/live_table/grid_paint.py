@@ -21,11 +21,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTableView
 
 from ui.live_table.flash import TINTS
-from ui.live_table.model import LEVEL_SHIFT, LiveTableModel
+from ui.live_table.model import BG_SHIFT, LEVEL_SHIFT, LiveTableModel
 
 PADDING = 4  # text inset from the cell's edges, px
 _CACHE_LIMIT = 8192  # static texts kept; live prices keep adding new ones
-CELL_KEY = 4096  # cells are keyed row * CELL_KEY + column
+# Enum members looked up once: each lookup through the binding costs about a microsecond.
+_RIGHT = Qt.AlignmentFlag.AlignRight.value
+_ACTIVE, _INACTIVE = QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive
+_ALTERNATE, _HIGHLIGHT = QPalette.ColorRole.AlternateBase, QPalette.ColorRole.Highlight
+_TEXT, _HIGHLIGHTED_TEXT = QPalette.ColorRole.Text, QPalette.ColorRole.HighlightedText
 
 
 class ColumnSlot:
@@ -63,6 +67,7 @@ class GridPainter:
         self._view = view
         self._model = model
         self._texts: dict[str, tuple[QStaticText, int]] = {}
+        self._right_aligned = [bool(a & _RIGHT) for a in model.alignments]
         self._font = QFont(view.font())
         self._metrics = QFontMetrics(self._font)
 
@@ -74,75 +79,85 @@ class GridPainter:
     def paint(
         self, painter: QPainter, region: QRegion, slots: list[ColumnSlot]
     ) -> tuple[list[int], int]:
-        """Paint every cell that meets `region`; returns the rows and the number of cells."""
+        """Paint every cell that meets `region`; returns the rows and the number of cells.
+
+        The painter is clipped to the region, so a row's background is one fill across the
+        row whatever number of its cells are painted."""
         view, model = self._view, self._model
-        count = model.rowCount()
-        by_column = {slot.column: slot for slot in slots}
-        cells: set[int] = set()  # row * CELL_KEY + column: a cell in two rects is painted once
-        for rect in region:  # type: ignore[attr-defined]  # PySide6 iterates a QRegion
-            left, right = rect.left(), rect.right()
-            shown = [s.column for s in slots if s.x <= right and s.x + s.width > left]
-            for r in row_span(view, rect.top(), rect.bottom(), count):
-                cells.update(r * CELL_KEY + c for c in shown)
-        if not cells:
-            return [], 0
         height = view.verticalHeader().defaultSectionSize()
         offset = view.verticalOffset()
+        last_row = model.rowCount() - 1
+        by_row: dict[int, set[ColumnSlot]] = {}
+        for rect in region:  # type: ignore[attr-defined]  # PySide6 iterates a QRegion
+            left, top, right, bottom = rect.getCoords()
+            shown = [s for s in slots if s.x <= right and s.x + s.width > left]
+            if not shown:
+                continue
+            for r in range(
+                max(0, (top + offset) // height), min(last_row, (bottom + offset) // height) + 1
+            ):
+                cells = by_row.get(r)
+                if cells is None:
+                    by_row[r] = set(shown)
+                else:
+                    cells.update(shown)
+        if not by_row:
+            return [], 0
         text_offset = (height - self._metrics.height()) // 2
         selected = _selected_rows(view)
         palette = view.palette()
-        group = (
-            QPalette.ColorGroup.Active if view.isActiveWindow() else QPalette.ColorGroup.Inactive
-        )
-        alternate = palette.color(group, QPalette.ColorRole.AlternateBase)
-        highlight = palette.color(group, QPalette.ColorRole.Highlight)
-        plain = palette.color(group, QPalette.ColorRole.Text)
-        selected_text = palette.color(group, QPalette.ColorRole.HighlightedText)
+        group = _ACTIVE if view.isActiveWindow() else _INACTIVE
+        alternate = palette.color(group, _ALTERNATE)
+        highlight = palette.color(group, _HIGHLIGHT)
+        plain = palette.color(group, _TEXT)
+        selected_text = palette.color(group, _HIGHLIGHTED_TEXT)
         alternating = view.alternatingRowColors()
+        width = view.viewport().width()
         foregrounds = model.foreground_colors
-        right_aligned = [a & Qt.AlignmentFlag.AlignRight.value for a in model.alignments]
+        backgrounds = model.background_colors
+        right_aligned = self._right_aligned
         layouts = self._texts
         painter.setFont(self._font)
         pen: QColor | None = None
-        last_row = -1
-        rows: list[int] = []
-        texts: list[str] = []
-        colors: list[int] = []
-        background: QColor | None = None
-        for key in sorted(cells):
-            r, column = divmod(key, CELL_KEY)
-            if r != last_row:
-                last_row = r
-                rows.append(r)
-                texts, colors = model.cells(model.row(r))
-                is_selected = r in selected
-                background = (
-                    highlight if is_selected else alternate if alternating and r % 2 else None
-                )
-                y = r * height - offset
-                text_y = y + text_offset
-            slot = by_column[column]
-            x, width = slot.x, slot.width
-            if background is not None:
-                painter.fillRect(x, y, width, height, background)
-            color = colors[column]
-            tint = TINTS[color // LEVEL_SHIFT]
-            if tint is not None:
-                painter.fillRect(x, y, width, height, tint)
-            text = texts[column]
-            if not text:
-                continue
-            room = width - 2 * PADDING
-            found = layouts.get(text)
-            if found is None or found[1] > room:
-                found = self._static(text, room)
-            wanted = selected_text if is_selected else foregrounds[color % LEVEL_SHIFT] or plain
-            if wanted is not pen:
-                painter.setPen(wanted)
-                pen = wanted
-            left = x + width - PADDING - found[1] if right_aligned[column] else x + PADDING
-            painter.drawStaticText(left, text_y, found[0])
-        return rows, len(cells)
+        rows = sorted(by_row)
+        painted = 0
+        for r in rows:
+            texts, colors = model.cells(model.row(r))
+            y = r * height - offset
+            text_y = y + text_offset
+            is_selected = r in selected
+            if is_selected:
+                painter.fillRect(0, y, width, height, highlight)
+            else:
+                if alternating and r % 2:
+                    painter.fillRect(0, y, width, height, alternate)
+                shade = backgrounds[colors[0] // BG_SHIFT]
+                if shade is not None:
+                    painter.fillRect(0, y, width, height, shade)
+            cells = by_row[r]
+            painted += len(cells)
+            for slot in cells:
+                column, x, cell_width = slot.column, slot.x, slot.width
+                color = colors[column]
+                tint = TINTS[color % BG_SHIFT // LEVEL_SHIFT]
+                if tint is not None:
+                    painter.fillRect(x, y, cell_width, height, tint)
+                text = texts[column]
+                if not text:
+                    continue
+                room = cell_width - 2 * PADDING
+                found = layouts.get(text)
+                if found is None or found[1] > room:
+                    found = self._static(text, room)
+                wanted = selected_text if is_selected else foregrounds[color % LEVEL_SHIFT] or plain
+                if wanted is not pen:
+                    painter.setPen(wanted)
+                    pen = wanted
+                if right_aligned[column]:
+                    painter.drawStaticText(x + cell_width - PADDING - found[1], text_y, found[0])
+                else:
+                    painter.drawStaticText(x + PADDING, text_y, found[0])
+        return rows, painted
 
     def text_width(self, text: str) -> int:
         """How wide `text` paints, px (its layout is kept for painting)."""
@@ -172,7 +187,10 @@ class GridPainter:
 
 def _selected_rows(view: QTableView) -> set[int]:
     rows: set[int] = set()
-    selection = view.selectionModel().selection()
+    model = view.selectionModel()
+    if not model.hasSelection():  # the usual case, without copying the selection out
+        return rows
+    selection = model.selection()
     for i in range(selection.count()):
         selected = selection.at(i)
         rows.update(range(selected.top(), selected.bottom() + 1))

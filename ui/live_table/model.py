@@ -6,6 +6,7 @@ that moves flashes its cell in two steps (see `flash`), so a fading row is refre
 times, not on every frame.
 """
 
+import bisect
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +31,8 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 # The sorted column's title ends in TWS's arrow. In the title, not the style's sort indicator:
 # Fusion draws that over a right-aligned title ("Last" lost its "t").
 SORT_ARROWS = {Qt.SortOrder.AscendingOrder: "▲", Qt.SortOrder.DescendingOrder: "▼"}
-LEVEL_SHIFT = 16  # colors[c] = foreground index + LEVEL_SHIFT * flash level
+LEVEL_SHIFT = 16  # colors[c] = foreground + LEVEL_SHIFT * flash level + BG_SHIFT * background
+BG_SHIFT = LEVEL_SHIFT * flash.LEVELS
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
@@ -53,9 +55,11 @@ class LiveTableModel(QAbstractTableModel):
 
     rows_released = Signal(list)  # rows removed from the model (drag-move, Delete)
     sort_changed = Signal()  # a sort, or the order it made no longer holds (`sorted_by`)
-    frame_flushed = Signal(int)  # number of dataChanged ranges emitted by one frame
+    frame_flushed = Signal(int)  # one frame is out: how many rows it changed
     # Foreground colours by index; 0 = the view's own text colour.
     foreground_colors: ClassVar[list[QColor | None]] = [None]
+    # Row backgrounds by index (`background`), drawn over the base; 0 = none.
+    background_colors: ClassVar[list[QColor | None]] = [None]
 
     def __init__(
         self,
@@ -70,6 +74,7 @@ class LiveTableModel(QAbstractTableModel):
         self._rows: list[Any] = []
         self._dirty: set[int] = set()
         self._frame_asked = False  # a frame for changed rows is on its way
+        self._frame_rows: list[int] | None = None  # the changed rows while a frame is emitted
         self._clock = clock
         self._frames = FrameScheduler(self.flush, self)
         self._sorted: tuple[int, Qt.SortOrder] | None = None  # the order the rows still keep
@@ -103,6 +108,10 @@ class LiveTableModel(QAbstractTableModel):
             ]
         row.memo = (values, texts, key)
         return texts
+
+    def background(self, row: Any) -> int:
+        """The row's background index (`background_colors`), e.g. to mark an error row."""
+        return 0
 
     def tooltip(self, row: Any) -> str | None:
         return None
@@ -180,25 +189,22 @@ class LiveTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Reorder the rows once by a column (as TWS does): live values do not keep re-sorting.
         The order is remembered (`sorted_by`) until a row is added or moved."""
-        spec = self.columns[column]
-        reverse = order == Qt.SortOrder.DescendingOrder
-
-        def key(row: Any) -> tuple[int, Any]:
-            value = spec.get(row)
-            missing = value is None or value == ""
-            # Blanks go last whichever the direction.
-            return (1 if missing else 0, value if not missing else 0)
-
         self.layoutAboutToBeChanged.emit()
         old = self._rows
-        filled = [r for r in old if not key(r)[0]]
-        blank = [r for r in old if key(r)[0]]
-        filled.sort(key=lambda r: key(r)[1], reverse=reverse)
-        self._rows = filled + blank
+        self._rows = self.sorted_rows(old, column, order)
         self._remap_persistent(old)
         self.layoutChanged.emit()
         self._sorted = (column, order)
         self._announce_sort()
+
+    def sorted_rows(self, rows: Sequence[Any], column: int, order: Qt.SortOrder) -> list[Any]:
+        """`rows` in the order of `column`'s values; blanks last whichever the direction."""
+        get = self.columns[column].get
+        values = [(get(row), row) for row in rows]
+        filled = [(v, r) for v, r in values if v is not None and v != ""]
+        blank = [r for v, r in values if v is None or v == ""]
+        filled.sort(key=lambda pair: pair[0], reverse=order == Qt.SortOrder.DescendingOrder)
+        return [r for _, r in filled] + blank
 
     def sorted_by(self) -> tuple[int, Qt.SortOrder] | None:
         """The column and direction of the last sort while the rows still stand in its order."""
@@ -273,7 +279,9 @@ class LiveTableModel(QAbstractTableModel):
         return row.texts, row.colors
 
     def flush(self) -> int:
-        """Emit one dataChanged per contiguous dirty range; returns how many were emitted."""
+        """Emit one `dataChanged` over the rows changed since the last frame; returns how many
+        rows changed. The range may cover unchanged rows between them: a view asks
+        `frame_rows` for the changed ones instead of comparing every row in the range."""
         self._frame_asked = False
         if not self._dirty:
             return 0
@@ -285,31 +293,46 @@ class LiveTableModel(QAbstractTableModel):
         for i, row in enumerate(self._rows):
             if id(row) not in dirty:
                 continue
-            dirty_rows.append(i)
             if row.outdated:  # built when a view shows it (`cells`): no texts for hidden rows
                 step = _next_flash_step(row, now)
+                dirty_rows.append(i)
             elif row.next_step <= now:  # a flash steps: new colours, same texts
                 step = self._refresh(row, now)
-            else:
+                dirty_rows.append(i)
+            else:  # fading, its next step not due: nothing to show this frame
                 step = row.next_step
             if step < math.inf:
                 fading.add(id(row))
                 next_step = min(next_step, step)
         # A fading row stays dirty; its next level is due at `next_step`, not next frame.
         self._dirty = fading
-        ranges = _contiguous(dirty_rows)
-        last_column = len(self.columns) - 1
-        for first, last in ranges:
-            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+        if dirty_rows:
+            self._frame_rows = dirty_rows
+            last_column = len(self.columns) - 1
+            top, bottom = self.index(dirty_rows[0], 0), self.index(dirty_rows[-1], last_column)
+            self.dataChanged.emit(top, bottom)
+            self._frame_rows = None
         if fading:
             self._frames.request(next_step - now)
-        self.frame_flushed.emit(len(ranges))
-        return len(ranges)
+        self.frame_flushed.emit(len(dirty_rows))
+        return len(dirty_rows)
+
+    def frame_rows(self, first: int, last: int) -> Sequence[int]:
+        """The rows from `first` to `last` that changed: while a frame's `dataChanged` is out,
+        only its changed rows; otherwise every row in the range."""
+        rows = self._frame_rows
+        if rows is None:
+            return range(first, last + 1)
+        return rows[bisect.bisect_left(rows, first) : bisect.bisect_right(rows, last)]
 
     def _refresh(self, row: LiveRow, now: float) -> float:
         """Bring the row's texts and colours up to date; returns when its flash next steps."""
         if row.outdated or row.foregrounds is None:
-            row.texts, row.foregrounds = self.build(row)
+            row.texts, foregrounds = self.build(row)
+            shade = self.background(row)
+            if shade:  # in every cell's colour: a change repaints the row's cells, no others
+                foregrounds = [f + BG_SHIFT * shade for f in foregrounds]
+            row.foregrounds = foregrounds
             row.outdated = False
         colors = row.foregrounds
         next_step = math.inf
@@ -360,7 +383,7 @@ class LiveTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             return self.cells(row)[0][column]
         if role == _BACKGROUND:
-            return self._flash_tint(row, column)
+            return self._background(row, column)
         if role == _FOREGROUND:
             return self.foreground_colors[self.cells(row)[1][column] % LEVEL_SHIFT]
         if role == _ALIGNMENT:
@@ -373,12 +396,15 @@ class LiveTableModel(QAbstractTableModel):
             return self.tooltip(row)
         return None
 
-    def _flash_tint(self, row: LiveRow, column: int) -> QColor | None:
+    def _background(self, row: LiveRow, column: int) -> QColor | None:
+        """The cell's flash tint, else the row's background."""
         started = row.flashes.get(column)
-        if started is None or not self.shows_flash(row):
-            return None
-        direction, start = started
-        return flash.TINTS[flash.level(direction, self._clock() * 1000.0 - start)]
+        if started is not None and self.shows_flash(row):
+            direction, start = started
+            tint = flash.TINTS[flash.level(direction, self._clock() * 1000.0 - start)]
+            if tint is not None:
+                return tint
+        return self.background_colors[self.cells(row)[1][column] // BG_SHIFT]
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.ItemIsDropEnabled
@@ -403,13 +429,3 @@ def _next_flash_step(row: LiveRow, now: float) -> float:
     return min(
         (flash.next_step_ms(start, now) for _, start in row.flashes.values()), default=math.inf
     )
-
-
-def _contiguous(rows: Sequence[int]) -> list[tuple[int, int]]:
-    ranges: list[tuple[int, int]] = []
-    for r in rows:
-        if ranges and ranges[-1][1] == r - 1:
-            ranges[-1] = (ranges[-1][0], r)
-        else:
-            ranges.append((r, r))
-    return ranges

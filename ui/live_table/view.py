@@ -30,10 +30,14 @@ FIT_WIDTH_MAX = 400  # px: a column sized to its content stops here (long names 
 
 class LiveTableView(QTableView):
     painted = Signal(list, int)  # one paint: the rows it drew, how many cells
-    queued = Signal(list)  # rows with cells queued for the frame's paint by a model change
+    queued = Signal(list)  # rows with on-screen cells queued for the frame's paint by a change
 
-    def __init__(self, model: LiveTableModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: LiveTableModel, parent: QWidget | None = None, sortable: bool = True
+    ) -> None:
+        """`sortable`: a header click (or its menu) sorts the rows once by that column."""
         super().__init__(parent)
+        self._sortable = sortable
         self.setModel(model)
         self._live = model
         self._grid = GridPainter(self, model)
@@ -71,11 +75,19 @@ class LiveTableView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.setSortIndicatorShown(False)  # the sorted column's title shows the arrow
-        header.sectionClicked.connect(self._sort_by)
+        if sortable:
+            header.sectionClicked.connect(self._sort_by)
         model.sort_changed.connect(self._show_sort)
         for i, column in enumerate(model.columns):
             header.setSectionHidden(i, not column.visible)
-        for moved in (header.sectionResized, header.sectionMoved, header.geometriesChanged):
+        # `restoreState` emits none of the others, but always `sortIndicatorChanged`.
+        for moved in (
+            header.sectionResized,
+            header.sectionMoved,
+            header.sectionCountChanged,
+            header.geometriesChanged,
+            header.sortIndicatorChanged,
+        ):
             moved.connect(self._forget_slots)
         self.horizontalScrollBar().valueChanged.connect(self._forget_slots)
 
@@ -96,7 +108,8 @@ class LiveTableView(QTableView):
         bottomRight: Index,
         roles: Sequence[int] = (),
     ) -> None:
-        """Queue the cells of the changed rows whose text or colour differs from the screen."""
+        """Queue the on-screen cells of the changed rows whose text or colour differs from what
+        was last queued; `queued` names the rows that got a cell queued."""
         if not self.isVisible():  # e.g. a list in a background tab: painted whole when shown
             self._shown.clear()
             return
@@ -106,12 +119,14 @@ class LiveTableView(QTableView):
         first, last = max(topLeft.row(), span.start), min(bottomRight.row(), span.stop - 1)
         if first > last:
             return
-        slots = self.column_slots()
+        width = viewport.width()
+        # Cells scrolled out sideways are left to the paint that scrolls them in.
+        slots = [s for s in self.column_slots() if s.x < width and s.x + s.width > 0]
         height = self.verticalHeader().defaultSectionSize()
         offset = self.verticalOffset()
         region = self._frame_region
         queued: list[int] = []
-        for r in range(first, last + 1):
+        for r in model.frame_rows(first, last):
             texts, colors = model.cells(model.row(r))
             shown = self._shown.get(r)
             if shown is not None and shown[0] is texts and shown[1] is colors:
@@ -119,17 +134,20 @@ class LiveTableView(QTableView):
             self._shown[r] = (texts, colors)
             y = r * height - offset
             if shown is None:
-                region += QRect(0, y, viewport.width(), height)
+                region += QRect(0, y, width, height)
                 queued.append(r)
                 continue
             old_texts, old_colors = shown
-            if old_texts == texts and old_colors == colors:
-                continue
-            for slot in slots:
-                c = slot.column
-                if texts[c] != old_texts[c] or colors[c] != old_colors[c]:
-                    region += QRect(slot.x, y, slot.width, height)
-            queued.append(r)
+            cells = [
+                QRect(slot.x, y, slot.width, height)
+                for slot in slots
+                if texts[slot.column] != old_texts[slot.column]
+                or colors[slot.column] != old_colors[slot.column]
+            ]
+            if cells:  # else only hidden or scrolled-out columns changed: nothing to paint
+                for cell in cells:
+                    region += cell
+                queued.append(r)
         self._frame_region = region
         if queued:
             self.queued.emit(queued)
@@ -143,8 +161,7 @@ class LiveTableView(QTableView):
     def paintEvent(self, event: QPaintEvent) -> None:
         started = time.perf_counter()
         painter = QPainter(self.viewport())
-        self._slots = column_slots(self)  # a paint re-measures: the header may have been restored
-        rows, cells = self._grid.paint(painter, event.region(), self._slots)
+        rows, cells = self._grid.paint(painter, event.region(), self.column_slots())
         if self._drop_line is not None:
             painter.setPen(self.palette().text().color())
             painter.drawRect(self._drop_line)
@@ -236,7 +253,7 @@ class LiveTableView(QTableView):
         menu = QMenu(self)
         clicked = header.logicalIndexAt(position)
         columns = self._live.columns
-        if clicked >= 0:
+        if clicked >= 0 and self._sortable:
             title = menu_text(columns[clicked].header)
             for way, order in (
                 ("ascending", Qt.SortOrder.AscendingOrder),
