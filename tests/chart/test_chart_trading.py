@@ -79,7 +79,7 @@ async def test_a_drag_sends_exactly_one_modify_at_the_snapped_price(desk: ChartD
     sent = desk.tap.count(wire.PLACE_ORDER)
     aim = float(buy - Decimal("0.503"))  # 0.3 of a tick above a tick: snaps to buy - 0.50
     zoom_on(desk.panel, float(buy), 0.4)
-    drag(desk.panel, float(buy), aim)
+    await drag(desk.panel, float(buy), aim)
     target = buy - Decimal("0.50")
     assert desk.panel.orders.snap(line.price) == target
     trade = line.mark.record.trade
@@ -93,7 +93,7 @@ async def test_the_cross_sends_one_cancel(desk: ChartDesk) -> None:
     buy = await resting_buy(desk)
     line = await desk.line_at("limit", buy)
     cancels = desk.tap.count(wire.CANCEL_ORDER)
-    click_at(desk.panel, line.cancel_mark, Qt.MouseButton.LeftButton)
+    await click_at(desk.panel, line.cancel_mark, Qt.MouseButton.LeftButton)
     await wait_until(lambda: not desk.panel.trading.lines, 10, "line stayed")
     assert desk.tap.count(wire.CANCEL_ORDER) == cancels + 1
     assert line.mark.record.trade.orderStatus.status == "Cancelled"
@@ -108,7 +108,7 @@ async def test_a_wrong_side_stop_drag_is_refused_and_the_line_goes_back(desk: Ch
     sent = desk.tap.count(wire.PLACE_ORDER)
     above = float(quote.ask + Decimal("0.50"))
     zoom_on(desk.panel, (float(stop) + above) / 2, 1.2)
-    drag(desk.panel, float(stop), above)
+    await drag(desk.panel, float(stop), above)
     assert "triggers at once" in desk.panel.trading.notice.text()
     assert line.price == float(stop)
     assert desk.panel.orders.pending is None
@@ -122,7 +122,7 @@ async def test_with_confirmation_on_a_drag_waits_then_sends_one_modify(desk: Cha
     line = await desk.line_at("limit", buy)
     sent = desk.tap.count(wire.PLACE_ORDER)
     zoom_on(desk.panel, float(buy), 0.4)
-    drag(desk.panel, float(buy), float(buy - Decimal("0.203")))
+    await drag(desk.panel, float(buy), float(buy - Decimal("0.203")))
     bar = desk.panel.trading.confirm_bar
     assert bar.isVisible() and "Modify #" in bar.text.text()
     assert line.price == float(buy)  # the book's price until confirmed
@@ -176,7 +176,7 @@ async def test_right_click_opens_the_ticket_at_the_price(desk: ChartDesk) -> Non
     assert quote.last is not None
     box = desk.panel.view.price.view
     zoom_on(desk.panel, float(quote.last), 0.4)
-    click_at(desk.panel, box, Qt.MouseButton.RightButton)
+    await click_at(desk.panel, box, Qt.MouseButton.RightButton)
     await wait_until(lambda: desk.panel.trading.menu is not None, 5, "no menu")
     menu = desk.panel.trading.menu
     assert menu is not None
@@ -204,7 +204,7 @@ async def test_read_only_blocks_a_drag_with_nothing_sent(
     async with chart_desk(session, sim_gateway, read_only=True) as desk:
         line = await desk.line_at("limit", Decimal("100.00"))
         zoom_on(desk.panel, 100.0, 0.4)
-        drag(desk.panel, 100.0, 100.2)
+        await drag(desk.panel, 100.0, 100.2)
         assert "Read-only" in desk.panel.trading.notice.text()
         assert line.price == 100.0
         assert desk.tap.count(wire.PLACE_ORDER) == 0

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pyqtgraph as pg
 from ib_async import Contract, Stock
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
 
 from terminal_app.orders import OrderService, order_service
@@ -137,36 +137,59 @@ def every_move() -> Iterator[None]:
         pg.setConfigOption("mouseRateLimit", limit)
 
 
-def hover(panel: ChartPanel, where: Callable[[], QPoint]) -> QPoint:
-    """The mouse onto `where()`, from elsewhere (the cursor may still be there from the test
-    before, and a move to where it already is sends no event, so no item would be hovered).
-    The crosshair's first readout line moves the panes down: `where` is asked again after."""
+def send(panel: ChartPanel, kind: QEvent.Type, point: QPoint, button: Qt.MouseButton) -> None:
+    """One mouse event to the chart's viewport, delivered at once (no event processing, no
+    cursor: QTest's helpers may spin the event loop under the test's running qasync loop)."""
     viewport = panel.view.viewport()
-    QTest.mouseMove(viewport, QPoint(1, 1))
-    QTest.mouseMove(viewport, where())
-    QApplication.processEvents()
-    point = where()
-    QTest.mouseMove(viewport, point)
-    return point
+    held = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
+    if kind == QEvent.Type.MouseMove:
+        button = Qt.MouseButton.NoButton
+    event = QMouseEvent(
+        kind,
+        QPointF(point),
+        QPointF(viewport.mapToGlobal(point)),
+        button,
+        held,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(viewport, event)
 
 
-def drag(panel: ChartPanel, start: float, end: float, steps: int = 6) -> None:
+async def hover(panel: ChartPanel, where: Callable[[], QPoint]) -> QPoint:
+    """The mouse onto `where()`. The crosshair's first readout line moves the panes down a
+    little: wait until `where()` stays put, then move there."""
+    send(panel, QEvent.Type.MouseMove, where(), Qt.MouseButton.NoButton)
+    seen: list[QPoint] = []
+
+    def settled() -> bool:
+        seen.append(where())
+        return len(seen) > 1 and seen[-1] == seen[-2]
+
+    await wait_until(settled, 5, "the chart kept moving")
+    send(panel, QEvent.Type.MouseMove, seen[-1], Qt.MouseButton.NoButton)
+    return seen[-1]
+
+
+async def drag(panel: ChartPanel, start: float, end: float, steps: int = 6) -> None:
     """Press on the line at `start`, move in steps, release at `end` (as a user drags)."""
-    viewport = panel.view.viewport()
+    left = Qt.MouseButton.LeftButton
     with every_move():
-        a = hover(panel, lambda: viewport_point(panel, start))
+        a = await hover(panel, lambda: viewport_point(panel, start))
         b = viewport_point(panel, end)
-        QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+        send(panel, QEvent.Type.MouseButtonPress, a, left)
         for n in range(1, steps + 1):
-            QTest.mouseMove(viewport, a + (b - a) * n / steps)
-        QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+            send(panel, QEvent.Type.MouseMove, a + (b - a) * n / steps, left)
+        send(panel, QEvent.Type.MouseButtonRelease, b, left)
 
 
-def click_at(panel: ChartPanel, item: QGraphicsItem, button: Qt.MouseButton) -> None:
+async def click_at(panel: ChartPanel, item: QGraphicsItem, button: Qt.MouseButton) -> None:
     """A click on the middle of `item` (the price pane's ViewBox, a line's ×)."""
     with every_move():
-        point = hover(panel, lambda: panel.view.mapFromScene(item.sceneBoundingRect().center()))
-        QTest.mouseClick(panel.view.viewport(), button, Qt.KeyboardModifier.NoModifier, point)
+        point = await hover(
+            panel, lambda: panel.view.mapFromScene(item.sceneBoundingRect().center())
+        )
+        send(panel, QEvent.Type.MouseButtonPress, point, button)
+        send(panel, QEvent.Type.MouseButtonRelease, point, button)
 
 
 def zoom_on(panel: ChartPanel, price: float, half_span: float) -> None:
