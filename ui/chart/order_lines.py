@@ -16,6 +16,9 @@ from ui.order_ticket.form import BUY_COLOR, SELL_COLOR
 
 POSITION_COLOR = "#f9a825"
 FILL_SIZE = 11  # pixels
+# Where along the line its label sits: a stop-limit's two lines are a few ticks apart, so their
+# labels stand side by side instead of on top of each other.
+LABEL_AT = {"limit": 0.02, "stop": 0.3, "trail": 0.3}
 
 
 def side_color(buying: bool) -> str:
@@ -66,7 +69,12 @@ class OrderLine(pg.InfiniteLine):
         self.mark = mark
         self.setCursor(Qt.CursorShape.SizeVerCursor if mark.movable else Qt.CursorShape.ArrowCursor)
         self.label = pg.InfLineLabel(
-            self, mark.label, position=0.02, anchors=[(0, 1), (0, 1)], color="w", fill=color
+            self,
+            mark.label,
+            position=LABEL_AT.get(mark.which, 0.02),
+            anchors=[(0, 1), (0, 1)],
+            color="w",
+            fill=color,
         )
         self.cancel_mark = CancelMark(self, color, lambda: cancel(self))
         self.sigDragged.connect(self._dragging)
