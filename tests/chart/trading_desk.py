@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from ib_async import Contract, Stock
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from terminal_app.orders import OrderService, order_service
 from terminal_app.orders.intent import OrderIntent, OrderType, Side
@@ -21,28 +21,13 @@ from terminal_app.simulator.gateway import SimulatedGateway
 from tests.panel_hosting import dispose, hosted_panel
 from tests.session import wiretap as wire
 from tests.session.wiretap import WireTap
+from tests.ticket_opener import TicketOpener
 from tests.waiting import wait_until
 from ui.chart.order_lines import OrderLine
 from ui.chart.panel import ChartPanel
-from ui.order_ticket.panel import OrderTicketPanel
 from ui.panel import PanelContext
 
 AAPL = Stock("AAPL", "SMART", "USD")
-
-
-class TicketOpener:
-    """The dock manager's `open_panel` for the order ticket only."""
-
-    def __init__(self) -> None:
-        self.ctx: PanelContext | None = None
-        self.ticket: OrderTicketPanel | None = None
-
-    def open_panel(self, kind: str, contract: Contract) -> QWidget:
-        assert kind == "order_ticket" and self.ctx is not None
-        if self.ticket is None:
-            self.ticket = OrderTicketPanel(self.ctx)
-        self.ticket.show_contract(contract)
-        return self.ticket
 
 
 @dataclass
@@ -103,8 +88,8 @@ async def chart_desk(
         opener = TicketOpener()
 
         def factory(ctx: PanelContext) -> ChartPanel:
-            opener.ctx = replace(ctx, opener=opener)
-            return ChartPanel(opener.ctx)
+            opener.context = replace(ctx, opener=opener)
+            return ChartPanel(opener.context)
 
         try:
             async with hosted_panel(factory, session, (900, 560)) as panel:

@@ -152,7 +152,7 @@ class ChartPanel(QWidget):
         if appended:
             self.trading.bars_changed()
 
-    # --- orders ---------------------------------------------------------------------------------
+    # --- orders -----------------------------------------------------------------------------------
     def open_ticket(self, side: Side, kind: OrderType, price: Decimal) -> None:
         """The right-click menu's choice: the ticket on this contract, pre-filled."""
         contract = self.feed.contract
