@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 import pytest_asyncio
-from ib_async import Contract, Trade
-from PySide6.QtWidgets import QMessageBox, QWidget
+from ib_async import Trade
+from PySide6.QtWidgets import QMessageBox
 
 from terminal_app.orders.intent import Bracket, Level, OffsetUnit, OrderIntent, OrderType, Side, Tif
 from terminal_app.orders.prices import Quote
@@ -20,6 +20,7 @@ from terminal_app.tasks import TaskOwner
 from terminal_app.workspace.link_groups import LinkGroups
 from tests.orders.conftest import Desk
 from tests.panel_hosting import dispose
+from tests.ticket_opener import TicketOpener
 from tests.waiting import wait_until
 from ui.blotter.columns import CHILD_MARK, ORDER_COLUMNS
 from ui.blotter.model import OrderRows
@@ -29,22 +30,6 @@ from ui.order_ticket.panel import OrderTicketPanel
 from ui.panel import PanelContext
 
 _COLUMN = {c.key: i for i, c in enumerate(ORDER_COLUMNS)}
-
-
-class TicketOpener:
-    """What the dock manager does for `open_panel("order_ticket", contract)`: one ticket."""
-
-    def __init__(self) -> None:
-        self.ticket: OrderTicketPanel | None = None
-        self.context: PanelContext | None = None
-
-    def open_panel(self, kind: str, contract: Contract) -> QWidget:
-        assert kind == "order_ticket" and self.context is not None
-        if self.ticket is None:
-            self.ticket = OrderTicketPanel(self.context)
-            self.ticket.show()
-        self.ticket.show_contract(contract)
-        return self.ticket
 
 
 @pytest_asyncio.fixture

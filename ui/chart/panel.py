@@ -2,11 +2,12 @@
 
 The panel only wires things together: `ChartFeed` (terminal_app.chart) brings the bars through
 the session (live line + paced history), `Studies` keeps the indicators in step, `ChartView`
-draws. Order lines would be one more overlay layer in the price pane, fed by the order service
-(`ChartView.price.add(layer, owner=...)`), with no change here beyond wiring.
+draws, `ChartTrading` puts the contract's orders, position and fills on the price pane (through
+the order service, `ChartOrders`) and opens the ticket from its right-click menu.
 """
 
 import math
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -14,37 +15,48 @@ from typing import Any
 from ib_async import Contract
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QVBoxLayout, QWidget
 
+from terminal_app.chart.chart_orders import ChartOrders
 from terminal_app.chart.export import chart_frame, export_frame
 from terminal_app.chart.feed import ChartFeed
 from terminal_app.chart.indicators import KINDS, Indicator, IndicatorSpec
 from terminal_app.chart.studies import Studies
 from terminal_app.chart.timeframes import WHAT_TO_SHOW, timeframe
+from terminal_app.orders.intent import OrderType, Side
 from terminal_app.session import ContractError, Phase
 from terminal_app.session.contracts import contract_text
 from ui.chart.controls import ChartControls
 from ui.chart.layers import PriceLayer
+from ui.chart.trading import ChartTrading
 from ui.chart.view import ChartView
 from ui.panel import PanelContext
 from ui.watchlist.model import contract_from_dict, contract_to_dict
 
 LONG_LOAD_CHUNKS = 10
+TICKET_KIND = "order_ticket"
 
 
 class ChartPanel(QWidget):
     def __init__(self, ctx: PanelContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ctx = ctx
         self._session = ctx.session
         self._tasks = ctx.tasks
         self.feed = ChartFeed(ctx.session, ctx.tasks)
         self.studies = Studies()
         self.controls = ChartControls()
         self.view = ChartView(lambda: self.feed.series)
+        self.orders = ChartOrders(ctx.session, self)
+        self.trading = ChartTrading(
+            self.orders, self.view, lambda: self.feed.series.time, self.open_ticket, self
+        )
         self._pending: Contract | None = None  # to show once connected
         self._dialog: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.controls)
+        for widget in self.trading.widgets():
+            layout.addWidget(widget)
         layout.addWidget(self.view, 1)
         self._wire()
         self._build_menus()
@@ -109,6 +121,7 @@ class ChartPanel(QWidget):
         c = self.controls
         self.controls.status.setText("")
         self.view.say("")
+        self.orders.show(contract)
         self.feed.show(
             contract, timeframe(c.timeframe.currentText()), c.what.currentText(), c.rth.isChecked()
         )
@@ -126,14 +139,29 @@ class ChartPanel(QWidget):
         self.view.set_time_info(self.feed.zone, self.feed.timeframe.seconds)
         self.studies.recompute(self.feed.series, self.feed.zone)
         self.view.bars_reset()
+        self.trading.bars_changed()
 
     def _on_extended(self, count: int) -> None:
         self.studies.recompute(self.feed.series, self.feed.zone)
         self.view.bars_prepended(count)
+        self.trading.bars_changed()
 
     def _on_ticked(self, appended: bool) -> None:
         self.studies.update_last(self.feed.series, self.feed.zone)
         self.view.bar_ticked(appended)
+        if appended:
+            self.trading.bars_changed()
+
+    # --- orders -----------------------------------------------------------------------------------
+    def open_ticket(self, side: Side, kind: OrderType, price: Decimal) -> None:
+        """The right-click menu's choice: the ticket on this contract, pre-filled."""
+        contract = self.feed.contract
+        if contract is None:
+            return
+        ticket = self._ctx.open_panel(TICKET_KIND, contract)
+        prefill = getattr(ticket, "prefill_order", None)
+        if prefill is not None:
+            prefill(side, kind, price)
 
     # --- indicators -------------------------------------------------------------------------------
     def add_indicator(self, spec: IndicatorSpec) -> Indicator:
@@ -244,3 +272,4 @@ class ChartPanel(QWidget):
 
     def release_panel(self) -> None:
         self.feed.stop()
+        self.trading.stop()

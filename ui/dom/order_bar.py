@@ -5,7 +5,9 @@ a click waits in while one-click is off (inline, so nothing modal runs on the lo
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton, QWidget
 
 from terminal_app.dom.click_orders import BracketTicks
@@ -77,10 +79,24 @@ class OrderBar(QWidget):
         self.one_click.setStyleSheet(ONE_CLICK_ON if on else "")
 
 
+class Confirming(Protocol):
+    """What waits for the user's yes: the ladder's click orders, a chart's dragged line."""
+
+    @property
+    def confirmNeeded(self) -> SignalInstance: ...
+
+    @property
+    def confirmCleared(self) -> SignalInstance: ...
+
+    def confirm(self) -> None: ...
+
+    def dismiss(self) -> None: ...
+
+
 class ConfirmBar(QWidget):
     """Shows what a click would send; Send or Cancel. Hidden while nothing waits."""
 
-    def __init__(self, trading: LadderTrading, parent: QWidget | None = None) -> None:
+    def __init__(self, trading: Confirming, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

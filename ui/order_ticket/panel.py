@@ -7,6 +7,7 @@ disconnected), so the ticket cannot send what the service would not. Prices are 
 the live quote, never from a STALE one; the quote line says STALE when it is.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from ib_async import Contract, Trade
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal_app.orders import NeedsConfirmation, OrderService, order_service
-from terminal_app.orders.intent import OrderIntent, Side
+from terminal_app.orders.intent import OrderIntent, OrderType, Side
 from terminal_app.orders.prices import InputError, Quote
 from terminal_app.orders.summary import order_line
 from terminal_app.orders.validation import Problem
@@ -132,6 +133,16 @@ class OrderTicketPanel(QWidget):
         self.modifying = trade
         self._revalidate()
         self._say(f"Modifying order {trade.order.orderId}: change it and submit")
+
+    def prefill_order(self, side: Side, kind: OrderType, price: Decimal) -> None:
+        """A new order at `price` (a chart's right-click): the limit of a limit, the stop of a
+        stop; the rest of the form stays. Nothing is sent until Submit."""
+        self.modifying = None
+        (self.form.buy if side is Side.BUY else self.form.sell).setChecked(True)
+        self.form.type.setCurrentIndex(self.form.type.findData(kind))
+        self.form.clear_prices()
+        (self.form.aux if kind.needs_stop else self.form.limit).set_decimal(price)
+        self._revalidate()
 
     def show_contract(self, contract: Contract) -> None:
         """Trade `contract` (a linked panel picked it, or "Trade…" on a row)."""
