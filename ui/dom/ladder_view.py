@@ -47,6 +47,7 @@ DROP_BG = QColor(120, 120, 40)
 CANCEL_GLYPH = "×"
 
 Marks = tuple[bool, bool, bool, int, bool]  # best bid, ask, last trade, volume bar px, drop
+Content = tuple[tuple[str, ...], Marks]
 
 
 class LadderView(QWidget):
@@ -70,7 +71,9 @@ class LadderView(QWidget):
         self._drag = DragState(self.has_orders)
         self._drop: int | None = None  # the row a dragged order would go to
         self._bars_scale = 0.0  # the largest volume the bars were drawn against
-        self._shown: dict[int, tuple[tuple[str, ...], Marks]] = {}  # row -> what it shows
+        self._shown: dict[int, Content] = {}  # row -> what it shows
+        self._next: dict[int, tuple[int, Content]] = {}  # row -> tick, content found by a frame
+        self._cols: list[tuple[int, int]] = []  # column -> (x, width) at the current width
         self._dirty: set[int] = set()  # tick indices changed since the last frame
         self._all_dirty = True
         self._frames = FrameScheduler(self._frame, self)
@@ -121,18 +124,23 @@ class LadderView(QWidget):
         if moved or rescaled or self._all_dirty:
             self._bars_scale = feed.book.volume.largest
             self._all_dirty = False
+            self._next.clear()
             self.update()
             return
         # Marks move with the inside market and the last trade: recheck every row in range.
         region = QRegion()
         for index in dirty:
             row = window.row_of(index)
-            if row is not None and self._content(feed, index) != self._shown.get(row):
+            if row is None:
+                continue
+            content = self._content(feed, index)
+            if content != self._shown.get(row):
+                self._next[row] = (index, content)  # the paint draws this, no second read
                 region += self._row_rect(row)
         if not region.isEmpty():
             self.update(region)
 
-    def _content(self, feed: DomFeed, index: int) -> tuple[tuple[str, ...], Marks]:
+    def _content(self, feed: DomFeed, index: int) -> Content:
         book = feed.book
         largest = book.volume.largest
         volume = book.volume.get(index)
@@ -148,10 +156,20 @@ class LadderView(QWidget):
 
     # ------------------------------------------------------------- geometry
     def _col_width(self, col: int) -> int:
-        return int(self.width() * WIDTHS[col] / sum(WIDTHS))
+        return self._columns()[col][1]
 
     def _col_x(self, col: int) -> int:
-        return int(self.width() * sum(WIDTHS[:col]) / sum(WIDTHS))
+        return self._columns()[col][0]
+
+    def _columns(self) -> list[tuple[int, int]]:
+        """(x, width) of every column, worked out once per width: the paint asks per cell."""
+        if not self._cols:
+            width, total = self.width(), sum(WIDTHS)
+            self._cols = [
+                (int(width * sum(WIDTHS[:col]) / total), int(width * WIDTHS[col] / total))
+                for col in range(len(WIDTHS))
+            ]
+        return self._cols
 
     def _cell(self, col: int, y: int) -> QRect:
         return QRect(self._col_x(col), y, self._col_width(col), self._row_h - 1)
@@ -171,6 +189,7 @@ class LadderView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.window_.resize(max(3, self.height() // self._row_h - 1))
+        self._cols = []
         self.invalidate()
         super().resizeEvent(event)
 
@@ -272,7 +291,8 @@ class LadderView(QWidget):
                 painter.fillRect(self._row_rect(row), GRID_BG)
                 continue
             index = self.window_.index_at(row)
-            content = self._content(feed, index)
+            found = self._next.pop(row, None)
+            content = found[1] if found and found[0] == index else self._content(feed, index)
             self._shown[row] = content
             self._paint_row(painter, row, content)
             drawn.append(index)
@@ -290,9 +310,7 @@ class LadderView(QWidget):
         for col, title in enumerate(titles(self.feed)):
             self._text(painter, col, 0, title)
 
-    def _paint_row(
-        self, painter: QPainter, row: int, content: tuple[tuple[str, ...], Marks]
-    ) -> None:
+    def _paint_row(self, painter: QPainter, row: int, content: Content) -> None:
         texts, (best_bid, best_ask, last, bar, drop) = content
         y = self._row_h * (row + 1)
         h = self._row_h
