@@ -176,7 +176,7 @@ async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: f
             assert panel.feed is not None
             con_id = panel.feed.contract.conId
             by_con_id[con_id], decoded[con_id] = panel, {}
-            panel.ladder.rowPainted.connect(lambda i, c=con_id: on_row(c, i))
+            panel.ladder.rowPainted.connect(lambda i, *_old, c=con_id: on_row(c, i))
             view = panel.ladder
             paint = view.paintEvent
 
