@@ -1,13 +1,15 @@
-"""Three DOM ladders on three futures against a flooding simulated gateway (its own process).
+"""Three DOM ladders on three futures against a simulated gateway in its own process.
 
-Each ladder holds its contract's depth, tick-by-tick and L1 lines and paints on the frame rules.
-Measured over `--seconds`: event-loop lag (how late a 100 ms timer fires), this process's CPU,
-depth updates/s the ladders took, and depth-message-to-painted-row latency (from the read that
-changed a tick's row to the paint that drew it: `LadderView.rowPainted`), repaint
-cost per paint. Targets (issue 17): lag p99 ≤ 20 ms, message-to-row p99 ≤ 25 ms.
-The gateway runs at its own depth rate by default (`--rate 0`): its L1 flood starves its depth
-streams (about 1 depth update/s at 50k/s flood against about 24/s without), so a flood measures
-the gateway, not the ladders.
+Two phases on one gateway in one run, measured over `--seconds` each:
+- baseline: a bare ib_async client holding the same three depth lines and doing nothing with
+  them: the loop lag and CPU that decoding the feed costs by itself;
+- ladders: three DOM panels (depth, tick-by-tick and L1 lines each) painting on the frame rules.
+Message-to-row latency runs from the moment ib_async decodes a depth message (a hook on its
+`Wrapper.updateMktDepthL2`) to the end of the paint that drew that price's row
+(`LadderView.rowPainted`); a message for a row outside the ladder's window is not counted.
+Loop lag is how late a 100 ms timer fires over the same window. Targets (issue 17): lag p99 ≤
+20 ms, message-to-row p99 ≤ 25 ms. The gateway runs at its own depth rate by default (`--rate 0`):
+an L1 flood starves its depth streams, so a flood measures the gateway, not the ladders.
 `python -m benchmarks bench_dom [--seconds 8] [--rate 0]`.
 """
 
@@ -18,13 +20,13 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from ib_async import Contract
+from ib_async import IB, Contract
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.gateway_process import flooding_gateway
@@ -37,6 +39,9 @@ from ui.dom.panel import DomPanel
 from ui.panel import PanelContext
 
 SYMBOLS = ("ES", "NQ", "CL")
+DEPTH_ROWS = 20
+
+DepthHook = Callable[[int, int, int, float], None]  # reqId, operation, side, price
 
 
 def front_months(symbols: Sequence[str] = SYMBOLS) -> list[Contract]:
@@ -52,37 +57,107 @@ def front_months(symbols: Sequence[str] = SYMBOLS) -> list[Contract]:
     return chosen
 
 
-async def _measure(port: int, seconds: float) -> dict[str, Any]:
-    session = BrokerSession()
+def _hook_depth(ib: IB, on_message: DepthHook) -> None:
+    """Call `on_message` as ib_async decodes each depth message, before it applies it (a delete
+    names its price only through the row it removes)."""
+    wrapper = ib.wrapper
+    apply = wrapper.updateMktDepthL2
+
+    def hooked(req_id: int, position: int, maker: str, op: int, side: int, price: float,
+               *rest: Any) -> None:  # fmt: skip
+        if op == 2:
+            ticker = wrapper.reqId2Ticker.get(req_id)
+            dom = (ticker.domBidsDict if side else ticker.domAsksDict) if ticker else {}
+            level = dom.get(position)
+            price = level.price if level is not None else 0.0
+        on_message(req_id, op, side, price)
+        apply(req_id, position, maker, op, side, price, *rest)
+
+    wrapper.updateMktDepthL2 = hooked  # type: ignore[method-assign,assignment]
+
+
+async def _window(seconds: float) -> dict[str, Any]:
+    """Loop lag and CPU over `seconds` of the running loop, with the exact elapsed time."""
+    window = Window()
+    await asyncio.sleep(seconds)
+    return window.close() | {"seconds": window.elapsed}
+
+
+async def _baseline(port: int, contracts: list[Contract], seconds: float) -> dict[str, float]:
+    """The same depth lines in a bare ib_async client that only counts the messages."""
+    ib = IB()
+    messages = 0
+
+    def count(*_args: Any) -> None:
+        nonlocal messages
+        messages += 1
+
+    await ib.connectAsync("127.0.0.1", port, clientId=24, timeout=30)
+    try:
+        _hook_depth(ib, count)
+        for contract in contracts:
+            ib.reqMktDepth(contract, DEPTH_ROWS)
+        await _wait(lambda: messages > 0, "the baseline's depth never arrived")
+        await asyncio.sleep(1.0)
+        messages = 0
+        figures = await _window(seconds)
+        figures["depth_msgs_per_s"] = round(messages / figures["seconds"])
+        for contract in contracts:
+            ib.cancelMktDepth(contract)
+        return figures
+    finally:
+        ib.disconnect()
+
+
+async def _wait(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.1)
+
+
+async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: float
+                   ) -> dict[str, float]:  # fmt: skip
     tasks = TaskOwner("bench-dom")
-    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=port, client_id=23))
     panels: list[DomPanel] = []
     latencies: list[float] = []
     paints: list[float] = []
-    depth_updates = 0
+    messages = 0
+    decoded: dict[int, dict[int, float]] = {}  # conId -> tick index -> first undrawn message
+    by_con_id: dict[int, DomPanel] = {}
 
-    def on_depth(_value: object) -> None:
-        nonlocal depth_updates
-        depth_updates += 1
+    def on_message(req_id: int, _op: int, _side: int, price: float) -> None:
+        nonlocal messages
+        messages += 1
+        ticker = session.ib.wrapper.reqId2Ticker.get(req_id)
+        panel = by_con_id.get(ticker.contract.conId) if ticker and ticker.contract else None
+        if panel is None or panel.feed is None or price <= 0:
+            return
+        index = panel.feed.grid.index(price)
+        if panel.ladder.window_.row_of(index) is not None:
+            decoded[panel.feed.contract.conId].setdefault(index, time.perf_counter())
+
+    def on_row(con_id: int, index: int) -> None:
+        since = decoded[con_id].pop(index, None)
+        if since is not None:
+            latencies.append(time.perf_counter() - since)
 
     try:
-        for contract in front_months():
-            qualified = await session.qualify(contract)
+        for contract in contracts:
             panel = DomPanel(PanelContext(session, LinkGroups(), tasks))
             panel.resize(520, 760)
             panel.show()
-            panel.show_contract(qualified)
+            panel.show_contract(contract)
             panels.append(panel)
-        deadline = time.monotonic() + 60
-        while not all(p.has_live_data() for p in panels):
-            if time.monotonic() > deadline:
-                raise TimeoutError("the ladders' books did not arrive within 60 s")
-            await asyncio.sleep(0.1)
+        await _wait(lambda: all(p.has_live_data() for p in panels), "the books never arrived")
         await asyncio.sleep(1.0)
+        _hook_depth(session.ib, on_message)
         for panel in panels:
-            panel.ladder.rowPainted.connect(lambda _i, s: latencies.append(s))
             assert panel.feed is not None
-            panel.feed._depth.updated.connect(on_depth)
+            con_id = panel.feed.contract.conId
+            by_con_id[con_id], decoded[con_id] = panel, {}
+            panel.ladder.rowPainted.connect(lambda i, *_old, c=con_id: on_row(c, i))
             view = panel.ladder
             paint = view.paintEvent
 
@@ -92,23 +167,17 @@ async def _measure(port: int, seconds: float) -> dict[str, Any]:
                 paints.append(time.perf_counter() - started)
 
             view.paintEvent = timed  # type: ignore[method-assign]
-        window = Window()
-        await asyncio.sleep(seconds)
-        figures = window.close()
-        elapsed = window.elapsed
-        return {
-            "ladders": len(panels),
-            "cpu_s_per_s": figures["cpu_s_per_s"],
-            "depth_updates_per_s": round(depth_updates / elapsed),
-            "lag_p50_ms": figures["lag_p50_ms"],
-            "lag_p99_ms": figures["lag_p99_ms"],
-            "lag_max_ms": figures["lag_max_ms"],
+        messages = 0
+        figures = await _window(seconds)
+        elapsed = figures["seconds"]
+        return figures | {
+            "depth_msgs_per_s": round(messages / elapsed),
             "msg_to_row_p50_ms": ms(latencies, 50),
             "msg_to_row_p99_ms": ms(latencies, 99),
-            "rows_painted_per_s": round(len(latencies) / elapsed),
+            "rows_measured_per_s": round(len(latencies) / elapsed),
             "paints_per_s": round(len(paints) / elapsed, 1),
-            "repaint_p50_ms": ms(paints, 50),
-            "repaint_p99_ms": ms(paints, 99),
+            "paint_p50_ms": ms(paints, 50),
+            "paint_p99_ms": ms(paints, 99),
         }
     finally:
         for panel in panels:
@@ -116,28 +185,50 @@ async def _measure(port: int, seconds: float) -> dict[str, Any]:
             panel.close()
             panel.deleteLater()
         await tasks.cancel_all()
+
+
+async def _measure(port: int, seconds: float) -> tuple[dict[str, float], dict[str, float]]:
+    session = BrokerSession()
+    assert await session.open_connection(make_profile(ProfileKind.CUSTOM, port=port, client_id=23))
+    try:
+        contracts = [await session.qualify(c) for c in front_months()]
+        baseline = await _baseline(port, contracts, seconds)
+        ladders = await _ladders(session, contracts, seconds)
+        return baseline, ladders
+    finally:
         await session.close()
 
 
-async def _run(rate: float, seconds: float) -> tuple[dict[str, Any], float]:
+async def _run(rate: float, seconds: float) -> tuple[dict[str, float], dict[str, float], float]:
     with flooding_gateway(rate) as gateway:
         gateway.start_window()
-        figures = await _measure(gateway.port, seconds)
-        return figures, gateway.server_cpu()
+        baseline, ladders = await _measure(gateway.port, seconds)
+        return baseline, ladders, gateway.server_cpu()
+
+
+def _table(baseline: dict[str, float], ladders: dict[str, float]) -> str:
+    lines = [f"{'':<22}{'bare ib_async':>14}{'3 ladders':>12}"]
+    for key in ladders:
+        if key == "seconds":
+            continue
+        lines.append(f"{key:<22}{baseline.get(key, ''):>14}{ladders[key]:>12}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench_dom", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=8.0, help="measured window")
+    parser.add_argument("--seconds", type=float, default=8.0, help="each measured window")
     parser.add_argument("--rate", type=float, default=0.0, help="gateway L1 flood, changes/s")
     args = parser.parse_args(list(argv) if argv is not None else None)
     app = QApplication.instance() or QApplication(["bench_dom"])
+    QApplication.setQuitOnLastWindowClosed(False)  # the ladders close before the session does
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        figures, server_cpu = runner.run(_run(args.rate, args.seconds))
-    for key, value in figures.items():
-        print(f"{key:<24}{value:>12}")
-    print(f"gateway process CPU (s per s): {server_cpu:.2f}")
-    print(json.dumps({"benchmark": "dom", "flood_per_s": args.rate, **figures}))
+        baseline, ladders, server_cpu = runner.run(_run(args.rate, args.seconds))
+    print(_table(baseline, ladders))
+    print(f"gateway process CPU (s per s): {server_cpu:.2f}; load average {os.getloadavg()[0]:.1f}")
+    figures = {k: v for k, v in ladders.items() if k != "seconds"}
+    base = {f"baseline_{k}": v for k, v in baseline.items() if k != "seconds"}
+    print(json.dumps({"benchmark": "dom", "flood_per_s": args.rate, **figures, **base}))
     return 0
 
 

@@ -43,17 +43,37 @@ def _differing(before: dict[int, float], after: dict[int, float]) -> set[int]:
     return {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
 
 
-def _aggregate(grid: TickGrid, levels: Iterable[Level]) -> dict[int, float]:
-    sizes: dict[int, float] = defaultdict(float)
-    for level in levels:
-        if level.size > 0 and level.price > 0:
-            sizes[grid.index(level.price)] += float(level.size)
-    return dict(sizes)
+_INDEX_CACHE_LIMIT = 4096
+
+
+class _PriceRows:
+    """Price -> tick index, remembered: a book re-reads the same few dozen prices on every
+    depth read, and the grid's exact (Decimal) arithmetic is the costly part of reading it."""
+
+    def __init__(self, grid: TickGrid) -> None:
+        self.grid = grid
+        self._rows: dict[float, int] = {}
+
+    def index(self, price: float) -> int:
+        row = self._rows.get(price)
+        if row is None:
+            if len(self._rows) >= _INDEX_CACHE_LIMIT:
+                self._rows.clear()
+            row = self._rows[price] = self.grid.index(price)
+        return row
+
+    def aggregate(self, levels: Iterable[Level]) -> dict[int, float]:
+        sizes: dict[int, float] = defaultdict(float)
+        for level in levels:
+            if level.size > 0 and level.price > 0:
+                sizes[self.index(level.price)] += float(level.size)
+        return dict(sizes)
 
 
 class LadderBook:
     def __init__(self, grid: TickGrid, flow_seconds: float = 10.0) -> None:
         self.grid = grid
+        self._rows = _PriceRows(grid)
         self.bids: dict[int, float] = {}
         self.asks: dict[int, float] = {}
         self.volume = VolumeAtPrice()
@@ -115,24 +135,20 @@ class LadderBook:
     # ----------------------------------------------------------------- writes
     def apply_depth(self, bids: Iterable[Level], asks: Iterable[Level], now: float) -> set[int]:
         """Take the book as ib_async now holds it; returns the ticks whose row changed."""
-        new_bids, new_asks = _aggregate(self.grid, bids), _aggregate(self.grid, asks)
+        new_bids, new_asks = self._rows.aggregate(bids), self._rows.aggregate(asks)
         changed = self._diff(self.bids, new_bids, now) | self._diff(self.asks, new_asks, now)
         self.bids, self.asks = new_bids, new_asks
-        old = (self.cumulative_bids, self.cumulative_asks)
-        self.cumulative_bids = _cumulative(self.bid_levels())
-        self.cumulative_asks = _cumulative(self.ask_levels())
-        if self.cumulative:
-            for before, after in zip(
-                old, (self.cumulative_bids, self.cumulative_asks), strict=True
-            ):
-                changed |= {
-                    i for i in before.keys() | after.keys() if before.get(i) != after.get(i)
-                }
+        if self.cumulative:  # sums only while shown: most ladders never show them
+            old = (self.cumulative_bids, self.cumulative_asks)
+            self.cumulative_bids = _cumulative(self.bid_levels())
+            self.cumulative_asks = _cumulative(self.ask_levels())
+            changed |= _differing(old[0], self.cumulative_bids)
+            changed |= _differing(old[1], self.cumulative_asks)
         return changed | self.flow.expire(now)
 
     def apply_trade(self, price: float, size: float, now: float) -> set[int]:
         """One print from the tick-by-tick "AllLast" stream."""
-        index = self.grid.index(price)
+        index = self._rows.index(price)
         changed = {index}
         if self.last_index is not None:
             changed.add(self.last_index)

@@ -113,7 +113,10 @@ class LineRegistry:
         line.error = ""
         line.retrying_drop = False
         if LINE_KINDS[line.kind].request is None:
-            self._tasks.spawn(self._load_paced(line), f"bars {line.key}")
+            # Started on the next turn of the loop, not spawned here: a line given back at once
+            # (a chart that moves on) loads nothing, and a loop that never turns again (closing)
+            # leaves no coroutine that was never awaited.
+            asyncio.get_running_loop().call_soon(self._start_load, line)
         else:
             self._lane.submit(lambda: self._send_subscribe(line), key=("sub", line.key))
 
@@ -151,6 +154,10 @@ class LineRegistry:
         self._by_req_id[req_id] = line
         if value is not line.value:
             line.set_value(value)
+
+    def _start_load(self, line: Line) -> None:
+        if line.active and self._lines.get(line.key) is line:
+            self._tasks.spawn(self._load_paced(line), f"bars {line.key}")
 
     async def _load_paced(self, line: Line) -> None:
         try:

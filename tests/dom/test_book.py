@@ -123,15 +123,18 @@ def test_cumulative_depth_sums_each_side_from_the_inside_out() -> None:
     book.apply_depth(
         [lv(5000.00, 5), lv(4999.75, 7), lv(4999.50, 3)], [lv(5000.25, 2), lv(5000.50, 4)], 0.0
     )
+    book.cumulative = True  # summed from the book as it stands
     assert [book.cumulative_size(i, True) for i in (20000, 19999, 19998)] == [5, 12, 15]
     assert [book.cumulative_size(i, False) for i in (20001, 20002)] == [2, 6]
     assert book.cumulative_size(19990, True) == 0 and book.cumulative_size(20000, False) == 0
-    # Off: a change reports its own row only; on: every row outward of it too.
+    # Off: a change reports its own row only, and no sums are kept; on: every row outward too.
+    book.cumulative = False
     assert book.apply_depth([lv(5000.00, 6), lv(4999.75, 7), lv(4999.50, 3)], [], 1.0) == {
         20000,
         20001,
         20002,
     }
+    assert book.cumulative_bids == {} and book.cumulative_asks == {}
     book.cumulative = True
     changed = book.apply_depth([lv(5000.00, 1), lv(4999.75, 7), lv(4999.50, 3)], [], 2.0)
     assert changed == {20000, 19999, 19998}

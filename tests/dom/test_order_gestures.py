@@ -67,7 +67,7 @@ async def test_a_drag_sends_one_modify_on_release_at_the_snapped_price(
         point(panel, Col.BUYS, source),
     )
     painted: list[int] = []
-    ladder.rowPainted.connect(lambda index, _s: painted.append(index))
+    ladder.rowPainted.connect(painted.append)
     for index in (source - 1, source - 2, target):
         QTest.mouseMove(ladder, point(panel, Col.BUYS, index))
     await wait_until(lambda: target in painted, 5, "the drop row was never marked")

@@ -18,8 +18,8 @@ async def test_live_book_paints_on_the_tick_grid_with_the_inside_market_marked(
 ) -> None:
     assert panel.has_live_data()  # showing nothing, it waits for nothing
     es = await sim_session.qualify(Future("ES", "202612", "CME"))
-    painted: list[tuple[int, float]] = []
-    panel.ladder.rowPainted.connect(lambda index, seconds: painted.append((index, seconds)))
+    painted: list[int] = []
+    panel.ladder.rowPainted.connect(painted.append)
     panel.show_contract(es)
     assert panel.shown_contract() is es
     assert sim_session.line_count(Kind.DEPTH) == 1 and sim_session.line_count(Kind.TICKS) == 1

@@ -47,10 +47,11 @@ DROP_BG = QColor(120, 120, 40)
 CANCEL_GLYPH = "×"
 
 Marks = tuple[bool, bool, bool, int, bool]  # best bid, ask, last trade, volume bar px, drop
+Content = tuple[tuple[str, ...], Marks]
 
 
 class LadderView(QWidget):
-    rowPainted = Signal(int, float)  # tick index, seconds since its change arrived (benchmark)
+    rowPainted = Signal(int)  # tick index, at the end of the paint that drew its row (benchmark)
     cellClicked = Signal(int, int, bool)  # column, tick index, stop modifier
     cancelClicked = Signal(int, int)  # column, tick index: the × of a working order's cell
     menuRequested = Signal(int, int, QPoint)  # column, tick index, where (global)
@@ -69,10 +70,11 @@ class LadderView(QWidget):
         self._pressed: tuple[Col, int] | None = None  # the cell under a pressed button
         self._drag = DragState(self.has_orders)
         self._drop: int | None = None  # the row a dragged order would go to
-        self._pending: dict[int, float] = {}  # row -> when its change arrived
         self._bars_scale = 0.0  # the largest volume the bars were drawn against
-        self._shown: dict[int, tuple[tuple[str, ...], Marks]] = {}  # row -> what it shows
-        self._dirty: dict[int, float] = {}  # tick index -> when it first changed
+        self._shown: dict[int, Content] = {}  # row -> what it shows
+        self._next: dict[int, tuple[int, Content]] = {}  # row -> tick, content found by a frame
+        self._cols: list[tuple[int, int]] = []  # column -> (x, width) at the current width
+        self._dirty: set[int] = set()  # tick indices changed since the last frame
         self._all_dirty = True
         self._frames = FrameScheduler(self._frame, self)
         self.paint_seconds = 0.0
@@ -95,9 +97,7 @@ class LadderView(QWidget):
         self.invalidate()
 
     def mark(self, indices: set[int]) -> None:
-        now = time.perf_counter()
-        for index in indices:
-            self._dirty.setdefault(index, now)
+        self._dirty |= indices
         self._frames.request()
 
     def recentre(self) -> None:
@@ -119,27 +119,28 @@ class LadderView(QWidget):
             return
         window = self.window_
         moved = window.follow(feed.book.best_bid, feed.book.best_ask)
-        dirty, self._dirty = self._dirty, {}
+        dirty, self._dirty = self._dirty, set()
         rescaled = feed.book.volume.largest > 1.1 * self._bars_scale
         if moved or rescaled or self._all_dirty:
             self._bars_scale = feed.book.volume.largest
             self._all_dirty = False
-            self._pending = dict.fromkeys(range(window.rows), time.perf_counter())
+            self._next.clear()
             self.update()
             return
         # Marks move with the inside market and the last trade: recheck every row in range.
         region = QRegion()
-        pending: dict[int, float] = {}
-        for index, since in dirty.items():
+        for index in dirty:
             row = window.row_of(index)
-            if row is not None and self._content(feed, index) != self._shown.get(row):
-                pending[row] = since
+            if row is None:
+                continue
+            content = self._content(feed, index)
+            if content != self._shown.get(row):
+                self._next[row] = (index, content)  # the paint draws this, no second read
                 region += self._row_rect(row)
-        self._pending = pending
-        if pending:
+        if not region.isEmpty():
             self.update(region)
 
-    def _content(self, feed: DomFeed, index: int) -> tuple[tuple[str, ...], Marks]:
+    def _content(self, feed: DomFeed, index: int) -> Content:
         book = feed.book
         largest = book.volume.largest
         volume = book.volume.get(index)
@@ -155,10 +156,20 @@ class LadderView(QWidget):
 
     # ------------------------------------------------------------- geometry
     def _col_width(self, col: int) -> int:
-        return int(self.width() * WIDTHS[col] / sum(WIDTHS))
+        return self._columns()[col][1]
 
     def _col_x(self, col: int) -> int:
-        return int(self.width() * sum(WIDTHS[:col]) / sum(WIDTHS))
+        return self._columns()[col][0]
+
+    def _columns(self) -> list[tuple[int, int]]:
+        """(x, width) of every column, worked out once per width: the paint asks per cell."""
+        if not self._cols:
+            width, total = self.width(), sum(WIDTHS)
+            self._cols = [
+                (int(width * sum(WIDTHS[:col]) / total), int(width * WIDTHS[col] / total))
+                for col in range(len(WIDTHS))
+            ]
+        return self._cols
 
     def _cell(self, col: int, y: int) -> QRect:
         return QRect(self._col_x(col), y, self._col_width(col), self._row_h - 1)
@@ -178,6 +189,7 @@ class LadderView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.window_.resize(max(3, self.height() // self._row_h - 1))
+        self._cols = []
         self.invalidate()
         super().resizeEvent(event)
 
@@ -273,33 +285,32 @@ class LadderView(QWidget):
             first = max(0, part.top() // self._row_h - 1)
             last = min(self.window_.rows - 1, part.bottom() // self._row_h - 1)
             rows.update(range(first, last + 1))
-        pending = self._pending
+        drawn: list[int] = []
         for row in sorted(rows):
             if feed is None or self.window_.centre is None:
                 painter.fillRect(self._row_rect(row), GRID_BG)
                 continue
             index = self.window_.index_at(row)
-            content = self._content(feed, index)
+            found = self._next.pop(row, None)
+            content = found[1] if found and found[0] == index else self._content(feed, index)
             self._shown[row] = content
             self._paint_row(painter, row, content)
-            since = pending.pop(row, None)
-            if since is not None:
-                self.rowPainted.emit(index, started - since)
+            drawn.append(index)
         below = self._row_h * (self.window_.rows + 1)
         if rect.bottom() >= below:
             painter.fillRect(QRect(0, below, self.width(), self.height() - below), GRID_BG)
         painter.end()
         self.paint_seconds = time.perf_counter() - started
         self._frames.note_paint(self.paint_seconds)
+        for index in drawn:
+            self.rowPainted.emit(index)
 
     def _paint_header(self, painter: QPainter) -> None:
         painter.fillRect(QRect(0, 0, self.width(), self._row_h), HEADER_BG)
         for col, title in enumerate(titles(self.feed)):
             self._text(painter, col, 0, title)
 
-    def _paint_row(
-        self, painter: QPainter, row: int, content: tuple[tuple[str, ...], Marks]
-    ) -> None:
+    def _paint_row(self, painter: QPainter, row: int, content: Content) -> None:
         texts, (best_bid, best_ask, last, bar, drop) = content
         y = self._row_h * (row + 1)
         h = self._row_h
