@@ -52,9 +52,20 @@ async def test_gateway_process_killed_and_restarted(qapp: QApplication, tmp_path
                 await gateway.start()
                 await term.wait_restored()
                 await wait_resynced(term, seeded)
-                again = [frame[1] for frame in tap.frames[before:]]
-                for msg_id, kind in LINE_REQUESTS.items():
-                    assert again.count(msg_id) == term.baseline[kind], kind
+
+                def again() -> dict[str, int]:
+                    sent = [frame[1] for frame in tap.frames[before:]]
+                    return {kind: sent.count(msg_id) for msg_id, kind in LINE_REQUESTS.items()}
+
+                # A line is in the session before its request is on the wire (the position's
+                # pnlSingle follows the re-synced positions): wait for every one, then no extra.
+                expected = {kind: term.baseline[kind] for kind in LINE_REQUESTS.values()}
+                await term.wait(
+                    lambda: all(again()[k] >= n for k, n in expected.items()),
+                    10,
+                    "lines not re-requested",
+                )
+                assert again() == expected
                 assert tap.count(wire.PLACE_ORDER) == placed  # nothing re-sent
             finally:
                 await window.tasks.cancel_all()

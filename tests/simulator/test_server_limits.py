@@ -18,9 +18,10 @@ TWS_MAX_CLIENTS = 32
 BURST_SYMBOLS = ("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "JPM")
 
 
-async def test_a_history_burst_leaves_other_clients_round_trips_fast() -> None:
+async def test_a_history_burst_leaves_other_clients_answered_meanwhile() -> None:
     """8 requests for 5 years of daily bars (~0.5 s of work each, sent in one go) while another
-    client pings: before, the gateway computed them back to back and the ping waited ~4 s."""
+    client pings: before, the gateway computed them back to back and the ping waited ~4 s; now
+    the pings are answered between the burst's slices."""
     # A seed of its own: no other test has warmed the price-path caches for it.
     async with running_gateway(sim_config(seed=9_12_5)) as gateway:
         burst = await RawClient.open(gateway.port)
@@ -35,9 +36,12 @@ async def test_a_history_burst_leaves_other_clients_round_trips_fast() -> None:
                     True, 1, False, [],
                 )
             )  # fmt: skip
-        worst = max([await probe.round_trip() for _ in range(20)])
-        assert worst < 0.5
-        assert gateway.server.slicer.pending() > 0, "the burst was over before the probe"
+        answered_meanwhile = 0
+        for _ in range(20):
+            await probe.round_trip()
+            answered_meanwhile += gateway.server.slicer.pending() > 0
+        # Counted, not timed: back to back, the first ping came back after the whole burst.
+        assert answered_meanwhile >= 10, "the pings waited for the burst"
         async with connected_ib(gateway, client_id=42, timeout=3):
             pass  # a new client gets in meanwhile
         while (await burst.read())[0] != "17":  # historicalData
