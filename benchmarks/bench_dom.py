@@ -30,7 +30,7 @@ from ib_async import IB, Contract
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.gateway_process import flooding_gateway
-from benchmarks.measure import Window, ms
+from benchmarks.measure import LadderLatency, Window, hook_depth, ms
 from terminal_app.session import BrokerSession, ProfileKind, make_profile
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.tasks import TaskOwner
@@ -40,8 +40,6 @@ from ui.panel import PanelContext
 
 SYMBOLS = ("ES", "NQ", "CL")
 DEPTH_ROWS = 20
-
-DepthHook = Callable[[int, int, int, float], None]  # reqId, operation, side, price
 
 
 def front_months(symbols: Sequence[str] = SYMBOLS) -> list[Contract]:
@@ -55,25 +53,6 @@ def front_months(symbols: Sequence[str] = SYMBOLS) -> list[Contract]:
         if listed:
             chosen.append(listed[0].contract())
     return chosen
-
-
-def _hook_depth(ib: IB, on_message: DepthHook) -> None:
-    """Call `on_message` as ib_async decodes each depth message, before it applies it (a delete
-    names its price only through the row it removes)."""
-    wrapper = ib.wrapper
-    apply = wrapper.updateMktDepthL2
-
-    def hooked(req_id: int, position: int, maker: str, op: int, side: int, price: float,
-               *rest: Any) -> None:  # fmt: skip
-        if op == 2:
-            ticker = wrapper.reqId2Ticker.get(req_id)
-            dom = (ticker.domBidsDict if side else ticker.domAsksDict) if ticker else {}
-            level = dom.get(position)
-            price = level.price if level is not None else 0.0
-        on_message(req_id, op, side, price)
-        apply(req_id, position, maker, op, side, price, *rest)
-
-    wrapper.updateMktDepthL2 = hooked  # type: ignore[method-assign,assignment]
 
 
 async def _window(seconds: float) -> dict[str, Any]:
@@ -94,7 +73,7 @@ async def _baseline(port: int, contracts: list[Contract], seconds: float) -> dic
 
     await ib.connectAsync("127.0.0.1", port, clientId=24, timeout=30)
     try:
-        _hook_depth(ib, count)
+        hook_depth(ib, count)
         for contract in contracts:
             ib.reqMktDepth(contract, DEPTH_ROWS)
         await _wait(lambda: messages > 0, "the baseline's depth never arrived")
@@ -121,27 +100,8 @@ async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: f
                    ) -> dict[str, float]:  # fmt: skip
     tasks = TaskOwner("bench-dom")
     panels: list[DomPanel] = []
-    latencies: list[float] = []
     paints: list[float] = []
-    messages = 0
-    decoded: dict[int, dict[int, float]] = {}  # conId -> tick index -> first undrawn message
-    by_con_id: dict[int, DomPanel] = {}
-
-    def on_message(req_id: int, _op: int, _side: int, price: float) -> None:
-        nonlocal messages
-        messages += 1
-        ticker = session.ib.wrapper.reqId2Ticker.get(req_id)
-        panel = by_con_id.get(ticker.contract.conId) if ticker and ticker.contract else None
-        if panel is None or panel.feed is None or price <= 0:
-            return
-        index = panel.feed.grid.index(price)
-        if panel.ladder.window_.row_of(index) is not None:
-            decoded[panel.feed.contract.conId].setdefault(index, time.perf_counter())
-
-    def on_row(con_id: int, index: int) -> None:
-        since = decoded[con_id].pop(index, None)
-        if since is not None:
-            latencies.append(time.perf_counter() - since)
+    latency: LadderLatency | None = None
 
     try:
         for contract in contracts:
@@ -152,12 +112,9 @@ async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: f
             panels.append(panel)
         await _wait(lambda: all(p.has_live_data() for p in panels), "the books never arrived")
         await asyncio.sleep(1.0)
-        _hook_depth(session.ib, on_message)
+        latency = LadderLatency(session.ib)
         for panel in panels:
-            assert panel.feed is not None
-            con_id = panel.feed.contract.conId
-            by_con_id[con_id], decoded[con_id] = panel, {}
-            panel.ladder.rowPainted.connect(lambda i, *_old, c=con_id: on_row(c, i))
+            latency.add(panel)
             view = panel.ladder
             paint = view.paintEvent
 
@@ -167,11 +124,11 @@ async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: f
                 paints.append(time.perf_counter() - started)
 
             view.paintEvent = timed  # type: ignore[method-assign]
-        messages = 0
+        latency.messages, latencies = 0, latency.samples
         figures = await _window(seconds)
         elapsed = figures["seconds"]
         return figures | {
-            "depth_msgs_per_s": round(messages / elapsed),
+            "depth_msgs_per_s": round(latency.messages / elapsed),
             "msg_to_row_p50_ms": ms(latencies, 50),
             "msg_to_row_p99_ms": ms(latencies, 99),
             "rows_measured_per_s": round(len(latencies) / elapsed),
@@ -180,6 +137,8 @@ async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: f
             "paint_p99_ms": ms(paints, 99),
         }
     finally:
+        if latency is not None:
+            latency.disconnect()
         for panel in panels:
             panel.release_panel()
             panel.close()

@@ -23,7 +23,7 @@ from ib_async import IB, BarDataList, Contract, LimitOrder, MarketOrder, Ticker,
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
-from benchmarks.measure import TableLatency, WidgetLatency
+from benchmarks.measure import LadderLatency, TableLatency, WidgetLatency
 from benchmarks.terminal_run import gateway_child, running_terminal, until
 from terminal_app.paths import data_dir
 from terminal_app.session import BrokerSession
@@ -223,9 +223,10 @@ class BusyDay:
         probes._undo += [lambda: ib.orderStatusEvent.disconnect(status), orders.disconnect]
         probes.samples["blotter"] = orders.samples
 
-        ladder: list[float] = probes.samples.setdefault("dom", [])
+        ladders = LadderLatency(ib, probes.samples.setdefault("dom", []))
         for dom in self.ladders:
-            dom.ladder.rowPainted.connect(lambda _index, seconds: ladder.append(seconds))
+            ladders.add(dom)
+        probes._undo.append(ladders.disconnect)
 
         charts: list[float] = probes.samples.setdefault("chart", [])
         for chart in self.charts:

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ib_async import IB
 from PySide6.QtCore import QModelIndex
@@ -24,6 +24,9 @@ from terminal_app.loop_lag import LoopLagProbe, percentile
 from terminal_app.session import ib_internals
 from ui.live_table.model import LiveTableModel
 from ui.live_table.view import LiveTableView
+
+if TYPE_CHECKING:
+    from ui.dom.panel import DomPanel
 
 
 def ms(values: list[float], q: float) -> float:
@@ -185,3 +188,69 @@ class WidgetLatency:
     def arrived(self) -> None:
         if self._since is None:
             self._since = time.perf_counter()
+
+
+DepthHook = Callable[[int, int, int, float], None]  # reqId, operation, side, price
+
+
+def hook_depth(ib: IB, on_message: DepthHook) -> Callable[[], None]:
+    """Call `on_message` as ib_async decodes each depth message, before it applies it (a delete
+    names its price only through the row it removes); returns the undo."""
+    wrapper = ib.wrapper
+    apply = wrapper.updateMktDepthL2
+
+    def hooked(req_id: int, position: int, maker: str, op: int, side: int, price: float,
+               *rest: Any) -> None:  # fmt: skip
+        if op == 2:
+            ticker = wrapper.reqId2Ticker.get(req_id)
+            dom = (ticker.domBidsDict if side else ticker.domAsksDict) if ticker else {}
+            level = dom.get(position)
+            price = level.price if level is not None else 0.0
+        on_message(req_id, op, side, price)
+        apply(req_id, position, maker, op, side, price, *rest)
+
+    wrapper.updateMktDepthL2 = hooked  # type: ignore[method-assign,assignment]
+
+    def undo() -> None:
+        wrapper.updateMktDepthL2 = apply  # type: ignore[method-assign]
+
+    return undo
+
+
+class LadderLatency:
+    """Message-to-row of DOM ladders: from ib_async decoding a depth message for a price inside a
+    ladder's window to the end of the paint that drew that price's row (`rowPainted`). A row
+    changed several times before one paint counts once, from its oldest change."""
+
+    def __init__(self, ib: IB, samples: list[float] | None = None) -> None:
+        self.samples = samples if samples is not None else []
+        self.messages = 0
+        self._ib = ib
+        self._ladders: dict[int, DomPanel] = {}  # by conId
+        self._decoded: dict[int, dict[int, float]] = {}  # conId -> tick index -> first undrawn
+        self._undo = hook_depth(ib, self._on_message)
+
+    def add(self, panel: DomPanel) -> None:
+        """Measure `panel`, which must show a contract with a live book."""
+        assert panel.feed is not None
+        con_id = panel.feed.contract.conId
+        self._ladders[con_id], self._decoded[con_id] = panel, {}
+        panel.ladder.rowPainted.connect(lambda index, c=con_id: self._on_row(c, index))
+
+    def disconnect(self) -> None:
+        self._undo()
+
+    def _on_message(self, req_id: int, _op: int, _side: int, price: float) -> None:
+        self.messages += 1
+        ticker = self._ib.wrapper.reqId2Ticker.get(req_id)
+        panel = self._ladders.get(ticker.contract.conId) if ticker and ticker.contract else None
+        if panel is None or panel.feed is None or price <= 0:
+            return
+        index = panel.feed.grid.index(price)
+        if panel.ladder.window_.row_of(index) is not None:
+            self._decoded[panel.feed.contract.conId].setdefault(index, time.perf_counter())
+
+    def _on_row(self, con_id: int, index: int) -> None:
+        since = self._decoded[con_id].pop(index, None)
+        if since is not None:
+            self.samples.append(time.perf_counter() - since)

@@ -65,3 +65,14 @@ def test_benchmark_prints_its_json_line(
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert COMMON | RUNS[name][1] <= figures.keys()
+
+
+@pytest.mark.timeout(240)
+def test_busy_day_measures_the_streaming_panels(
+    outputs: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    """A probe that stops matching its panel (a changed signal) shows as no samples, not as an
+    error the run prints and survives."""
+    figures = json.loads(outputs["bench_busy_day"].stdout.strip().splitlines()[-1])
+    for kind in ("watchlist", "dom"):
+        assert figures["panels"][kind]["n"] > 0, kind
