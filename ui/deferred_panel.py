@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QVBoxLayout, QWidget
 
 from ui.panel import PanelContext
+from ui.watchlist.model import contract_from_dict
 
 log = logging.getLogger(__name__)
 
@@ -157,4 +158,8 @@ class LinkedStandIn(StandIn):
         self._calls.append(("show_contract", (contract,)))
 
     def shown_contract(self) -> Contract | None:
+        """The contract it was shown, else the one its restored state names (a workspace's
+        chart): link seeding reads it before the panel is built."""
+        if self._contract is None and isinstance(self._state.get("contract"), dict):
+            return contract_from_dict(self._state["contract"])
         return self._contract

@@ -94,3 +94,16 @@ def test_a_stand_in_removed_before_the_gate_opens_is_never_built(
         gate.release()
         qtbot.waitUntil(lambda: isinstance(kept.widget(), Heavy))
         assert Heavy.built == before + 1
+
+
+def test_a_stand_in_names_the_contract_of_its_restored_state(qtbot: QtBot, tmp_path: Path) -> None:
+    """Link seeding runs while the chart is still a stand-in: without this the default
+    workspace's DOM and ticket showed no contract."""
+    with heavy_docks(tmp_path, "red") as (_window, _gate, [dock]):
+        stand_in = dock.widget()
+        assert isinstance(stand_in, LinkedStandIn) and stand_in.shown_contract() is None
+        stand_in.restore_panel_state({"contract": {"symbol": "SPY", "secType": "STK"}})
+        shown = stand_in.shown_contract()
+        assert shown is not None and (shown.symbol, shown.secType) == ("SPY", "STK")
+        stand_in.show_contract(AAPL)
+        assert stand_in.shown_contract() is AAPL
