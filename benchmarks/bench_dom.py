@@ -20,7 +20,7 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.gateway_process import flooding_gateway
 from benchmarks.measure import LadderLatency, Window, hook_depth, ms
+from benchmarks.terminal_run import until
 from terminal_app.session import BrokerSession, ProfileKind, make_profile
 from terminal_app.simulator.market.instruments import Universe
 from terminal_app.tasks import TaskOwner
@@ -76,7 +77,7 @@ async def _baseline(port: int, contracts: list[Contract], seconds: float) -> dic
         hook_depth(ib, count)
         for contract in contracts:
             ib.reqMktDepth(contract, DEPTH_ROWS)
-        await _wait(lambda: messages > 0, "the baseline's depth never arrived")
+        await until(lambda: messages > 0, "the baseline's depth", 60)
         await asyncio.sleep(1.0)
         messages = 0
         figures = await _window(seconds)
@@ -86,14 +87,6 @@ async def _baseline(port: int, contracts: list[Contract], seconds: float) -> dic
         return figures
     finally:
         ib.disconnect()
-
-
-async def _wait(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(what)
-        await asyncio.sleep(0.1)
 
 
 async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: float
@@ -110,7 +103,7 @@ async def _ladders(session: BrokerSession, contracts: list[Contract], seconds: f
             panel.show()
             panel.show_contract(contract)
             panels.append(panel)
-        await _wait(lambda: all(p.has_live_data() for p in panels), "the books never arrived")
+        await until(lambda: all(p.has_live_data() for p in panels), "the books", 60)
         await asyncio.sleep(1.0)
         latency = LadderLatency(session.ib)
         for panel in panels:
